@@ -1,0 +1,116 @@
+"""The access policy: every permission question in the platform is answered here.
+
+Predicates are small and safe for anonymous users and ``None``. Membership roles of a user are
+loaded once per user object, so a page asking several questions costs one query.
+Named permissions (``forum.*``) compose the predicates; views, selectors, consumers, services and
+templates all ask these, never the models directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from allauth.mfa.models import Authenticator
+
+from .models import Consortium, Role
+
+EDITOR_GROUP = "Editors"
+
+
+def consortium_roles(user: Any) -> dict[int, str]:
+    """Map consortium id → role for ``user``; cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_consortium_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("consortium_id", "role"))
+        user._consortium_roles = cached
+    return cached
+
+
+def forget_consortium_roles(user: Any) -> None:
+    """Drop the cached roles after a membership of ``user`` changed."""
+    if user is not None and hasattr(user, "_consortium_roles"):
+        del user._consortium_roles
+
+
+def _consortium_id(obj: Any) -> int | None:
+    if isinstance(obj, Consortium):
+        return obj.pk
+    consortium_id = getattr(obj, "consortium_id", None)
+    return consortium_id if isinstance(consortium_id, int) else None
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_editor(user: Any) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.groups.filter(name=EDITOR_GROUP).exists()
+
+
+@rules.predicate
+def is_signed_in_member(user: Any) -> bool:
+    """Belongs to at least one consortium: the condition for academy-wide spaces."""
+    return bool(consortium_roles(user))
+
+
+@rules.predicate
+def is_consortium_member(user: Any, obj: Any) -> bool:
+    """Any role in the consortium of ``obj`` (a consortium or anything with ``consortium_id``)."""
+    return _consortium_id(obj) in consortium_roles(user)
+
+
+@rules.predicate
+def is_coach_of(user: Any, obj: Any) -> bool:
+    return consortium_roles(user).get(_consortium_id(obj)) == Role.COACH
+
+
+@rules.predicate
+def is_core_team_of(user: Any, obj: Any) -> bool:
+    return consortium_roles(user).get(_consortium_id(obj)) == Role.CORE_TEAM
+
+
+@rules.predicate
+def has_mfa(user: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@rules.predicate
+def shares_consortium_with(user: Any, other: Any) -> bool:
+    if other is None:
+        return False
+    if user == other:
+        return True
+    mine = consortium_roles(user)
+    return bool(mine) and other.memberships.filter(consortium_id__in=mine).exists()
+
+
+can_view_consortium = is_consortium_member | is_admin
+can_manage_members = is_coach_of | is_core_team_of | is_admin
+
+rules.add_perm("forum.view_consortium", can_view_consortium)
+rules.add_perm("forum.view_members", can_view_consortium)
+rules.add_perm("forum.manage_members", can_manage_members)
+rules.add_perm("forum.view_profile", shares_consortium_with | is_admin)
+
+
+def roles_assignable_by(user: Any, consortium: Consortium) -> list[str]:
+    """Coaches invite town staff and fellow coaches; the core team and admins invite every role."""
+    if is_admin(user) or is_core_team_of(user, consortium):
+        return [Role.MEMBER, Role.COACH, Role.CORE_TEAM]
+    if is_coach_of(user, consortium):
+        return [Role.MEMBER, Role.COACH]
+    return []
+
+
+def needs_mfa_to_manage(user: Any, consortium: Consortium) -> bool:
+    """Managing members is allowed by role, but only with a second factor in place."""
+    return can_manage_members(user, consortium) and not has_mfa(user)

@@ -1,0 +1,77 @@
+"""The community model in the Wagtail admin, so admins and editors work in one place."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Consortium, Membership, Profile, Town
+
+
+class TownViewSet(SnippetViewSet):
+    model = Town
+    icon = "home"
+    menu_label = _("Kleinstädte")
+    list_display = ["name", "state", "population"]
+    list_filter = ["state"]
+    search_fields = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("state"), FieldPanel("population")]),
+        FieldPanel("description"),
+    ]
+
+
+class ConsortiumViewSet(SnippetViewSet):
+    model = Consortium
+    icon = "group"
+    menu_label = _("Verbünde")
+    list_display = ["name", "theme", "lead_town", "start", "end"]
+    search_fields = ["name", "theme"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("theme"),
+        FieldPanel("lead_town"),
+        FieldPanel("towns"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("description"),
+        InlinePanel("phases", label=_("Phasen")),
+    ]
+
+
+class MembershipViewSet(SnippetViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = _("Mitgliedschaften")
+    list_display = ["user", "consortium", "role", "joined_at"]
+    list_filter = ["consortium", "role"]
+    search_fields = ["user__email"]
+    panels = [FieldPanel("user"), FieldPanel("consortium"), FieldPanel("role")]
+
+
+class ProfileViewSet(SnippetViewSet):
+    model = Profile
+    icon = "id-card"
+    menu_label = _("Profile")
+    list_display = ["display_name", "town", "function"]
+    list_filter = ["town"]
+    search_fields = ["display_name", "function"]
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("display_name"),
+        FieldPanel("town"),
+        FieldPanel("function"),
+        FieldPanel("bio"),
+    ]
+
+
+class CommunityViewSetGroup(SnippetViewSetGroup):
+    items = (ConsortiumViewSet, TownViewSet, MembershipViewSet, ProfileViewSet)
+    menu_icon = "group"
+    menu_label = _("Gemeinschaft")
+    menu_name = "community"
+
+
+register_snippet(CommunityViewSetGroup)
