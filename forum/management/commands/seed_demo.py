@@ -1,0 +1,662 @@
+"""Load demo data: towns, two consortia with phases, demo accounts and the mandatory text pages.
+
+The command is idempotent: every object is looked up by a stable key (slug, email, or the natural
+unique key of the model) and only written when it is missing or differs from the demo definition.
+Passwords are set only when an account is created, and existing Wagtail pages are never
+overwritten, so a second run creates nothing and changes nothing.
+
+The first consortium follows the BBSR report "StadtLabor Kleinstadt" (BBSR-Online-Publikation
+09/2025). The report gives no exact project dates: it speaks of a "knapp zweijährige Laufzeit" in
+the academy's pilot phase (before its institutionalisation from 2023) and dates the pop-up labs of
+the transfer phase to June 2022 – June 2023. The dates below are derived from that. The second
+consortium and all people are invented.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import models, transaction
+
+from cms.models import HomePage, StandardPage
+from forum.models import Consortium, Membership, Phase, Profile, Role, State, Town
+from forum.rules import EDITOR_GROUP
+
+DEMO_PASSWORD = "Demo-Passwort-2026"
+EMAIL_DOMAIN = "kleinstadtakademie.example"
+
+
+# --------------------------------------------------------------------------------------------
+# Towns
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TownData:
+    slug: str
+    name: str
+    state: str
+    population: int
+    description: str
+
+
+TOWNS_STADTLABOR = [
+    TownData(
+        slug="wittenberge",
+        name="Wittenberge",
+        state=State.BRANDENBURG,
+        population=16900,
+        description=(
+            "Leitkommune des Verbunds und größte Stadt der Prignitz, etwa in der Mitte zwischen "
+            "Berlin und Hamburg. Die einst von der Textilindustrie geprägte Stadt hat mit "
+            "Strukturproblemen zu tun, verfügt aber über leerstehende Gewerbe- und Wohnräume und "
+            "über Erfahrung mit dem Probewohnen und -arbeiten („Summer of Pioneers“). Das "
+            "Pop-up-Labor (Juli 2022 bis Juni 2023) setzte beim vorhandenen Co-Working-Space an: "
+            "Schnupper-Co-Working für regionale Unternehmen, Befragungen der Co-Worker und der "
+            "Bahnpendelnden (per QR-Code auf Äpfeln) sowie ein Betriebskonzept für den künftigen "
+            "Co-Working-Space im Bahnhofsgebäude."
+        ),
+    ),
+    TownData(
+        slug="diessen-am-ammersee",
+        name="Dießen am Ammersee",
+        state=State.BAYERN,
+        population=10600,
+        description=(
+            "Flächenreiche Marktgemeinde am Ammersee, rund 45 Kilometer von München entfernt. "
+            "Finanziell gut aufgestellt, mit hoher Kaufkraft, hohen Lebenshaltungskosten und "
+            "vielen Auspendelnden. Mit dem Ammersee Denkerhaus gibt es seit 2013 einen "
+            "Co-Working-Space am Ort. Im Pop-up-Labor fragte die Gemeinde ihre Bürgerinnen und "
+            "Bürger online nach Arbeitsalltag, Pendelwegen und der Attraktivität des Ortes und "
+            "entwickelte daraus in zwei Bürgerworkshops Ideen. Eine Task Force aus Bürgerschaft "
+            "und Fachleuten arbeitet am Thema weiter; geplant ist ein Modellversuch, der "
+            "Co-Working mit der Unterstützung von Vereinen verbindet."
+        ),
+    ),
+    TownData(
+        slug="dippoldiswalde",
+        name="Dippoldiswalde",
+        state=State.SACHSEN,
+        population=10000,
+        description=(
+            "Mittelzentrum mit zwanzig Ortsteilen südlich von Dresden, nahe der tschechischen "
+            "Grenze. Der mittelalterliche Bergbau hat die Stadt groß gemacht; ihr Bergbaumuseum "
+            "gehört zum UNESCO-Welterbe Montanregion Erzgebirge/Krušnohoří. Eine direkte "
+            "Bahnanbindung fehlt, in einigen Ortsteilen stehen viele Wohnungen leer. Die zunächst "
+            "geplanten temporären Co-Working-Spaces scheiterten an Geld und Räumen; stattdessen "
+            "befragte die Stadt ihre Bewohnerschaft. Das Interesse an Co-Working war gering, "
+            "dafür entstanden Ideen, mobiles Arbeiten in der Verwaltung zu erproben."
+        ),
+    ),
+    TownData(
+        slug="moelln",
+        name="Mölln",
+        state=State.SCHLESWIG_HOLSTEIN,
+        population=19900,
+        description=(
+            "Eulenspiegelstadt zwischen mehreren Seen im Naturpark Lauenburgische Seen, am Rand "
+            "der Metropolregion Hamburg und mit Bahnverbindung nach Lübeck und Lüneburg. Mölln "
+            "gilt als Wohnort vieler Pendelnder, die Altstadt kämpft mit Leerstand, die "
+            "Stadtgesellschaft ist engagiert. Das Pop-up-Labor war eine Themenwoche "
+            "„Co-Working-Space und Regionalzentrum“ an drei Orten – zu neuen Arbeitswelten, "
+            "Co-Working, E-Sport und Dritten Orten, mit dem Co-Working-Space im Vereinsheim des "
+            "Sportvereins als Anlaufpunkt. Der Auftakt war gut besucht, die weiteren Termine "
+            "weniger."
+        ),
+    ),
+    TownData(
+        slug="oestrich-winkel",
+        name="Oestrich-Winkel",
+        state=State.HESSEN,
+        population=11900,
+        description=(
+            "Weinbaustadt im Rheingau am Rhein, rund 20 Kilometer von Wiesbaden und mit "
+            "Bahnanschluss ins Rhein-Main-Gebiet, wohin viele Beschäftigte pendeln. Eine "
+            "gewachsene gemeinsame Ortsmitte fehlt. Als Pop-up-Labor öffnete die Stadt vom "
+            "21. Juni bis 21. Dezember 2022 einen kostenlosen, online buchbaren Co-Working-Space "
+            "mit sieben Arbeitsplätzen in einem früheren Wohnhaus, betreut von Mitarbeitenden der "
+            "Verwaltung. "
+            "Nach einem ruhigen Sommer stieg die Nachfrage ab September; viele Nutzende wären "
+            "bereit, für einen dauerhaften Space zu zahlen."
+        ),
+    ),
+]
+
+TOWNS_ORTSKERNE = [
+    TownData(
+        slug="uslar",
+        name="Uslar",
+        state=State.NIEDERSACHSEN,
+        population=14100,
+        description=(
+            "Kleinstadt am Rand des Sollings im Landkreis Northeim mit zahlreichen Ortsteilen. "
+            "Im Demo-Verbund Leitkommune; Schwerpunkt sind leerstehende Ladenlokale in der "
+            "Innenstadt und ein Leerstandskataster, das Verwaltung und Eigentümer gemeinsam "
+            "pflegen."
+        ),
+    ),
+    TownData(
+        slug="bad-frankenhausen",
+        name="Bad Frankenhausen/Kyffhäuser",
+        state=State.THUERINGEN,
+        population=10400,
+        description=(
+            "Kurstadt am Südrand des Kyffhäusergebirges, bekannt für das Panorama Museum und den "
+            "schiefen Turm der Oberkirche. Im Demo-Verbund erprobt die Stadt Zwischennutzungen "
+            "leerer Altstadthäuser für Kultur und Handwerk."
+        ),
+    ),
+    TownData(
+        slug="kirchheimbolanden",
+        name="Kirchheimbolanden",
+        state=State.RHEINLAND_PFALZ,
+        population=8000,
+        description=(
+            "Kreisstadt des Donnersbergkreises mit barocker Altstadt. Im Demo-Verbund geht es um "
+            "das Wohnen über Geschäften in der Altstadt und um die Frage, wie Eigentümerinnen und "
+            "Eigentümer für eine Sanierung gewonnen werden."
+        ),
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Consortia and their phases
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsortiumData:
+    slug: str
+    name: str
+    theme: str
+    lead_town: str
+    towns: tuple[str, ...]
+    start: date
+    end: date
+    description: str
+    phases: tuple[tuple[str, date, date], ...]
+
+
+STADTLABOR = ConsortiumData(
+    slug="stadtlabor-kleinstadt",
+    name="StadtLabor Kleinstadt",
+    theme="Digitale Arbeitswelten",
+    lead_town="wittenberge",
+    towns=tuple(t.slug for t in TOWNS_STADTLABOR),
+    start=date(2021, 9, 1),
+    end=date(2023, 6, 30),
+    description=(
+        "Verbund aus der Pilotphase der Kleinstadtakademie: Fünf Kleinstädte aus fünf Ländern "
+        "haben knapp zwei Jahre lang untersucht, was digitale Arbeitswelten für die Entwicklung "
+        "kleiner Städte bedeuten können. Auf eine Bestandsaufnahme vor Ort folgten gemeinsam "
+        "entwickelte Konzepte und schließlich fünf Pop-up-Labore – vom temporären Co-Working-Space "
+        "bis zur Bürgerbefragung. Kleinstadtpatinnen und -paten haben die Städte begleitet, jede "
+        "Stadt war einmal Gastgeberin einer Transferwerkstatt. Die Erfahrungen sind in "
+        "übertragbare Handlungsbausteine eingeflossen.\n\n"
+        "Demo-Daten nach dem BBSR-Bericht 09/2025; die Phasendaten sind aus dem Bericht "
+        "abgeleitet, alle Personen und Konten sind erfunden."
+    ),
+    phases=(
+        (Phase.Kind.EXPLORATION, date(2021, 9, 1), date(2022, 1, 31)),
+        (Phase.Kind.CONSOLIDATION, date(2022, 2, 1), date(2022, 5, 31)),
+        (Phase.Kind.TRANSFER, date(2022, 6, 1), date(2023, 6, 30)),
+    ),
+)
+
+ORTSKERNE = ConsortiumData(
+    slug="lebendige-ortskerne",
+    name="Lebendige Ortskerne",
+    theme="Leerstand und Innenentwicklung",
+    lead_town="uslar",
+    towns=tuple(t.slug for t in TOWNS_ORTSKERNE),
+    start=date(2025, 4, 1),
+    end=date(2027, 3, 31),
+    description=(
+        "Drei Kleinstädte suchen gemeinsam nach Wegen, leerstehende Läden und Häuser in ihren "
+        "Ortskernen wieder zu nutzen: mit Leerstandskatastern, Zwischennutzungen und der "
+        "Ansprache von Eigentümerinnen und Eigentümern.\n\n"
+        "Fiktiver Demo-Verbund: Die Städte gibt es, ihre Teilnahme ist erfunden."
+    ),
+    phases=(
+        (Phase.Kind.EXPLORATION, date(2025, 4, 1), date(2025, 11, 30)),
+        (Phase.Kind.CONSOLIDATION, date(2025, 12, 1), date(2026, 5, 31)),
+        (Phase.Kind.TRANSFER, date(2026, 6, 1), date(2027, 3, 31)),
+    ),
+)
+
+CONSORTIA = [STADTLABOR, ORTSKERNE]
+
+
+# --------------------------------------------------------------------------------------------
+# People
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonData:
+    first_name: str
+    last_name: str
+    # Local part of the email address (ASCII, umlauts transcribed).
+    local: str
+    description: str
+    function: str
+    bio: str
+    town: str | None = None
+    consortium: str | None = None
+    role: str | None = None
+    editor: bool = False
+    admin: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.local}@{EMAIL_DOMAIN}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+PEOPLE = [
+    PersonData(
+        "Anna", "Berger", "anna.berger",
+        description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
+        function="Wirtschaftsförderung",
+        bio=(
+            "Ich kümmere mich um Gewerbeflächen und Gründungen in Wittenberge und begleite den "
+            "Co-Working-Space auf seinem Weg ins Bahnhofsgebäude."
+        ),
+        town="wittenberge", consortium=STADTLABOR.slug, role=Role.MEMBER,
+    ),
+    PersonData(
+        "Michael", "Huber", "michael.huber",
+        description="Mitglied (Gemeindeverwaltung), StadtLabor Kleinstadt",
+        function="Gemeindeentwicklung",
+        bio=(
+            "Im Markt Dießen zuständig für Gemeindeentwicklung und Ansprechpartner der Task Force "
+            "„Neue Arbeitswelten“."
+        ),
+        town="diessen-am-ammersee", consortium=STADTLABOR.slug, role=Role.MEMBER,
+    ),
+    PersonData(
+        "Sabine", "Richter", "sabine.richter",
+        description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
+        function="Stadtentwicklung und Bauverwaltung",
+        bio=(
+            "Ich arbeite in der Stadtentwicklung von Dippoldiswalde und interessiere mich dafür, "
+            "wie mobiles Arbeiten in der Verwaltung gelingen kann."
+        ),
+        town="dippoldiswalde", consortium=STADTLABOR.slug, role=Role.MEMBER,
+    ),
+    PersonData(
+        "Jan", "Petersen", "jan.petersen",
+        description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
+        function="Standortmarketing",
+        bio=(
+            "Standortmarketing in Mölln: Veranstaltungen, Leerstand in der Altstadt und alles, was "
+            "Pendelnde zum Bleiben bewegt."
+        ),
+        town="moelln", consortium=STADTLABOR.slug, role=Role.MEMBER,
+    ),
+    PersonData(
+        "Claudia", "Weber", "claudia.weber",
+        description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
+        function="Stabsstelle Digitalisierung",
+        bio=(
+            "Ich habe den Pop-up-Co-Working-Space in Oestrich-Winkel mit aufgebaut und betreut und "
+            "suche nach einem Modell für einen dauerhaften Betrieb."
+        ),
+        town="oestrich-winkel", consortium=STADTLABOR.slug, role=Role.MEMBER,
+    ),
+    PersonData(
+        "Lars", "Meyer", "lars.meyer",
+        description="Mitglied (Stadtverwaltung), Lebendige Ortskerne",
+        function="Innenstadtmanagement",
+        bio=(
+            "Innenstadtmanager in Uslar. Mein Thema sind leere Ladenlokale und die Frage, wie wir "
+            "mit Eigentümern ins Gespräch kommen."
+        ),
+        town="uslar", consortium=ORTSKERNE.slug, role=Role.MEMBER,
+    ),
+    PersonData(
+        "Katrin", "Vogel", "katrin.vogel",
+        description="Kleinstadtpatin, StadtLabor Kleinstadt",
+        function="Kleinstadtpatin für Co-Working",
+        bio=(
+            "Ich berate Kommunen beim Aufbau von Co-Working-Angeboten auf dem Land und moderiere "
+            "den Austausch im Verbund."
+        ),
+        consortium=STADTLABOR.slug, role=Role.COACH,
+    ),
+    PersonData(
+        "Thomas", "Krüger", "thomas.krueger",
+        description="Kleinstadtpate, Lebendige Ortskerne",
+        function="Kleinstadtpate für Innenentwicklung",
+        bio=(
+            "Stadtplaner mit Erfahrung in Leerstandsmanagement und Zwischennutzung; ich begleite "
+            "die Städte des Verbunds und moderiere ihre Runden."
+        ),
+        consortium=ORTSKERNE.slug, role=Role.COACH,
+    ),
+    PersonData(
+        "Julia", "Schmidt", "julia.schmidt",
+        description="Kernteam, StadtLabor Kleinstadt",
+        function="Projektkoordination und wissenschaftliche Begleitung",
+        bio=(
+            "Im Kernteam koordiniere ich den Verbund, plane die Transferwerkstätten und werte die "
+            "Pop-up-Labore aus."
+        ),
+        consortium=STADTLABOR.slug, role=Role.CORE_TEAM,
+    ),
+    PersonData(
+        "Miriam", "Hoffmann", "miriam.hoffmann",
+        description="Redaktion (Wagtail-Gruppe Editors)",
+        function="Redaktion der Kleinstadtakademie",
+        bio="Ich betreue die Fallseiten der Pop-up-Labore und die Handlungsbausteine.",
+        editor=True,
+    ),
+    PersonData(
+        "Peter", "Neumann", "peter.neumann",
+        description="Administration (Superuser)",
+        function="Plattformbetreuung der Kleinstadtakademie",
+        bio="Ich betreue die Plattform technisch und helfe bei Fragen zu Zugängen.",
+        admin=True,
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Wagtail pages
+# --------------------------------------------------------------------------------------------
+
+HOME_INTRO = (
+    "Die Kleinstadtakademie verbindet Mitarbeitende aus Kleinstädten: im geschlossenen Austausch "
+    "ihres Verbunds, in Transferwerkstätten vor Ort und über Fallseiten zu den Pop-up-Laboren."
+)
+
+HOME_BODY = (
+    "<p>Rund 2.100 Kleinstädte gibt es in Deutschland. Viele stehen vor ähnlichen Fragen – und "
+    "haben wenig Zeit, sich darüber auszutauschen. Die Kleinstadtakademie bringt jeweils etwa "
+    "fünf Städte für rund zwei Jahre zu einem Verbund zusammen, der an einem gemeinsamen Thema "
+    "arbeitet, begleitet von Kleinstadtpatinnen und -paten und einem Kernteam.</p>"
+    "<p>Auf dieser Plattform hat jeder Verbund einen eigenen, geschlossenen Bereich: Nur seine "
+    "Mitglieder sehen, was dort besprochen wird. So können Erfahrungen offen und auf Augenhöhe "
+    "geteilt werden – auch die, die nicht geklappt haben. Die Transferwerkstätten, bei denen sich "
+    "der Verbund reihum in einer der Städte trifft, werden hier vorbereitet und dokumentiert.</p>"
+    "<p>Was sich bewährt hat, wird öffentlich: als Fallseite zu einem Pop-up-Labor oder als "
+    "Handlungsbaustein, den andere Kleinstädte übernehmen können.</p>"
+    "<p><i>Dies ist eine Demo-Installation. Alle Personen und Konten sind erfunden.</i></p>"
+)
+
+DEMO_NOTICE = (
+    "<p><b>Hinweis:</b> Dies ist eine Demo-Installation der Plattform. Der folgende Text ist ein "
+    "Platzhalter und muss vor einem öffentlichen Betrieb durch einen geprüften Text ersetzt "
+    "werden.</p>"
+)
+
+STANDARD_PAGES = [
+    (
+        "impressum",
+        "Impressum",
+        DEMO_NOTICE
+        + "<h2>Angaben zur Betreiberin</h2>"
+        "<p>Kleinstadtakademie (Demo-Betrieb)<br/>"
+        "Musterstraße 1<br/>"
+        "00000 Musterstadt<br/>"
+        "(Platzhalteradresse – keine gültige Anschrift)</p>"
+        "<h2>Kontakt</h2>"
+        "<p>E-Mail: kontakt@" + EMAIL_DOMAIN + " (Platzhalter, nicht erreichbar)</p>"
+        "<h2>Verantwortlich für den Inhalt</h2>"
+        "<p>Wird vor dem Produktivbetrieb ergänzt. Inhalte der geschlossenen Verbundbereiche "
+        "verantworten die jeweiligen Verfasserinnen und Verfasser.</p>",
+    ),
+    (
+        "datenschutz",
+        "Datenschutz",
+        DEMO_NOTICE
+        + "<h2>Datenschutzerklärung (Platzhalter)</h2>"
+        "<p>Hier steht vor dem Produktivbetrieb die vollständige Datenschutzerklärung: wer "
+        "verantwortlich ist, welche Daten zu welchem Zweck verarbeitet werden, wie lange sie "
+        "gespeichert werden und welche Rechte Betroffene haben.</p>"
+        "<p>Zur Orientierung: Die Plattform speichert für jedes Konto eine E-Mail-Adresse, ein "
+        "Profil (Anzeigename, Kleinstadt, Funktion, Kurzvorstellung), die Mitgliedschaften in "
+        "Verbünden sowie die eigenen Beiträge. Für die Anmeldung werden technisch notwendige "
+        "Cookies gesetzt.</p>"
+        "<p>Die Demo-Installation enthält ausschließlich erfundene Personen.</p>",
+    ),
+    (
+        "barrierefreiheit",
+        "Barrierefreiheit",
+        DEMO_NOTICE
+        + "<h2>Erklärung zur Barrierefreiheit (Platzhalter)</h2>"
+        "<p>Die Plattform soll für alle gut nutzbar sein – auch mit Screenreader, Tastatur oder "
+        "vergrößerter Darstellung. Eine Prüfung der Barrierefreiheit hat für diese "
+        "Demo-Installation noch nicht stattgefunden; eine Aussage zur Konformität ist daher noch "
+        "nicht möglich.</p>"
+        "<h2>Barrieren melden</h2>"
+        "<p>Eine Kontaktmöglichkeit für Rückmeldungen zu Barrieren wird vor dem Produktivbetrieb "
+        "ergänzt.</p>",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Command
+# --------------------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Lädt Demo-Daten (Kleinstädte, Verbünde, Demo-Konten, Pflichtseiten). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.created: Counter[str] = Counter()
+        self.updated: Counter[str] = Counter()
+
+        with transaction.atomic():
+            towns = {t.slug: self._seed_town(t) for t in [*TOWNS_STADTLABOR, *TOWNS_ORTSKERNE]}
+            consortia = {c.slug: self._seed_consortium(c, towns) for c in CONSORTIA}
+            editors = self._editors_group()
+            for person in PEOPLE:
+                self._seed_person(person, towns, consortia, editors)
+            self._seed_pages()
+
+        self._report()
+
+    # -- generic upsert ---------------------------------------------------------------------
+
+    def _upsert(self, model: type[models.Model], lookup: dict, values: dict) -> Any:
+        """Create ``model`` with ``lookup`` + ``values``, or bring an existing row in line.
+
+        Unlike ``update_or_create``, nothing is written when the row already matches.
+        """
+        label = model._meta.label
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model._default_manager.create(**lookup, **values)
+            self.created[label] += 1
+            return obj
+        changed = [field for field, value in values.items() if getattr(obj, field) != value]
+        if changed:
+            for field in changed:
+                setattr(obj, field, values[field])
+            obj.save(update_fields=changed)
+            self.updated[label] += 1
+        return obj
+
+    # -- community --------------------------------------------------------------------------
+
+    def _seed_town(self, data: TownData) -> Town:
+        return self._upsert(
+            Town,
+            {"slug": data.slug},
+            {
+                "name": data.name,
+                "state": data.state,
+                "population": data.population,
+                "description": data.description,
+            },
+        )
+
+    def _seed_consortium(self, data: ConsortiumData, towns: dict[str, Town]) -> Consortium:
+        is_new = not Consortium.objects.filter(slug=data.slug).exists()
+        consortium = self._upsert(
+            Consortium,
+            {"slug": data.slug},
+            {
+                "name": data.name,
+                "theme": data.theme,
+                "lead_town": towns[data.lead_town],
+                "start": data.start,
+                "end": data.end,
+                "description": data.description,
+            },
+        )
+        wanted = {towns[slug].pk for slug in data.towns}
+        if set(consortium.towns.values_list("pk", flat=True)) != wanted:
+            # A ParentalManyToManyField is only written to the database on save().
+            consortium.towns.set([towns[slug] for slug in data.towns])
+            consortium.save()
+            if not is_new:
+                self.updated[f"{Consortium._meta.label}.towns"] += 1
+        for kind, start, end in data.phases:
+            self._upsert(
+                Phase, {"consortium": consortium, "kind": kind}, {"start": start, "end": end}
+            )
+        return consortium
+
+    def _editors_group(self) -> Group:
+        # Wagtail's migrations create "Editors" with admin access; only a group this command had to
+        # create itself gets the permission, so an existing group's settings are left alone.
+        group, created = Group.objects.get_or_create(name=EDITOR_GROUP)
+        if created:
+            self.created[Group._meta.label] += 1
+            access_admin = Permission.objects.get(
+                content_type__app_label="wagtailadmin", codename="access_admin"
+            )
+            group.permissions.add(access_admin)
+        return group
+
+    def _seed_person(
+        self,
+        person: PersonData,
+        towns: dict[str, Town],
+        consortia: dict[str, Consortium],
+        editors: Group,
+    ) -> None:
+        User = get_user_model()
+        flags = {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "is_staff": person.admin,
+            "is_superuser": person.admin,
+        }
+        user = User.objects.filter(email__iexact=person.email).first()
+        if user is None:
+            user = User(username=self._free_username(person.local), email=person.email, **flags)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            self.created[User._meta.label] += 1
+        else:
+            # Never reset the password of an existing account; only keep its role flags in line.
+            changed = [field for field, value in flags.items() if getattr(user, field) != value]
+            if changed:
+                for field in changed:
+                    setattr(user, field, flags[field])
+                user.save(update_fields=changed)
+                self.updated[User._meta.label] += 1
+
+        self._upsert(
+            EmailAddress,
+            {"user": user, "email": person.email},
+            {"verified": True, "primary": True},
+        )
+        self._upsert(
+            Profile,
+            {"user": user},
+            {
+                "display_name": person.display_name,
+                "town": towns[person.town] if person.town else None,
+                "function": person.function,
+                "bio": person.bio,
+            },
+        )
+        if person.consortium:
+            self._upsert(
+                Membership,
+                {"user": user, "consortium": consortia[person.consortium]},
+                {"role": person.role},
+            )
+        if person.editor and not user.groups.filter(pk=editors.pk).exists():
+            user.groups.add(editors)
+            self.updated[f"{Group._meta.label}.members"] += 1
+
+    @staticmethod
+    def _free_username(base: str) -> str:
+        User = get_user_model()
+        username, n = base, 1
+        while User.objects.filter(username=username).exists():
+            n += 1
+            username = f"{base}-{n}"
+        return username
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def _seed_pages(self) -> None:
+        home = HomePage.objects.first()
+        if home is None:
+            self.stderr.write(self.style.WARNING("No HomePage (cms migration 0002?): skipped."))
+            return
+        # Fill the front page only while it is still empty, so editors' texts are never overwritten.
+        if not home.intro and not home.body:
+            home.intro = HOME_INTRO
+            home.body = HOME_BODY
+            home.save_revision().publish()
+            self.updated[HomePage._meta.label] += 1
+        for slug, title, body in STANDARD_PAGES:
+            if home.get_children().filter(slug=slug).exists():
+                continue
+            page = StandardPage(title=title, slug=slug, body=body, show_in_footer=True)
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            self.created[StandardPage._meta.label] += 1
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _report(self) -> None:
+        if self.created or self.updated:
+            for label, count in sorted(self.created.items()):
+                self.stdout.write(f"created  {count:3d}  {label}")
+            for label, count in sorted(self.updated.items()):
+                self.stdout.write(f"updated  {count:3d}  {label}")
+        else:
+            self.stdout.write("Demo data already complete: nothing created or changed.")
+
+        town_names = {t.slug: t.name for t in [*TOWNS_STADTLABOR, *TOWNS_ORTSKERNE]}
+        rows = [
+            (p.email, p.description, town_names.get(p.town or "", "–"), DEMO_PASSWORD)
+            for p in PEOPLE
+        ]
+        header = ("E-Mail", "Rolle", "Kleinstadt", "Passwort")
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+        def line(cells: tuple[str, ...]) -> str:
+            cells = [cell.ljust(width) for cell, width in zip(cells, widths, strict=True)]
+            return "  ".join(cells).rstrip()
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo-Zugänge (Anmeldung mit E-Mail-Adresse):"))
+        self.stdout.write(line(header))
+        self.stdout.write("  ".join("-" * width for width in widths))
+        for row in rows:
+            self.stdout.write(line(row))
+        self.stdout.write(
+            "Hinweis: Wer Mitglieder verwalten darf (Kleinstadtpaten, Kernteam, Administration), "
+            "braucht dafür einen zweiten Faktor (TOTP), einzurichten nach der Anmeldung."
+        )

@@ -1,0 +1,90 @@
+"""Shared fixtures: the role cast of DESIGN.md around one consortium."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from forum.models import Role
+
+from .factories import (
+    ConsortiumFactory,
+    MembershipFactory,
+    UserFactory,
+    enable_mfa,
+    make_editor,
+)
+
+ROLES = ["anonymous", "outsider", "member", "coach", "core_team", "editor", "admin"]
+
+
+@dataclass
+class Cast:
+    consortium: object
+    other_consortium: object
+    users: dict
+
+    def user(self, role: str):
+        return self.users[role]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """One user per role of the permission table; managers have MFA set up."""
+    consortium = ConsortiumFactory()
+    other = ConsortiumFactory()
+    town = consortium.towns.exclude(pk=consortium.lead_town_id).first()
+    member = UserFactory(profile__town=town)
+    MembershipFactory(user=member, consortium=consortium, role=Role.MEMBER)
+    coach = UserFactory()
+    MembershipFactory(user=coach, consortium=consortium, role=Role.COACH)
+    core = UserFactory()
+    MembershipFactory(user=core, consortium=consortium, role=Role.CORE_TEAM)
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, consortium=other, role=Role.MEMBER)
+    editor = UserFactory()
+    make_editor(editor)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    for manager in (coach, core, admin):
+        enable_mfa(manager)
+    users = {
+        "anonymous": AnonymousUser(),
+        "outsider": outsider,
+        "member": member,
+        "coach": coach,
+        "core_team": core,
+        "editor": editor,
+        "admin": admin,
+    }
+    return Cast(consortium=consortium, other_consortium=other, users=users)
+
+
+def client_for(client, user):
+    """Log ``user`` into the Django test client unless anonymous."""
+    if user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
+def ensure_site_tree():
+    """Recreate what Wagtail's and our data migrations create; transactional tests flush it."""
+    from wagtail.models import Locale, Page, Site
+
+    from cms.models import HomePage
+
+    locale, _created = Locale.objects.get_or_create(language_code="de")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root", locale=locale)
+    home = HomePage.objects.first()
+    if home is None:
+        home = root.add_child(instance=HomePage(title="Kleinstadtakademie", slug="start"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    return home
+
+
+@pytest.fixture
+def home_page(db):
+    return ensure_site_tree()

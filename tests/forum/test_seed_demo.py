@@ -1,0 +1,196 @@
+"""The demo data command: idempotent, consistent, and every demo login works."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from wagtail.models import Revision
+
+from cms.models import HomePage, StandardPage
+from forum.management.commands.seed_demo import DEMO_PASSWORD, PEOPLE
+from forum.models import Consortium, Membership, Phase, Profile, Role, Town
+from forum.rules import EDITOR_GROUP
+
+COUNTED = [Town, Consortium, Phase, Membership, Profile, EmailAddress, StandardPage, Revision]
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in COUNTED}
+    counts["User"] = get_user_model().objects.count()
+    return counts
+
+
+def _user(email: str):
+    return get_user_model().objects.get(email=email)
+
+
+@pytest.mark.django_db
+def test_second_run_creates_and_changes_nothing():
+    _seed()
+    counts = _counts()
+    password_hashes = dict(get_user_model().objects.values_list("email", "password"))
+
+    output = _seed()
+
+    assert _counts() == counts
+    assert dict(get_user_model().objects.values_list("email", "password")) == password_hashes
+    assert "nothing created or changed" in output
+
+
+@pytest.mark.django_db
+def test_first_run_creates_the_expected_objects():
+    output = _seed()
+
+    assert Town.objects.count() == 8
+    assert Consortium.objects.count() == 2
+    assert Phase.objects.count() == 6
+    assert get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]).count() == 11
+    assert StandardPage.objects.live().count() == 3
+    for person in PEOPLE:
+        assert person.email in output
+
+
+@pytest.mark.django_db
+def test_stadtlabor_has_the_five_report_towns_and_wittenberge_leads():
+    _seed()
+    consortium = Consortium.objects.get(slug="stadtlabor-kleinstadt")
+
+    assert consortium.theme == "Digitale Arbeitswelten"
+    assert consortium.lead_town.name == "Wittenberge"
+    assert set(consortium.towns.values_list("name", flat=True)) == {
+        "Wittenberge",
+        "Dießen am Ammersee",
+        "Dippoldiswalde",
+        "Mölln",
+        "Oestrich-Winkel",
+    }
+    assert set(consortium.towns.values_list("state", flat=True)) == {"BB", "BY", "SN", "SH", "HE"}
+
+
+@pytest.mark.django_db
+def test_phases_are_consecutive_and_inside_the_consortium_period():
+    _seed()
+    for consortium in Consortium.objects.all():
+        phases = list(consortium.phases.order_by("start"))
+        assert [p.kind for p in phases] == [
+            Phase.Kind.EXPLORATION,
+            Phase.Kind.CONSOLIDATION,
+            Phase.Kind.TRANSFER,
+        ]
+        assert phases[0].start == consortium.start
+        assert phases[-1].end == consortium.end
+        for earlier, later in zip(phases, phases[1:], strict=False):
+            assert earlier.end < later.start
+
+
+@pytest.mark.django_db
+def test_consortia_share_no_members():
+    _seed()
+    first = Consortium.objects.get(slug="stadtlabor-kleinstadt")
+    second = Consortium.objects.exclude(pk=first.pk).get()
+    first_members = set(first.memberships.values_list("user_id", flat=True))
+    second_members = set(second.memberships.values_list("user_id", flat=True))
+
+    assert first_members.isdisjoint(second_members)
+    second_staff = second.memberships.filter(role=Role.MEMBER, user__profile__town__isnull=False)
+    assert second_staff.exists()
+    for membership in second_staff:
+        assert membership.user.profile.town in second.towns.all()
+        assert not Membership.objects.filter(user=membership.user, consortium=first).exists()
+
+
+@pytest.mark.django_db
+def test_town_staff_belong_to_a_town_of_their_consortium():
+    _seed()
+    for membership in Membership.objects.filter(role=Role.MEMBER).select_related("user__profile"):
+        assert membership.user.profile.town in membership.consortium.towns.all()
+    first = Consortium.objects.get(slug="stadtlabor-kleinstadt")
+    staffed = set(
+        first.memberships.filter(role=Role.MEMBER).values_list("user__profile__town", flat=True)
+    )
+    assert staffed == set(first.towns.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_roles_of_coaches_core_team_editor_and_admin():
+    _seed()
+    coach_consortia = set(
+        Membership.objects.filter(role=Role.COACH).values_list("consortium__slug", flat=True)
+    )
+    assert coach_consortia == {"stadtlabor-kleinstadt", "lebendige-ortskerne"}
+    assert Membership.objects.filter(
+        role=Role.CORE_TEAM, consortium__slug="stadtlabor-kleinstadt"
+    ).exists()
+
+    editor = next(_user(p.email) for p in PEOPLE if p.editor)
+    assert editor.groups.filter(name=EDITOR_GROUP).exists()
+    assert editor.has_perm("wagtailadmin.access_admin")
+    assert not editor.is_superuser
+    assert not editor.memberships.exists()
+
+    admin = next(_user(p.email) for p in PEOPLE if p.admin)
+    assert admin.is_superuser and admin.is_staff
+
+
+@pytest.mark.django_db
+def test_every_demo_user_can_log_in_with_the_shared_password():
+    _seed()
+    for person in PEOPLE:
+        user = _user(person.email)
+        assert user.is_active
+        assert user.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(
+            user=user, email=person.email, verified=True, primary=True
+        ).exists()
+        assert user.profile.display_name == person.display_name
+        assert authenticate(None, email=person.email, password=DEMO_PASSWORD) == user
+
+
+@pytest.mark.django_db
+def test_existing_password_is_not_reset():
+    _seed()
+    user = _user(PEOPLE[0].email)
+    user.set_password("ein-eigenes-Passwort-1")
+    user.save()
+
+    _seed()
+
+    user.refresh_from_db()
+    assert user.check_password("ein-eigenes-Passwort-1")
+
+
+@pytest.mark.django_db
+def test_footer_pages_are_published_under_the_home_page():
+    _seed()
+    home = HomePage.objects.get()
+    assert home.intro and home.body
+
+    pages = StandardPage.objects.child_of(home).live()
+    assert set(pages.values_list("slug", flat=True)) == {
+        "impressum",
+        "datenschutz",
+        "barrierefreiheit",
+    }
+    for page in pages:
+        assert page.show_in_footer
+        assert "Demo" in page.body
+
+
+@pytest.mark.django_db
+def test_edited_home_page_is_not_overwritten():
+    home = HomePage.objects.get()
+    home.intro = "Eigene Einleitung"
+    home.save()
+
+    _seed()
+
+    home.refresh_from_db()
+    assert home.intro == "Eigene Einleitung"
