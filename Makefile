@@ -1,8 +1,10 @@
+# One-command setup: `make run` serves the demo, `make test` runs the whole suite.
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint migrate seed
+.PHONY: install browser run test lint migrate seed messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -11,6 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Browser tests drive Debian's Chromium; Playwright cannot download its own browser here.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { \
+	    echo "Chromium fehlt: bitte 'apt-get install chromium fonts-liberation' ausführen." >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-liberation >/dev/null; }
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -21,8 +31,12 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install browser
 	$(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages -l en --ignore=.venv

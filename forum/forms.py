@@ -23,7 +23,7 @@ class InvitationSignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Anzeigename"),
         max_length=120,
-        help_text=_("So sehen Sie die anderen im Verbund, z. B. „Anna Berger“."),
+        help_text=_("So sehen die anderen im Verbund Sie, z. B. „Anna Berger“."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     function = forms.CharField(

@@ -96,10 +96,10 @@ def shares_consortium_with(user: Any, other: Any) -> bool:
 can_view_consortium = is_consortium_member | is_admin
 can_manage_members = is_coach_of | is_core_team_of | is_admin
 
-rules.add_perm("forum.view_consortium", can_view_consortium)
-rules.add_perm("forum.view_members", can_view_consortium)
+rules.add_perm("forum.access_consortium", can_view_consortium)
+rules.add_perm("forum.list_members", can_view_consortium)
 rules.add_perm("forum.manage_members", can_manage_members)
-rules.add_perm("forum.view_profile", shares_consortium_with | is_admin)
+rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)
 
 
 def roles_assignable_by(user: Any, consortium: Consortium) -> list[str]:

@@ -69,6 +69,6 @@ def profile_user_visible_to(user_id: int, viewer: Any) -> Any | None:
     """The user behind a profile page, or ``None`` if ``viewer`` shares no consortium with them."""
     User = get_user_model()
     other = User.objects.select_related("profile__town").filter(pk=user_id, is_active=True).first()
-    if other is None or not viewer.has_perm("forum.view_profile", other):
+    if other is None or not viewer.has_perm("forum.see_profile", other):
         return None
     return other

@@ -6,6 +6,6 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ALLOWED_HOSTS = ["*"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Rate limits are switched on per test where they are the subject.
 ACCOUNT_RATE_LIMITS = False

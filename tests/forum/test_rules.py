@@ -10,8 +10,8 @@ from tests.factories import MembershipFactory, UserFactory
 
 EXPECTED = {
     # permission: roles that hold it for the cast's consortium
-    "forum.view_consortium": {"member", "coach", "core_team", "admin"},
-    "forum.view_members": {"member", "coach", "core_team", "admin"},
+    "forum.access_consortium": {"member", "coach", "core_team", "admin"},
+    "forum.list_members": {"member", "coach", "core_team", "admin"},
     "forum.manage_members": {"coach", "core_team", "admin"},
 }
 
@@ -28,7 +28,7 @@ def test_consortia_visible_to_agrees_with_view_permission(cast, role):
     user = cast.user(role)
     visible = set(selectors.consortia_visible_to(user))
     for consortium in (cast.consortium, cast.other_consortium):
-        assert (consortium in visible) is user.has_perm("forum.view_consortium", consortium)
+        assert (consortium in visible) is user.has_perm("forum.access_consortium", consortium)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -60,7 +60,7 @@ def test_view_profile_only_for_people_sharing_a_consortium(cast, role):
     viewer = cast.user(role)
     member = cast.user("member")
     expected = role in {"member", "coach", "core_team", "admin"}
-    assert viewer.has_perm("forum.view_profile", member) is expected
+    assert viewer.has_perm("forum.see_profile", member) is expected
     assert (selectors.profile_user_visible_to(member.pk, viewer) is not None) is expected
 
 
@@ -83,7 +83,7 @@ def test_inactive_member_loses_access(cast):
     member.is_active = False
     member.save()
     member.refresh_from_db()
-    assert not member.has_perm("forum.view_consortium", cast.consortium)
+    assert not member.has_perm("forum.access_consortium", cast.consortium)
 
 
 def test_role_cache_is_one_query_for_many_questions(cast, django_assert_num_queries):
@@ -91,6 +91,17 @@ def test_role_cache_is_one_query_for_many_questions(cast, django_assert_num_quer
     MembershipFactory(user=coach, consortium=cast.consortium, role=Role.COACH)
     with django_assert_num_queries(1):
         for _ in range(5):
-            assert coach.has_perm("forum.view_consortium", cast.consortium)
+            assert coach.has_perm("forum.access_consortium", cast.consortium)
             assert coach.has_perm("forum.manage_members", cast.consortium)
-            assert not coach.has_perm("forum.view_consortium", cast.other_consortium)
+            assert not coach.has_perm("forum.access_consortium", cast.other_consortium)
+
+
+def test_policy_permissions_do_not_shadow_model_permissions(db):
+    from django.contrib.auth.models import Permission
+    from rules.permissions import permissions as registry
+
+    model_permissions = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    assert not set(registry) & model_permissions

@@ -266,104 +266,141 @@ class PersonData:
 
 PEOPLE = [
     PersonData(
-        "Anna", "Berger", "anna.berger",
+        "Anna",
+        "Berger",
+        "anna.berger",
         description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
         function="Wirtschaftsförderung",
         bio=(
             "Ich kümmere mich um Gewerbeflächen und Gründungen in Wittenberge und begleite den "
             "Co-Working-Space auf seinem Weg ins Bahnhofsgebäude."
         ),
-        town="wittenberge", consortium=STADTLABOR.slug, role=Role.MEMBER,
+        town="wittenberge",
+        consortium=STADTLABOR.slug,
+        role=Role.MEMBER,
     ),
     PersonData(
-        "Michael", "Huber", "michael.huber",
+        "Michael",
+        "Huber",
+        "michael.huber",
         description="Mitglied (Gemeindeverwaltung), StadtLabor Kleinstadt",
         function="Gemeindeentwicklung",
         bio=(
             "Im Markt Dießen zuständig für Gemeindeentwicklung und Ansprechpartner der Task Force "
             "„Neue Arbeitswelten“."
         ),
-        town="diessen-am-ammersee", consortium=STADTLABOR.slug, role=Role.MEMBER,
+        town="diessen-am-ammersee",
+        consortium=STADTLABOR.slug,
+        role=Role.MEMBER,
     ),
     PersonData(
-        "Sabine", "Richter", "sabine.richter",
+        "Sabine",
+        "Richter",
+        "sabine.richter",
         description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
         function="Stadtentwicklung und Bauverwaltung",
         bio=(
             "Ich arbeite in der Stadtentwicklung von Dippoldiswalde und interessiere mich dafür, "
             "wie mobiles Arbeiten in der Verwaltung gelingen kann."
         ),
-        town="dippoldiswalde", consortium=STADTLABOR.slug, role=Role.MEMBER,
+        town="dippoldiswalde",
+        consortium=STADTLABOR.slug,
+        role=Role.MEMBER,
     ),
     PersonData(
-        "Jan", "Petersen", "jan.petersen",
+        "Jan",
+        "Petersen",
+        "jan.petersen",
         description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
         function="Standortmarketing",
         bio=(
             "Standortmarketing in Mölln: Veranstaltungen, Leerstand in der Altstadt und alles, was "
             "Pendelnde zum Bleiben bewegt."
         ),
-        town="moelln", consortium=STADTLABOR.slug, role=Role.MEMBER,
+        town="moelln",
+        consortium=STADTLABOR.slug,
+        role=Role.MEMBER,
     ),
     PersonData(
-        "Claudia", "Weber", "claudia.weber",
+        "Claudia",
+        "Weber",
+        "claudia.weber",
         description="Mitglied (Stadtverwaltung), StadtLabor Kleinstadt",
         function="Stabsstelle Digitalisierung",
         bio=(
             "Ich habe den Pop-up-Co-Working-Space in Oestrich-Winkel mit aufgebaut und betreut und "
             "suche nach einem Modell für einen dauerhaften Betrieb."
         ),
-        town="oestrich-winkel", consortium=STADTLABOR.slug, role=Role.MEMBER,
+        town="oestrich-winkel",
+        consortium=STADTLABOR.slug,
+        role=Role.MEMBER,
     ),
     PersonData(
-        "Lars", "Meyer", "lars.meyer",
+        "Lars",
+        "Meyer",
+        "lars.meyer",
         description="Mitglied (Stadtverwaltung), Lebendige Ortskerne",
         function="Innenstadtmanagement",
         bio=(
             "Innenstadtmanager in Uslar. Mein Thema sind leere Ladenlokale und die Frage, wie wir "
             "mit Eigentümern ins Gespräch kommen."
         ),
-        town="uslar", consortium=ORTSKERNE.slug, role=Role.MEMBER,
+        town="uslar",
+        consortium=ORTSKERNE.slug,
+        role=Role.MEMBER,
     ),
     PersonData(
-        "Katrin", "Vogel", "katrin.vogel",
+        "Katrin",
+        "Vogel",
+        "katrin.vogel",
         description="Kleinstadtpatin, StadtLabor Kleinstadt",
         function="Kleinstadtpatin für Co-Working",
         bio=(
             "Ich berate Kommunen beim Aufbau von Co-Working-Angeboten auf dem Land und moderiere "
             "den Austausch im Verbund."
         ),
-        consortium=STADTLABOR.slug, role=Role.COACH,
+        consortium=STADTLABOR.slug,
+        role=Role.COACH,
     ),
     PersonData(
-        "Thomas", "Krüger", "thomas.krueger",
+        "Thomas",
+        "Krüger",
+        "thomas.krueger",
         description="Kleinstadtpate, Lebendige Ortskerne",
         function="Kleinstadtpate für Innenentwicklung",
         bio=(
             "Stadtplaner mit Erfahrung in Leerstandsmanagement und Zwischennutzung; ich begleite "
             "die Städte des Verbunds und moderiere ihre Runden."
         ),
-        consortium=ORTSKERNE.slug, role=Role.COACH,
+        consortium=ORTSKERNE.slug,
+        role=Role.COACH,
     ),
     PersonData(
-        "Julia", "Schmidt", "julia.schmidt",
+        "Julia",
+        "Schmidt",
+        "julia.schmidt",
         description="Kernteam, StadtLabor Kleinstadt",
         function="Projektkoordination und wissenschaftliche Begleitung",
         bio=(
             "Im Kernteam koordiniere ich den Verbund, plane die Transferwerkstätten und werte die "
             "Pop-up-Labore aus."
         ),
-        consortium=STADTLABOR.slug, role=Role.CORE_TEAM,
+        consortium=STADTLABOR.slug,
+        role=Role.CORE_TEAM,
     ),
     PersonData(
-        "Miriam", "Hoffmann", "miriam.hoffmann",
+        "Miriam",
+        "Hoffmann",
+        "miriam.hoffmann",
         description="Redaktion (Wagtail-Gruppe Editors)",
         function="Redaktion der Kleinstadtakademie",
         bio="Ich betreue die Fallseiten der Pop-up-Labore und die Handlungsbausteine.",
         editor=True,
     ),
     PersonData(
-        "Peter", "Neumann", "peter.neumann",
+        "Peter",
+        "Neumann",
+        "peter.neumann",
         description="Administration (Superuser)",
         function="Plattformbetreuung der Kleinstadtakademie",
         bio="Ich betreue die Plattform technisch und helfe bei Fragen zu Zugängen.",
@@ -405,8 +442,7 @@ STANDARD_PAGES = [
     (
         "impressum",
         "Impressum",
-        DEMO_NOTICE
-        + "<h2>Angaben zur Betreiberin</h2>"
+        DEMO_NOTICE + "<h2>Angaben zur Betreiberin</h2>"
         "<p>Kleinstadtakademie (Demo-Betrieb)<br/>"
         "Musterstraße 1<br/>"
         "00000 Musterstadt<br/>"
@@ -420,8 +456,7 @@ STANDARD_PAGES = [
     (
         "datenschutz",
         "Datenschutz",
-        DEMO_NOTICE
-        + "<h2>Datenschutzerklärung (Platzhalter)</h2>"
+        DEMO_NOTICE + "<h2>Datenschutzerklärung (Platzhalter)</h2>"
         "<p>Hier steht vor dem Produktivbetrieb die vollständige Datenschutzerklärung: wer "
         "verantwortlich ist, welche Daten zu welchem Zweck verarbeitet werden, wie lange sie "
         "gespeichert werden und welche Rechte Betroffene haben.</p>"
@@ -434,8 +469,7 @@ STANDARD_PAGES = [
     (
         "barrierefreiheit",
         "Barrierefreiheit",
-        DEMO_NOTICE
-        + "<h2>Erklärung zur Barrierefreiheit (Platzhalter)</h2>"
+        DEMO_NOTICE + "<h2>Erklärung zur Barrierefreiheit (Platzhalter)</h2>"
         "<p>Die Plattform soll für alle gut nutzbar sein – auch mit Screenreader, Tastatur oder "
         "vergrößerter Darstellung. Eine Prüfung der Barrierefreiheit hat für diese "
         "Demo-Installation noch nicht stattgefunden; eine Aussage zur Konformität ist daher noch "
