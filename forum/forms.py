@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Role
+from .models import Invitation, Profile, Role
 
 
 class InvitationForm(forms.ModelForm):
@@ -17,6 +17,17 @@ class InvitationForm(forms.ModelForm):
         self.fields["town"].queryset = consortium.towns.order_by("name")
         self.fields["town"].empty_label = _("– keine (Pate/Patin, Kernteam) –")
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["display_name", "function", "bio"]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "function": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "bio": forms.Textarea(attrs={"rows": 5}),
+        }
 
 
 class InvitationSignupForm(forms.Form):

@@ -167,7 +167,7 @@ def find_invitation(token: str, *, for_update: bool = False) -> Invitation:
     """The usable invitation behind ``token``, or ``InvitationError`` saying why not."""
     invitations = Invitation.objects.select_related("consortium", "town")
     if for_update:
-        invitations = invitations.select_for_update()
+        invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.filter(token_hash=hash_invitation_token(token)).first()
     if invitation is None:
         raise InvitationError(InvitationError.INVALID)
@@ -244,6 +244,20 @@ def accept_invitation_as_user(*, token: str, user: Any) -> Membership:
         profile.town = invitation.town
         profile.save(update_fields=["town"])
     return _join(invitation, user)
+
+
+@transaction.atomic
+def update_profile(*, user: Any, display_name: str, function: str, bio: str) -> Profile:
+    """People edit their own profile; the town is set by the invitation or by an admin."""
+    profile, _created = Profile.objects.select_for_update().get_or_create(
+        user=user, defaults={"display_name": display_name}
+    )
+    profile.display_name = display_name.strip()
+    profile.function = function.strip()
+    profile.bio = bio.strip()
+    profile.full_clean()
+    profile.save()
+    return profile
 
 
 @transaction.atomic

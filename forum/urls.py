@@ -25,5 +25,6 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("personen/<int:user_id>/", views.profile_detail, name="profile"),
+    path("konto/profil/", views.profile_edit, name="profile_edit"),
     path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from . import rules as policy
 from . import selectors, services
-from .forms import InvitationForm, InvitationSignupForm
-from .models import Consortium, Invitation, Membership
+from .forms import InvitationForm, InvitationSignupForm, ProfileForm
+from .models import Consortium, Invitation, Membership, Profile
 from .services import InvitationError
 
 MEMBERS_PER_PAGE = 50
@@ -102,6 +102,23 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request, "forum/profile_detail.html", {"person": person, "shared_consortia": shared}
     )
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = Profile.objects.filter(user=request.user).first()
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            function=form.cleaned_data["function"],
+            bio=form.cleaned_data["bio"],
+        )
+        messages.success(request, _("Ihr Profil ist gespeichert."))
+        return redirect("forum:profile", user_id=request.user.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "forum/profile_edit.html", {"form": form}, status=status)
 
 
 @login_required

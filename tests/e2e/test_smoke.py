@@ -11,6 +11,9 @@ def test_home_login_consortium_and_websocket(demo_server, browser, screenshot_di
     page.goto(demo_server + "/")
     assert page.locator("h1").inner_text() == "Kleinstadtakademie"
     assert page.get_by_role("link", name="Impressum").is_visible()
+    main_nav = page.get_by_role("navigation", name="Hauptnavigation")
+    assert main_nav.get_by_role("link", name="Fallstudien").is_visible()
+    assert main_nav.get_by_role("link", name="Transferwerkstätten").is_visible()
     page.screenshot(path=screenshot_dir / "home.png", full_page=True)
 
     page.get_by_role("navigation", name="Konto").get_by_role("link", name="Anmelden").click()
@@ -20,6 +23,7 @@ def test_home_login_consortium_and_websocket(demo_server, browser, screenshot_di
     page.locator("form").get_by_role("button", name="Anmelden").click()
     page.wait_for_url(demo_server + "/")
     assert page.get_by_role("button", name="Abmelden").is_visible()
+    assert main_nav.get_by_role("link", name="Forum").is_visible()
     assert page.get_by_role("heading", name="Meine Verbünde").is_visible()
 
     page.get_by_role("link", name="StadtLabor Kleinstadt").first.click()

@@ -53,7 +53,7 @@ def test_first_run_creates_the_expected_objects():
     assert Consortium.objects.count() == 2
     assert Phase.objects.count() == 6
     assert get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]).count() == 11
-    assert StandardPage.objects.live().count() == 3
+    assert StandardPage.objects.live().count() == 5
     for person in PEOPLE:
         assert person.email in output
 
@@ -168,12 +168,14 @@ def test_existing_password_is_not_reset():
 
 
 @pytest.mark.django_db
-def test_footer_pages_are_published_under_the_home_page():
+def test_footer_and_menu_pages_are_published_under_the_home_page():
     _seed()
     home = HomePage.objects.get()
     assert home.intro and home.body
 
-    pages = StandardPage.objects.child_of(home).live()
+    menu = StandardPage.objects.child_of(home).live().in_menu()
+    assert set(menu.values_list("slug", flat=True)) == {"fallstudien", "werkstaetten"}
+    pages = StandardPage.objects.child_of(home).live().filter(show_in_footer=True)
     assert set(pages.values_list("slug", flat=True)) == {
         "impressum",
         "datenschutz",

@@ -438,6 +438,39 @@ DEMO_NOTICE = (
     "werden.</p>"
 )
 
+# Overview pages in the main navigation. The case-study and workshop apps take these places
+# over with their own index pages; until then they describe what the labs and workshops are.
+MENU_PAGES = [
+    (
+        "fallstudien",
+        "Fallstudien",
+        "<p>Jede Stadt im Verbund „StadtLabor Kleinstadt“ hat in ihrem Pop-up-Labor ausprobiert, "
+        "was digitale Arbeitswelten vor Ort bewirken können – jede mit einem anderen Format:</p>"
+        "<ul>"
+        "<li><b>Oestrich-Winkel</b>: ein temporärer Co-Working-Space, um flexibles Arbeiten im "
+        "Ort zu testen.</li>"
+        "<li><b>Mölln</b>: eine Aktionswoche mit wechselnden Schwerpunkten, die die Bevölkerung "
+        "für digitale Themen gewinnen sollte.</li>"
+        "<li><b>Wittenberge</b>: Schnuppertage im vorhandenen Co-Working-Space.</li>"
+        "<li><b>Dießen am Ammersee</b>: eine dauerhafte Task Force aus Bürgerschaft und "
+        "Fachleuten.</li>"
+        "<li><b>Dippoldiswalde</b>: mehrere Befragungen, um Bedarf und Chancen zu ermitteln.</li>"
+        "</ul>"
+        "<p>Die Fallseiten zu den Laboren entstehen im geschlossenen Austausch der Verbünde und "
+        "werden nach redaktioneller Prüfung hier veröffentlicht.</p>",
+    ),
+    (
+        "werkstaetten",
+        "Transferwerkstätten",
+        "<p>Einmal im Verbund kommen alle zusammen: Eine Transferwerkstatt dauert 24 Stunden und "
+        "findet reihum in einer der beteiligten Städte statt – vom frühen Nachmittag mit "
+        "Ankunft und Stadtrundgang über Impulse und ein gemeinsames Abendessen bis zur "
+        "Arbeitssitzung und einem Fahrplan am nächsten Mittag.</p>"
+        "<p>Die Begegnung vor Ort schafft den meisten Austausch. Diese Plattform hilft, die "
+        "Werkstätten vorzubereiten, sich anzumelden und die Ergebnisse festzuhalten.</p>",
+    ),
+]
+
 STANDARD_PAGES = [
     (
         "impressum",
@@ -653,10 +686,14 @@ class Command(BaseCommand):
             home.body = HOME_BODY
             home.save_revision().publish()
             self.updated[HomePage._meta.label] += 1
-        for slug, title, body in STANDARD_PAGES:
+        pages = [(*page, False, True) for page in MENU_PAGES]
+        pages += [(*page, True, False) for page in STANDARD_PAGES]
+        for slug, title, body, in_footer, in_menus in pages:
             if home.get_children().filter(slug=slug).exists():
                 continue
-            page = StandardPage(title=title, slug=slug, body=body, show_in_footer=True)
+            page = StandardPage(
+                title=title, slug=slug, body=body, show_in_footer=in_footer, show_in_menus=in_menus
+            )
             home.add_child(instance=page)
             page.save_revision().publish()
             self.created[StandardPage._meta.label] += 1
