@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -29,6 +30,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    url: str
+    log: Path
+
+    def output(self) -> str:
+        """What the server printed so far, including emails from the console backend."""
+        return self.log.read_text()
 
 
 def _free_port() -> int:
@@ -59,7 +70,7 @@ def _scratch_database(tmp_path: Path) -> tuple[str, callable]:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory) -> Iterator[str]:
+def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
     assert os.path.exists(CHROMIUM), "Debian's chromium is required: run `make browser`."
     tmp_path = tmp_path_factory.mktemp("e2e")
     database_url, drop_database = _scratch_database(tmp_path)
@@ -92,7 +103,7 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError((tmp_path / "server.log").read_text())
-        yield base_url
+        yield DemoServer(url=base_url, log=tmp_path / "server.log")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -8,7 +8,7 @@ def test_home_login_consortium_and_websocket(demo_server, browser, screenshot_di
     context = browser.new_context(locale="de-DE")
     page = context.new_page()
 
-    page.goto(demo_server + "/")
+    page.goto(demo_server.url + "/")
     assert page.locator("h1").inner_text() == "Kleinstadtakademie"
     assert page.get_by_role("link", name="Impressum").is_visible()
     main_nav = page.get_by_role("navigation", name="Hauptnavigation")
@@ -21,7 +21,7 @@ def test_home_login_consortium_and_websocket(demo_server, browser, screenshot_di
     page.get_by_label("Passwort").fill(DEMO_PASSWORD)
     page.screenshot(path=screenshot_dir / "login.png", full_page=True)
     page.locator("form").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(demo_server + "/")
+    page.wait_for_url(demo_server.url + "/")
     assert page.get_by_role("button", name="Abmelden").is_visible()
     assert main_nav.get_by_role("link", name="Forum").is_visible()
     assert page.get_by_role("heading", name="Meine Verbünde").is_visible()
@@ -46,7 +46,7 @@ def test_home_login_consortium_and_websocket(demo_server, browser, screenshot_di
 
 def test_anonymous_websocket_is_closed(demo_server, browser):
     page = browser.new_page()
-    page.goto(demo_server + "/")
+    page.goto(demo_server.url + "/")
     outcome = page.evaluate(
         """() => new Promise((resolve) => {
             let opened = false;
@@ -64,7 +64,7 @@ def test_anonymous_websocket_is_closed(demo_server, browser):
 def test_mobile_layout(demo_server, browser, screenshot_dir):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="de-DE")
     page = context.new_page()
-    page.goto(demo_server + "/")
+    page.goto(demo_server.url + "/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=screenshot_dir / "home-mobile.png", full_page=True)
     context.close()
