@@ -104,3 +104,20 @@ def test_failed_logins_are_rate_limited(client, db):
     assert blocked.status_code == 200
     assert "Zu viele gescheiterte Anmeldeversuche" in blocked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "heading"),
+    [("server_error", 500, "Ein Fehler ist aufgetreten"), ("permission_denied", 403, "Kein Zugriff")],
+)
+def test_error_pages_are_german(rf, home_page, handler, status, heading):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.views import defaults
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    view = getattr(defaults, handler)
+    response = view(request) if handler == "server_error" else view(request, PermissionDenied())
+    assert response.status_code == status
+    assert heading in response.content.decode()
