@@ -108,7 +108,10 @@ def test_failed_logins_are_rate_limited(client, db):
 
 @pytest.mark.parametrize(
     ("handler", "status", "heading"),
-    [("server_error", 500, "Ein Fehler ist aufgetreten"), ("permission_denied", 403, "Kein Zugriff")],
+    [
+        ("server_error", 500, "Ein Fehler ist aufgetreten"),
+        ("permission_denied", 403, "Kein Zugriff"),
+    ],
 )
 def test_error_pages_are_german(rf, home_page, handler, status, heading):
     from django.contrib.auth.models import AnonymousUser

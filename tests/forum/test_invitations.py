@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from forum import services
 from forum.models import Invitation, Membership, Profile, Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, enable_mfa
 
 User = get_user_model()
 NEW_PASSWORD = "Ammersee-Labor-2026!"
@@ -188,14 +188,12 @@ def test_inviters_see_pending_invitations_only_of_their_consortium(
     _invite(cast, client, django_capture_on_commit_callbacks, email="offen@example.org")
     other_coach = UserFactory()
     MembershipFactory(user=other_coach, consortium=cast.other_consortium, role=Role.COACH)
-    from tests.factories import enable_mfa
-
     enable_mfa(other_coach)
-    services.invite_member(
+    _invite_directly(
+        cast,
         consortium=cast.other_consortium,
         inviter=other_coach,
         email="fremd@example.org",
-        role=Role.MEMBER,
         town=cast.other_consortium.towns.first(),
     )
     client.force_login(cast.user("coach"))
@@ -227,60 +225,43 @@ def test_duplicate_pending_invitation_is_refused(client, cast, django_capture_on
     assert Invitation.objects.count() == 1
 
 
+def _invite_directly(cast, **overrides):
+    arguments = {
+        "consortium": cast.consortium,
+        "inviter": cast.user("coach"),
+        "email": "x@example.org",
+        "role": Role.MEMBER,
+        "town": cast.consortium.towns.first(),
+        **overrides,
+    }
+    return services.invite_member(**arguments)
+
+
 def test_existing_member_cannot_be_invited_again(cast):
     with pytest.raises(ValidationError):
-        services.invite_member(
-            consortium=cast.consortium,
-            inviter=cast.user("coach"),
-            email=cast.user("member").email.upper(),
-            role=Role.MEMBER,
-            town=cast.consortium.towns.first(),
-        )
+        _invite_directly(cast, email=cast.user("member").email.upper())
 
 
 def test_coach_cannot_grant_core_team(cast):
     with pytest.raises(ValidationError):
-        services.invite_member(
-            consortium=cast.consortium,
-            inviter=cast.user("coach"),
-            email="kern@example.org",
-            role=Role.CORE_TEAM,
-            town=None,
-        )
+        _invite_directly(cast, role=Role.CORE_TEAM, town=None)
     assert not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["member", "outsider", "editor"])
 def test_service_refuses_non_managers(cast, role):
     with pytest.raises(PermissionDenied):
-        services.invite_member(
-            consortium=cast.consortium,
-            inviter=cast.user(role),
-            email="x@example.org",
-            role=Role.MEMBER,
-            town=cast.consortium.towns.first(),
-        )
+        _invite_directly(cast, inviter=cast.user(role))
+    assert not Invitation.objects.exists()
 
 
 def test_town_must_belong_to_consortium(cast):
     with pytest.raises(ValidationError):
-        services.invite_member(
-            consortium=cast.consortium,
-            inviter=cast.user("coach"),
-            email="x@example.org",
-            role=Role.MEMBER,
-            town=cast.other_consortium.lead_town,
-        )
+        _invite_directly(cast, town=cast.other_consortium.lead_town)
 
 
 def test_only_the_token_hash_is_stored(cast):
-    issued = services.invite_member(
-        consortium=cast.consortium,
-        inviter=cast.user("coach"),
-        email="x@example.org",
-        role=Role.MEMBER,
-        town=cast.consortium.towns.first(),
-    )
+    issued = _invite_directly(cast)
     assert issued.token not in issued.invitation.token_hash
     assert not Invitation.objects.filter(token_hash=issued.token).exists()
 
