@@ -1,8 +1,10 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Profile, Role
+from .models import Invitation, Profile, Role, Space, Tag
 
 
 class InvitationForm(forms.ModelForm):
@@ -81,3 +83,96 @@ class _Candidate:
     def __init__(self, email: str, display_name: str) -> None:
         self.email = email
         self.display_name = display_name
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Up to five files in one input; type and size are checked by ``forum.uploads``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+ACCEPTED_FILES = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt"
+
+
+class PostingForm(forms.Form):
+    """Shared by new topics and replies: text, attachments and the idempotency token."""
+
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+        help_text=_("Markdown: **fett**, *kursiv*, Listen, Links, > Zitat. @benutzername erwähnt."),
+        error_messages={
+            "required": _("Bitte schreiben Sie einen Text."),
+            "max_length": _(
+                "Der Text darf höchstens 20.000 Zeichen lang sein (jetzt: %(show_value)s)."
+            ),
+        },
+    )
+    attachments = MultipleFileField(
+        label=_("Anhänge"),
+        help_text=_("Bis zu 5 Dateien, je höchstens 10 MB: PDF, Bilder, Office-Dokumente."),
+    )
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+
+class TopicForm(PostingForm):
+    title = forms.CharField(label=_("Titel"), max_length=200, min_length=3)
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Themen"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["title", "tags", "body", "attachments"]
+
+
+class ReplyForm(PostingForm):
+    pass
+
+
+class PostEditForm(forms.Form):
+    body = PostingForm.base_fields["body"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ResolutionForm(forms.Form):
+    resolution = forms.CharField(label=_("Ergebnis"), max_length=500, required=False)
+
+
+class MoveForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("Ziel-Bereich"), queryset=Space.objects.none())
+    reason = forms.CharField(label=_("Grund"), max_length=500, required=False)
+    confirm = forms.BooleanField(
+        label=_("Ich bestätige, dass sich damit ändert, wer die Diskussion lesen kann."),
+        required=False,
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets

@@ -13,7 +13,7 @@ from typing import Any
 import rules
 from allauth.mfa.models import Authenticator
 
-from .models import Consortium, Role
+from .models import Attachment, Consortium, Post, Role, Space, Topic
 
 EDITOR_GROUP = "Editors"
 
@@ -93,6 +93,81 @@ def shares_consortium_with(user: Any, other: Any) -> bool:
     return bool(mine) and other.memberships.filter(consortium_id__in=mine).exists()
 
 
+@rules.predicate
+def is_core_team_anywhere(user: Any) -> bool:
+    return Role.CORE_TEAM in consortium_roles(user).values()
+
+
+def space_of(obj: Any) -> Space | None:
+    """The space a forum object lives in; callers pass objects with their relations loaded."""
+    if isinstance(obj, Space):
+        return obj
+    if isinstance(obj, Topic):
+        return obj.space
+    if isinstance(obj, Post):
+        return obj.topic.space
+    if isinstance(obj, Attachment):
+        return obj.post.topic.space
+    return None
+
+
+@rules.predicate
+def can_read_space(user: Any, obj: Any) -> bool:
+    space = space_of(obj)
+    if space is None or user is None or not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    if space.is_academy_wide:
+        return is_signed_in_member(user) or is_editor(user)
+    return space.consortium_id in consortium_roles(user)
+
+
+@rules.predicate
+def can_post_in_space(user: Any, obj: Any) -> bool:
+    space = space_of(obj)
+    if space is None or user is None or not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    if space.is_academy_wide:
+        return is_signed_in_member(user)
+    return space.consortium_id in consortium_roles(user)
+
+
+@rules.predicate
+def can_moderate_space(user: Any, obj: Any) -> bool:
+    """Coaches and core team in their consortium's space; core team and admins academy-wide."""
+    space = space_of(obj)
+    if space is None:
+        return False
+    if is_admin(user):
+        return True
+    if space.is_academy_wide:
+        return is_core_team_anywhere(user)
+    return consortium_roles(user).get(space.consortium_id) in (Role.COACH, Role.CORE_TEAM)
+
+
+@rules.predicate
+def is_post_author(user: Any, post: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and post.author_id == user.pk)
+
+
+@rules.predicate
+def is_topic_author(user: Any, topic: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and topic.author_id == user.pk)
+
+
+@rules.predicate
+def is_topic_open(user: Any, topic: Any) -> bool:
+    return not topic.is_locked
+
+
+@rules.predicate
+def is_post_untouched_by_moderation(user: Any, post: Any) -> bool:
+    return post.deleted_at is None and post.hidden_at is None
+
+
 can_view_consortium = is_consortium_member | is_admin
 can_manage_members = is_coach_of | is_core_team_of | is_admin
 
@@ -100,6 +175,19 @@ rules.add_perm("forum.access_consortium", can_view_consortium)
 rules.add_perm("forum.list_members", can_view_consortium)
 rules.add_perm("forum.manage_members", can_manage_members)
 rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)
+
+rules.add_perm("forum.read_space", can_read_space)
+rules.add_perm("forum.post_in_space", can_post_in_space)
+rules.add_perm("forum.moderate_space", can_moderate_space)
+rules.add_perm("forum.reply_to_topic", can_post_in_space & (is_topic_open | can_moderate_space))
+rules.add_perm(
+    "forum.change_own_post",
+    is_post_author & can_post_in_space & is_post_untouched_by_moderation,
+)
+rules.add_perm("forum.see_post_history", can_read_space & (is_post_author | can_moderate_space))
+rules.add_perm("forum.see_moderation_log", can_manage_members)
+rules.add_perm("forum.see_academy_moderation_log", is_core_team_anywhere | is_admin)
+rules.add_perm("forum.mark_lesson", (is_topic_author & can_post_in_space) | can_moderate_space)
 
 
 def roles_assignable_by(user: Any, consortium: Consortium) -> list[str]:
@@ -114,3 +202,10 @@ def roles_assignable_by(user: Any, consortium: Consortium) -> list[str]:
 def needs_mfa_to_manage(user: Any, consortium: Consortium) -> bool:
     """Managing members is allowed by role, but only with a second factor in place."""
     return can_manage_members(user, consortium) and not has_mfa(user)
+
+
+def allowed(user: Any, permission: str, obj: Any = None) -> bool:
+    """Ask the policy itself. Unlike ``user.has_perm`` this has no superuser shortcut, so
+    author-only permissions stay author-only for admins too (admins get their rights from
+    ``is_admin`` inside the predicates)."""
+    return rules.has_perm(permission, user, obj)

@@ -5,11 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import rules as policy
-from .models import Consortium, Invitation, Membership, Phase, Town
+from .models import (
+    Attachment,
+    Consortium,
+    HelpfulMark,
+    Invitation,
+    Membership,
+    ModerationLogEntry,
+    Phase,
+    Post,
+    ReadState,
+    Report,
+    Role,
+    Space,
+    Tag,
+    Topic,
+    Town,
+)
 
 
 def consortia_visible_to(user: Any) -> QuerySet[Consortium]:
@@ -69,6 +98,173 @@ def profile_user_visible_to(user_id: int, viewer: Any) -> Any | None:
     """The user behind a profile page, or ``None`` if ``viewer`` shares no consortium with them."""
     User = get_user_model()
     other = User.objects.select_related("profile__town").filter(pk=user_id, is_active=True).first()
-    if other is None or not viewer.has_perm("forum.see_profile", other):
+    if other is None or not policy.allowed(viewer, "forum.see_profile", other):
         return None
     return other
+
+
+def readable_spaces_q(user: Any, prefix: str = "") -> Q:
+    """The filter for spaces ``user`` may read, as one membership join (never a list of ids).
+
+    ``prefix`` is the path from the queried model to ``Space`` (``"space__"`` for topics).
+    Mirrors ``forum.rules.can_read_space``; a test asserts the two agree.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if policy.is_admin(user):
+        return Q()
+    readable = Q(**{f"{prefix}consortium__memberships__user": user})
+    if policy.is_signed_in_member(user) or policy.is_editor(user):
+        readable |= Q(**{f"{prefix}consortium__isnull": True})
+    return readable
+
+
+def spaces_visible_to(user: Any) -> QuerySet[Space]:
+    return Space.objects.filter(readable_spaces_q(user)).select_related("consortium")
+
+
+def topics_visible_to(user: Any) -> QuerySet[Topic]:
+    return Topic.objects.filter(readable_spaces_q(user, "space__"))
+
+
+def _last_read(user: Any) -> Subquery | Value:
+    if user is None or not user.is_authenticated:
+        return Value(0)
+    return Subquery(
+        ReadState.objects.filter(topic=OuterRef("pk"), user=user).values("last_read_post_id")[:1]
+    )
+
+
+def _with_unread(topics: QuerySet[Topic], user: Any) -> QuerySet[Topic]:
+    """Annotate ``last_read`` and ``is_unread`` for ``user`` in the same query."""
+    return topics.annotate(last_read=Coalesce(_last_read(user), Value(0))).annotate(
+        is_unread=Case(
+            When(last_post_id__gt=F("last_read"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def spaces_for_home(user: Any) -> QuerySet[Space]:
+    """Readable spaces with topic count, unread count and last activity, in one query."""
+    topics = Topic.objects.filter(space=OuterRef("pk"))
+    unread = _with_unread(topics, user).filter(is_unread=True)
+    return (
+        spaces_visible_to(user)
+        .annotate(
+            topic_count=Coalesce(
+                Subquery(topics.order_by().values("space").annotate(n=Count("pk")).values("n")),
+                Value(0),
+            ),
+            unread_count=Coalesce(
+                Subquery(unread.order_by().values("space").annotate(n=Count("pk")).values("n")),
+                Value(0),
+            ),
+            last_activity_at=Subquery(
+                topics.order_by("-last_activity_at").values("last_activity_at")[:1]
+            ),
+        )
+        .order_by(F("consortium__name").asc(nulls_first=True), "name")
+    )
+
+
+def _topic_list(topics: QuerySet[Topic], user: Any) -> QuerySet[Topic]:
+    return (
+        _with_unread(topics, user)
+        .select_related("space__consortium", "author__profile", "last_post__author__profile")
+        .prefetch_related("tags")
+    )
+
+
+def new_for_user(user: Any, limit: int = 10) -> QuerySet[Topic]:
+    """„Neu für mich“: topics with posts the user has not yet seen, newest activity first."""
+    topics = _topic_list(topics_visible_to(user), user).filter(is_unread=True)
+    return topics.order_by("-last_activity_at")[:limit]
+
+
+def topics_in_space(space: Space, user: Any, tag: Tag | None = None) -> QuerySet[Topic]:
+    """The space's topics for its list; the caller has checked that ``user`` may read it."""
+    topics = Topic.objects.filter(space=space)
+    if tag is not None:
+        topics = topics.filter(tags=tag)
+    return _topic_list(topics, user).order_by("-is_pinned", "-last_activity_at", "-pk")
+
+
+def space_visible_to(slug: str, user: Any) -> Space | None:
+    return spaces_visible_to(user).filter(slug=slug).first()
+
+
+def topic_visible_to(pk: int, user: Any) -> Topic | None:
+    return (
+        _with_unread(topics_visible_to(user), user)
+        .select_related("space__consortium", "author__profile")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def post_visible_to(pk: int, user: Any) -> Post | None:
+    return (
+        Post.objects.filter(readable_spaces_q(user, "topic__space__"), pk=pk)
+        .select_related("topic__space__consortium", "author__profile")
+        .first()
+    )
+
+
+def attachment_visible_to(pk: int, user: Any) -> Attachment | None:
+    """Attachments of deleted or hidden posts are served to moderators only (checked by view)."""
+    return (
+        Attachment.objects.filter(readable_spaces_q(user, "post__topic__space__"), pk=pk)
+        .select_related("post__topic__space__consortium")
+        .first()
+    )
+
+
+def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
+    """Posts with everything the topic page shows, in a fixed number of queries."""
+    helpful = HelpfulMark.objects.select_related("user__profile").order_by("created_at")
+    return (
+        Post.objects.filter(topic=topic)
+        .select_related("author__profile__town", "hidden_by__profile")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+            Prefetch("helpful_marks", queryset=helpful),
+        )
+        .order_by("pk")
+    )
+
+
+def open_reports(space: Space) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(post__topic__space=space)
+        .select_related(
+            "post__topic", "post__author__profile", "reporter__profile", "handled_by__profile"
+        )
+        .order_by(F("handled_at").asc(nulls_first=True), "-created_at")
+    )
+
+
+def moderation_log(consortium: Consortium | None) -> QuerySet[ModerationLogEntry]:
+    return ModerationLogEntry.objects.filter(consortium=consortium).select_related(
+        "actor__profile", "space", "topic"
+    )
+
+
+def move_targets(topic: Topic, moderator: Any) -> QuerySet[Space]:
+    """Where a moderator may move a topic: its consortium's spaces and the academy-wide ones.
+
+    From an academy-wide space, core-team members may also move into their consortia's spaces.
+    """
+    targets = Q(consortium__isnull=True)
+    if topic.space.consortium_id:
+        targets |= Q(consortium_id=topic.space.consortium_id)
+    elif policy.is_admin(moderator):
+        targets = Q()
+    else:
+        targets |= Q(
+            consortium__memberships__user=moderator,
+            consortium__memberships__role=Role.CORE_TEAM,
+        )
+    return Space.objects.filter(targets).exclude(pk=topic.space_id).order_by("name")

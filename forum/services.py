@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,13 +15,36 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import rules as policy
-from .models import Consortium, Invitation, Membership, Profile, Role, Town, hash_invitation_token
+from . import selectors
+from .markdown import Mention, render_markdown
+from .models import (
+    Attachment,
+    Consortium,
+    HelpfulMark,
+    Invitation,
+    Membership,
+    ModerationLogEntry,
+    Post,
+    PostRevision,
+    Profile,
+    ReadState,
+    Report,
+    Role,
+    Space,
+    Subscription,
+    Tag,
+    Topic,
+    Town,
+    hash_invitation_token,
+)
+from .uploads import check_uploads, make_thumbnail
 
 
 class InvitationError(Exception):
@@ -85,7 +109,7 @@ def _issue_token(invitation: Invitation) -> str:
 
 
 def _require_manager(actor: Any, consortium: Consortium) -> None:
-    if not actor.has_perm("forum.manage_members", consortium):
+    if not policy.allowed(actor, "forum.manage_members", consortium):
         raise PermissionDenied
     if not policy.has_mfa(actor):
         raise PermissionDenied(_("Zum Einladen ist die Zwei-Faktor-Anmeldung nötig."))
@@ -270,4 +294,492 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
         actor, membership.consortium
     ):
         raise PermissionDenied
+    ModerationLogEntry.objects.create(
+        consortium=membership.consortium,
+        actor=actor,
+        action=ModerationLogEntry.Action.REMOVE_MEMBER,
+        subject=_display_name(membership.user),
+    )
     membership.delete()
+
+
+def _display_name(user: Any) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.display_name if profile else user.get_username()
+
+
+# --- Forum: spaces, topics, posts ------------------------------------------------------------
+
+MAX_POST_LENGTH = 20_000
+MAX_POSTS_PER_MINUTE = 10
+
+
+def create_consortium_space(*, consortium: Consortium) -> Space:
+    """Every consortium has its closed space; idempotent for admin hooks and the seeder."""
+    space, _created = Space.objects.get_or_create(
+        consortium=consortium,
+        defaults={
+            "name": consortium.name,
+            "slug": _free_space_slug(consortium.slug),
+            "description": _("Geschlossener Bereich des Verbunds."),
+        },
+    )
+    return space
+
+
+def _free_space_slug(base: str) -> str:
+    slug, number = base, 2
+    while Space.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ValidationError({"body": _("Bitte schreiben Sie einen Text.")})
+    if len(body) > MAX_POST_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("Der Text ist %(length)s Zeichen lang; erlaubt sind höchstens %(max)s.")
+                % {"length": f"{len(body):,}".replace(",", "."), "max": "20.000"}
+            }
+        )
+    return body
+
+
+def _check_rate(author: Any) -> None:
+    since = timezone.now() - timedelta(minutes=1)
+    if Post.objects.filter(author=author, created_at__gte=since).count() >= MAX_POSTS_PER_MINUTE:
+        raise ValidationError(
+            _(
+                "Sie haben in der letzten Minute schon %(max)s Beiträge geschrieben. Bitte warten "
+                "Sie einen Moment; Ihr Text bleibt im Formular erhalten."
+            )
+            % {"max": MAX_POSTS_PER_MINUTE}
+        )
+
+
+def _resolver_for(space: Space):
+    """Mentions resolve by username to people who can read ``space``; others stay plain text."""
+    User = get_user_model()
+
+    def resolve(handle: str) -> Mention | None:
+        user = User.objects.select_related("profile").filter(username__iexact=handle).first()
+        if user is None or not user.is_active or not policy.can_read_space(user, space):
+            return None
+        label = getattr(getattr(user, "profile", None), "display_name", "") or user.username
+        return Mention(
+            handle=handle,
+            url=reverse("forum:profile", kwargs={"user_id": user.pk}),
+            label=label,
+        )
+
+    return resolve
+
+
+def _render(body: str, space: Space) -> tuple[str, list[Any]]:
+    html, mentions = render_markdown(body, resolve_mention=_resolver_for(space))
+    User = get_user_model()
+    users = list(User.objects.filter(username__in=[m.handle for m in mentions]))
+    return html, users
+
+
+def _store_attachments(post: Post, uploads: list[Any]) -> None:
+    for checked, upload in zip(check_uploads(uploads), uploads, strict=True):
+        attachment = Attachment(
+            post=post,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+        )
+        upload.seek(0)
+        attachment.file.save(f"upload.{checked.extension}", upload, save=False)
+        if checked.kind == "image":
+            upload.seek(0)
+            attachment.thumbnail.save("thumb.jpg", make_thumbnail(upload), save=False)
+        attachment.save()
+
+
+def _existing_post(author: Any, idempotency_key: uuid.UUID | None) -> Post | None:
+    if idempotency_key is None:
+        return None
+    return Post.objects.filter(author=author, idempotency_key=idempotency_key).first()
+
+
+def _add_post(
+    *,
+    topic: Topic,
+    author: Any,
+    body: str,
+    uploads: list[Any],
+    idempotency_key: uuid.UUID | None,
+) -> Post:
+    html, mentioned = _render(body, topic.space)
+    check_uploads(uploads)  # validate before anything is written
+    post = Post.objects.create(
+        topic=topic, author=author, body=body, body_html=html, idempotency_key=idempotency_key
+    )
+    post.mentions.set(mentioned)
+    _store_attachments(post, uploads)
+    Subscription.objects.get_or_create(topic=topic, user=author)
+    ReadState.objects.update_or_create(
+        topic=topic,
+        user=author,
+        defaults={"last_read_post_id": post.pk, "updated_at": post.created_at},
+    )
+    return post
+
+
+@transaction.atomic
+def create_topic(
+    *,
+    space: Space,
+    author: Any,
+    title: str,
+    body: str,
+    tags: list[Tag] | None = None,
+    uploads: list[Any] | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Topic:
+    """Open a topic with its first post. A repeated submission returns the first topic."""
+    if not policy.allowed(author, "forum.post_in_space", space):
+        raise PermissionDenied
+    existing = _existing_post(author, idempotency_key)
+    if existing is not None:
+        return existing.topic
+    title = " ".join((title or "").split())
+    if len(title) < 3:
+        raise ValidationError(
+            {"title": _("Bitte geben Sie einen Titel mit mindestens 3 Zeichen an.")}
+        )
+    if len(title) > 200:
+        raise ValidationError({"title": _("Der Titel darf höchstens 200 Zeichen lang sein.")})
+    body = _clean_body(body)
+    _check_rate(author)
+    now = timezone.now()
+    topic = Topic.objects.create(space=space, title=title, author=author, last_activity_at=now)
+    if tags:
+        topic.tags.set(tags)
+    post = _add_post(
+        topic=topic,
+        author=author,
+        body=body,
+        uploads=uploads or [],
+        idempotency_key=idempotency_key,
+    )
+    Topic.objects.filter(pk=topic.pk).update(last_post=post, last_activity_at=post.created_at)
+    topic.last_post = post
+    return topic
+
+
+@transaction.atomic
+def post_reply(
+    *,
+    topic: Topic,
+    author: Any,
+    body: str,
+    uploads: list[Any] | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Post:
+    """Reply to a topic. A repeated submission (same idempotency key) returns the first post."""
+    existing = _existing_post(author, idempotency_key)
+    if existing is not None:
+        return existing
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("space").get(pk=topic.pk)
+    if not policy.allowed(author, "forum.reply_to_topic", topic):
+        if topic.is_locked and policy.allowed(author, "forum.post_in_space", topic.space):
+            raise ValidationError(_("Diese Diskussion ist gesperrt; Antworten sind nicht möglich."))
+        raise PermissionDenied
+    body = _clean_body(body)
+    _check_rate(author)
+    post = _add_post(
+        topic=topic,
+        author=author,
+        body=body,
+        uploads=uploads or [],
+        idempotency_key=idempotency_key,
+    )
+    Topic.objects.filter(pk=topic.pk).update(
+        last_post=post, last_activity_at=post.created_at, reply_count=F("reply_count") + 1
+    )
+    return post
+
+
+@transaction.atomic
+def edit_post(*, post: Post, editor: Any, body: str) -> Post:
+    """Replace the text; the previous version is kept as a revision."""
+    post = (
+        Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
+    )
+    if not policy.allowed(editor, "forum.change_own_post", post):
+        raise PermissionDenied
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    PostRevision.objects.create(
+        post=post, body=post.body, created_at=post.edited_at or post.created_at, replaced_by=editor
+    )
+    post.body = body
+    post.body_html, mentioned = _render(body, post.topic.space)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    post.mentions.set(mentioned)
+    return post
+
+
+@transaction.atomic
+def delete_post(*, post: Post, actor: Any) -> Post:
+    """Soft delete by the author: others see „Beitrag gelöscht“, moderators keep the text."""
+    post = (
+        Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
+    )
+    if not policy.allowed(actor, "forum.change_own_post", post):
+        raise PermissionDenied
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    return post
+
+
+def _log(
+    *,
+    actor: Any,
+    action: str,
+    space: Space,
+    topic: Topic | None = None,
+    post: Post | None = None,
+    subject: str = "",
+    reason: str = "",
+) -> None:
+    ModerationLogEntry.objects.create(
+        consortium_id=space.consortium_id,
+        space=space,
+        actor=actor,
+        action=action,
+        topic=topic,
+        post=post,
+        subject=subject[:300],
+        reason=reason[:500],
+    )
+
+
+def _require_moderator(actor: Any, space: Space) -> None:
+    if not policy.allowed(actor, "forum.moderate_space", space):
+        raise PermissionDenied
+    if not policy.has_mfa(actor):
+        raise PermissionDenied(_("Zum Moderieren ist die Zwei-Faktor-Anmeldung nötig."))
+
+
+def _required_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Bitte geben Sie einen Grund an.")})
+    return reason[:500]
+
+
+@transaction.atomic
+def hide_post(*, post: Post, moderator: Any, reason: str) -> Post:
+    post = (
+        Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
+    )
+    _require_moderator(moderator, post.topic.space)
+    reason = _required_reason(reason)
+    post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), moderator, reason
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _log(
+        actor=moderator,
+        action=ModerationLogEntry.Action.HIDE,
+        space=post.topic.space,
+        topic=post.topic,
+        post=post,
+        subject=post.topic.title,
+        reason=reason,
+    )
+    return post
+
+
+@transaction.atomic
+def restore_post(*, post: Post, moderator: Any, reason: str = "") -> Post:
+    post = (
+        Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
+    )
+    _require_moderator(moderator, post.topic.space)
+    post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _log(
+        actor=moderator,
+        action=ModerationLogEntry.Action.RESTORE,
+        space=post.topic.space,
+        topic=post.topic,
+        post=post,
+        subject=post.topic.title,
+        reason=reason,
+    )
+    return post
+
+
+@transaction.atomic
+def set_topic_flag(
+    *, topic: Topic, moderator: Any, flag: str, value: bool, reason: str = ""
+) -> Topic:
+    """Lock/unlock (``flag="locked"``) or pin/unpin (``flag="pinned"``) a topic."""
+    actions = {
+        ("locked", True): ModerationLogEntry.Action.LOCK,
+        ("locked", False): ModerationLogEntry.Action.UNLOCK,
+        ("pinned", True): ModerationLogEntry.Action.PIN,
+        ("pinned", False): ModerationLogEntry.Action.UNPIN,
+    }
+    action = actions[(flag, value)]
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("space").get(pk=topic.pk)
+    _require_moderator(moderator, topic.space)
+    setattr(topic, f"is_{flag}", value)
+    topic.save(update_fields=[f"is_{flag}"])
+    _log(
+        actor=moderator,
+        action=action,
+        space=topic.space,
+        topic=topic,
+        subject=topic.title,
+        reason=reason,
+    )
+    return topic
+
+
+class MoveNeedsConfirmation(ValidationError):
+    """Moving between a closed and an academy-wide space changes who can read the topic."""
+
+
+@transaction.atomic
+def move_topic(
+    *, topic: Topic, moderator: Any, target: Space, reason: str = "", confirmed: bool = False
+) -> Topic:
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("space").get(pk=topic.pk)
+    source = topic.space
+    _require_moderator(moderator, source)
+    if not selectors.move_targets(topic, moderator).filter(pk=target.pk).exists():
+        raise ValidationError(
+            {"target": _("In diesen Bereich kann die Diskussion nicht verschoben werden.")}
+        )
+    if source.is_academy_wide != target.is_academy_wide:
+        if not (
+            policy.is_admin(moderator)
+            or policy.is_core_team_of(moderator, target.consortium or source.consortium)
+        ):
+            raise PermissionDenied(
+                _(
+                    "Nur das Kernteam kann eine Diskussion in einen geschlossenen Bereich oder aus "
+                    "ihm heraus verschieben."
+                )
+            )
+        if not confirmed:
+            raise MoveNeedsConfirmation(
+                _(
+                    "Damit ändert sich, wer die Diskussion lesen kann. Bitte bestätigen Sie das "
+                    "Verschieben ausdrücklich."
+                )
+            )
+    topic.space = target
+    topic.save(update_fields=["space"])
+    subject = f"{topic.title}: {source.name} → {target.name}"
+    _log(
+        actor=moderator,
+        action=ModerationLogEntry.Action.MOVE,
+        space=source,
+        topic=topic,
+        subject=subject,
+        reason=reason,
+    )
+    if source.consortium_id != target.consortium_id and target.consortium_id:
+        _log(
+            actor=moderator,
+            action=ModerationLogEntry.Action.MOVE,
+            space=target,
+            topic=topic,
+            subject=subject,
+            reason=reason,
+        )
+    return topic
+
+
+@transaction.atomic
+def toggle_helpful(*, post: Post, user: Any) -> bool:
+    """Mark or unmark a post as helpful; returns whether it is marked now."""
+    if (
+        not policy.allowed(user, "forum.post_in_space", post.topic.space)
+        or post.author_id == user.pk
+    ):
+        raise PermissionDenied
+    deleted, _rows = HelpfulMark.objects.filter(post=post, user=user).delete()
+    if deleted:
+        return False
+    HelpfulMark.objects.create(post=post, user=user)
+    return True
+
+
+@transaction.atomic
+def set_lesson(*, topic: Topic, user: Any, value: bool) -> Topic:
+    if not policy.allowed(user, "forum.mark_lesson", topic):
+        raise PermissionDenied
+    Topic.objects.filter(pk=topic.pk).update(is_lesson=value)
+    topic.is_lesson = value
+    return topic
+
+
+def set_subscription(*, topic: Topic, user: Any, subscribed: bool) -> None:
+    if not policy.allowed(user, "forum.read_space", topic.space):
+        raise PermissionDenied
+    if subscribed:
+        Subscription.objects.get_or_create(topic=topic, user=user)
+    else:
+        Subscription.objects.filter(topic=topic, user=user).delete()
+
+
+def mark_read(*, topic: Topic, user: Any, up_to_post_id: int) -> None:
+    """Move the user's read position forward (never back)."""
+    updated = ReadState.objects.filter(
+        topic=topic, user=user, last_read_post_id__lt=up_to_post_id
+    ).update(last_read_post_id=up_to_post_id, updated_at=timezone.now())
+    if not updated:
+        ReadState.objects.get_or_create(
+            topic=topic, user=user, defaults={"last_read_post_id": up_to_post_id}
+        )
+
+
+@transaction.atomic
+def report_post(*, post: Post, reporter: Any, reason: str) -> Report:
+    if (
+        not policy.allowed(reporter, "forum.read_space", post.topic.space)
+        or not policy.is_signed_in_member(reporter)
+        and not policy.is_admin(reporter)
+    ):
+        raise PermissionDenied
+    reason = _required_reason(reason)
+    open_report = Report.objects.filter(
+        post=post, reporter=reporter, handled_at__isnull=True
+    ).first()
+    if open_report:
+        return open_report
+    return Report.objects.create(post=post, reporter=reporter, reason=reason)
+
+
+@transaction.atomic
+def handle_report(*, report: Report, moderator: Any, resolution: str) -> Report:
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("post__topic__space")
+        .get(pk=report.pk)
+    )
+    _require_moderator(moderator, report.post.topic.space)
+    report.handled_at, report.handled_by = timezone.now(), moderator
+    report.resolution = (resolution or "").strip()[:500]
+    report.save(update_fields=["handled_at", "handled_by", "resolution"])
+    _log(
+        actor=moderator,
+        action=ModerationLogEntry.Action.HANDLE_REPORT,
+        space=report.post.topic.space,
+        topic=report.post.topic,
+        post=report.post,
+        subject=report.reason,
+        reason=report.resolution,
+    )
+    return report

@@ -5,8 +5,43 @@ from . import views
 app_name = "forum"
 
 urlpatterns = [
+    path("forum/", views.forum_home, name="home"),
+    path("forum/suche/", views.search, name="search"),
+    path("forum/moderation/", views.academy_moderation_log, name="academy_moderation_log"),
+    path("forum/bereiche/<slug:slug>/", views.space_detail, name="space"),
+    path("forum/bereiche/<slug:slug>/neu/", views.topic_create, name="topic_create"),
+    path("forum/bereiche/<slug:slug>/meldungen/", views.space_reports, name="reports"),
+    path("forum/diskussionen/<int:pk>/", views.topic_detail, name="topic"),
+    path("forum/diskussionen/<int:pk>/antworten/", views.topic_reply, name="topic_reply"),
+    path("forum/diskussionen/<int:pk>/ungelesen/", views.topic_first_unread, name="topic_unread"),
+    path("forum/diskussionen/<int:pk>/verschieben/", views.topic_move, name="topic_move"),
+    path("forum/diskussionen/<int:pk>/erkenntnis/", views.topic_lesson, name="topic_lesson"),
+    path(
+        "forum/diskussionen/<int:pk>/abonnement/",
+        views.topic_subscription,
+        name="topic_subscription",
+    ),
+    path("forum/diskussionen/<int:pk>/<slug:action>/", views.topic_flag, name="topic_flag"),
+    path("forum/beitraege/<int:pk>/", views.post_permalink, name="post"),
+    path("forum/beitraege/<int:pk>/bearbeiten/", views.post_edit, name="post_edit"),
+    path("forum/beitraege/<int:pk>/loeschen/", views.post_delete, name="post_delete"),
+    path("forum/beitraege/<int:pk>/verlauf/", views.post_history, name="post_history"),
+    path("forum/beitraege/<int:pk>/hilfreich/", views.post_helpful, name="post_helpful"),
+    path("forum/beitraege/<int:pk>/ausblenden/", views.post_hide, name="post_hide"),
+    path("forum/beitraege/<int:pk>/einblenden/", views.post_restore, name="post_restore"),
+    path("forum/beitraege/<int:pk>/melden/", views.post_report, name="post_report"),
+    path("forum/meldungen/<int:pk>/erledigt/", views.report_handle, name="report_handle"),
+    path("forum/dateien/<int:pk>/", views.attachment_download, name="attachment"),
+    path(
+        "forum/dateien/<int:pk>/vorschau/", views.attachment_thumbnail, name="attachment_thumbnail"
+    ),
     path("verbuende/", views.consortium_list, name="consortia"),
     path("verbuende/<slug:slug>/", views.consortium_detail, name="consortium"),
+    path(
+        "verbuende/<slug:slug>/moderation/",
+        views.consortium_moderation_log,
+        name="moderation_log",
+    ),
     path("verbuende/<slug:slug>/mitglieder/", views.member_directory, name="members"),
     path(
         "verbuende/<slug:slug>/mitglieder/<int:pk>/entfernen/",

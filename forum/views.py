@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -20,9 +21,31 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import rules as policy
+from . import search as forum_search
 from . import selectors, services
-from .forms import InvitationForm, InvitationSignupForm, ProfileForm
-from .models import Consortium, Invitation, Membership, Profile
+from .forms import (
+    InvitationForm,
+    InvitationSignupForm,
+    MoveForm,
+    PostEditForm,
+    ProfileForm,
+    ReasonForm,
+    ReplyForm,
+    ResolutionForm,
+    TopicForm,
+)
+from .models import (
+    Attachment,
+    Consortium,
+    Invitation,
+    Membership,
+    Post,
+    Profile,
+    Report,
+    Subscription,
+    Tag,
+    Topic,
+)
 from .services import InvitationError
 
 MEMBERS_PER_PAGE = 50
@@ -39,21 +62,10 @@ def _visible_consortium(request: HttpRequest, slug: str) -> Consortium:
 def _managed_consortium(request: HttpRequest, slug: str) -> Consortium | HttpResponse:
     """The consortium if the user may manage members, a redirect to MFA setup if that is missing."""
     consortium = _visible_consortium(request, slug)
-    if not request.user.has_perm("forum.manage_members", consortium):
+    if not policy.allowed(request.user, "forum.manage_members", consortium):
         raise Http404
     if not policy.has_mfa(request.user):
-        messages.warning(
-            request,
-            _(
-                "Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein. Erst dann können Sie "
-                "Mitglieder einladen oder entfernen."
-            ),
-        )
-        return redirect_to_login(
-            request.get_full_path(),
-            login_url=reverse("mfa_activate_totp"),
-            redirect_field_name="next",
-        )
+        return _mfa_setup_redirect(request)
     return consortium
 
 
@@ -74,7 +86,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "coaches": [m for m in memberships if m.role == "coach"],
         "core_team": [m for m in memberships if m.role == "core_team"],
         "member_count": len(memberships),
-        "can_manage_members": request.user.has_perm("forum.manage_members", consortium),
+        "can_manage_members": policy.allowed(request.user, "forum.manage_members", consortium),
     }
     return render(request, "forum/consortium_detail.html", context)
 
@@ -88,7 +100,7 @@ def member_directory(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "consortium": consortium,
         "page": page,
-        "can_manage_members": request.user.has_perm("forum.manage_members", consortium),
+        "can_manage_members": policy.allowed(request.user, "forum.manage_members", consortium),
     }
     return render(request, "forum/member_directory.html", context)
 
@@ -345,3 +357,532 @@ def _accept_as_user(request: HttpRequest, token: str, invitation: Invitation) ->
         )
         return redirect(invitation.consortium.get_absolute_url())
     return render(request, "forum/invitation_confirm.html", {"invitation": invitation})
+
+
+# --- Forum ----------------------------------------------------------------------------------
+
+TOPICS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+
+def _mfa_setup_redirect(request: HttpRequest) -> HttpResponse:
+    messages.warning(
+        request,
+        _(
+            "Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein. Erst dann können Sie "
+            "moderieren, einladen oder Mitglieder entfernen."
+        ),
+    )
+    return redirect_to_login(
+        request.get_full_path(), login_url=reverse("mfa_activate_totp"), redirect_field_name="next"
+    )
+
+
+def _back_to(post: Post) -> HttpResponse:
+    return redirect("forum:post", pk=post.pk)
+
+
+@login_required
+def forum_home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "spaces": selectors.spaces_for_home(request.user),
+        "new_topics": selectors.new_for_user(request.user),
+    }
+    return render(request, "forum/home.html", context)
+
+
+@login_required
+def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    space = selectors.space_visible_to(slug, request.user)
+    if space is None:
+        raise Http404
+    tag = None
+    if request.GET.get("thema"):
+        tag = Tag.objects.filter(slug=request.GET["thema"]).first()
+        if tag is None:
+            raise Http404
+    page = Paginator(selectors.topics_in_space(space, request.user, tag), TOPICS_PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    context = {
+        "space": space,
+        "page": page,
+        "tag": tag,
+        "tags": Tag.objects.filter(topics__space=space).distinct().order_by("name"),
+        "can_post": policy.allowed(request.user, "forum.post_in_space", space),
+        "can_moderate": policy.allowed(request.user, "forum.moderate_space", space),
+    }
+    return render(request, "forum/space.html", context)
+
+
+@login_required
+def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
+    space = selectors.space_visible_to(slug, request.user)
+    if space is None:
+        raise Http404
+    if not policy.allowed(request.user, "forum.post_in_space", space):
+        raise PermissionDenied
+    form = TopicForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.create_topic(
+                space=space,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=list(form.cleaned_data["tags"]),
+                uploads=form.cleaned_data["attachments"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            return redirect(topic.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "forum/topic_form.html", {"space": space, "form": form}, status=status)
+
+
+def _add_form_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def _prepare_posts(posts: list[Post], user: Any, *, can_post: bool, can_moderate: bool) -> None:
+    """Per-viewer flags, so the template never asks the database or the policy."""
+    for post in posts:
+        marks = list(post.helpful_marks.all())
+        post.helpful_count = len(marks)
+        post.helpful_names = [
+            m.user.profile.display_name for m in marks if hasattr(m.user, "profile")
+        ]
+        post.marked_helpful = any(m.user_id == user.pk for m in marks)
+        own = post.author_id == user.pk
+        post.viewer_is_author = own
+        post.shows_body = (
+            not (post.is_deleted or post.is_hidden)
+            or can_moderate
+            or (own and post.is_hidden and not post.is_deleted)
+        )
+        post.can_change = own and can_post and not post.is_deleted and not post.is_hidden
+        post.can_mark_helpful = can_post and not own and not post.is_deleted and not post.is_hidden
+        post.can_see_history = bool(post.edited_at) and (own or can_moderate)
+
+
+@login_required
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_visible_to(pk, request.user)
+    if topic is None:
+        raise Http404
+    user = request.user
+    can_post = policy.allowed(user, "forum.post_in_space", topic.space)
+    can_moderate = policy.allowed(user, "forum.moderate_space", topic.space)
+    can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
+    page = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    posts = list(page.object_list)
+    _prepare_posts(posts, user, can_post=can_post, can_moderate=can_moderate)
+    if posts:
+        services.mark_read(topic=topic, user=user, up_to_post_id=posts[-1].pk)
+    reply_form = None
+    if can_reply:
+        reply_form = ReplyForm(initial={"body": _quote(request, topic)})
+    return render(
+        request, "forum/topic.html", _topic_context(request, topic, page, posts, reply_form)
+    )
+
+
+def _topic_context(request, topic, page, posts, reply_form) -> dict:
+    user = request.user
+    return {
+        "topic": topic,
+        "space": topic.space,
+        "page": page,
+        "posts": posts,
+        "reply_form": reply_form,
+        "has_unread": topic.is_unread,
+        "can_moderate": policy.allowed(user, "forum.moderate_space", topic.space),
+        "can_mark_lesson": policy.allowed(user, "forum.mark_lesson", topic),
+        "can_reply": policy.allowed(user, "forum.reply_to_topic", topic),
+        "is_subscribed": Subscription.objects.filter(topic=topic, user=user).exists(),
+    }
+
+
+def _quote(request: HttpRequest, topic: Topic) -> str:
+    """Reply text prefilled with a quote of ``?zitat=<post id>`` from the same topic."""
+    post_id = request.GET.get("zitat", "")
+    if not post_id.isdigit():
+        return ""
+    post = (
+        Post.objects.filter(topic=topic, pk=int(post_id), deleted_at=None, hidden_at=None)
+        .select_related("author__profile")
+        .first()
+    )
+    if post is None:
+        return ""
+    quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
+    return f"{quoted}\n>\n> — @{post.author.username}\n\n"
+
+
+@login_required
+@require_POST
+def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_visible_to(pk, request.user)
+    if topic is None:
+        raise Http404
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            post = services.post_reply(
+                topic=topic,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                uploads=form.cleaned_data["attachments"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            return _back_to(post)
+    if not policy.allowed(request.user, "forum.post_in_space", topic.space):
+        raise PermissionDenied
+    # Show the last page with the form and the text the user typed.
+    paginator = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE)
+    page = paginator.get_page(paginator.num_pages)
+    posts = list(page.object_list)
+    _prepare_posts(
+        posts,
+        request.user,
+        can_post=True,
+        can_moderate=policy.allowed(request.user, "forum.moderate_space", topic.space),
+    )
+    context = _topic_context(request, topic, page, posts, form)
+    return render(request, "forum/topic.html", context, status=400)
+
+
+@login_required
+def topic_first_unread(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_visible_to(pk, request.user)
+    if topic is None:
+        raise Http404
+    post = Post.objects.filter(topic=topic, pk__gt=topic.last_read).order_by("pk").first()
+    if post is None:
+        post = Post.objects.filter(topic=topic).order_by("-pk").first()
+    return redirect("forum:post", pk=post.pk)
+
+
+@login_required
+def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_visible_to(pk, request.user)
+    if post is None:
+        raise Http404
+    before = Post.objects.filter(topic_id=post.topic_id, pk__lt=post.pk).count()
+    page_number = before // POSTS_PER_PAGE + 1
+    url = reverse("forum:topic", kwargs={"pk": post.topic_id})
+    if page_number > 1:
+        url += f"?seite={page_number}"
+    return redirect(f"{url}#beitrag-{post.pk}")
+
+
+def _visible_post(request: HttpRequest, pk: int) -> Post:
+    post = selectors.post_visible_to(pk, request.user)
+    if post is None:
+        raise Http404
+    return post
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    if not policy.allowed(request.user, "forum.change_own_post", post):
+        raise PermissionDenied
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(post=post, editor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("Ihr Beitrag ist geändert."))
+            return _back_to(post)
+    status = 400 if form.is_bound else 200
+    return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    if not policy.allowed(request.user, "forum.change_own_post", post):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.delete_post(post=post, actor=request.user)
+        messages.success(request, _("Ihr Beitrag ist gelöscht."))
+        return _back_to(post)
+    return render(request, "forum/post_delete.html", {"post": post})
+
+
+@login_required
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    if not policy.allowed(request.user, "forum.see_post_history", post):
+        raise PermissionDenied
+    revisions = post.revisions.select_related("replaced_by__profile")
+    return render(request, "forum/post_history.html", {"post": post, "revisions": revisions})
+
+
+@login_required
+@require_POST
+def post_helpful(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    services.toggle_helpful(post=post, user=request.user)
+    return _back_to(post)
+
+
+def _moderated_post(request: HttpRequest, pk: int) -> Post | HttpResponse:
+    post = _visible_post(request, pk)
+    if not policy.allowed(request.user, "forum.moderate_space", post.topic.space):
+        raise PermissionDenied
+    if not policy.has_mfa(request.user):
+        return _mfa_setup_redirect(request)
+    return post
+
+
+@login_required
+def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _moderated_post(request, pk)
+    if isinstance(post, HttpResponse):
+        return post
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.hide_post(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Der Beitrag ist ausgeblendet."))
+        return _back_to(post)
+    status = 400 if form.is_bound else 200
+    return render(request, "forum/post_hide.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _moderated_post(request, pk)
+    if isinstance(post, HttpResponse):
+        return post
+    services.restore_post(post=post, moderator=request.user)
+    messages.success(request, _("Der Beitrag ist wieder sichtbar."))
+    return _back_to(post)
+
+
+@login_required
+def post_report(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_post(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, _("Danke. Die Moderation des Bereichs sieht sich den Beitrag an.")
+        )
+        return _back_to(post)
+    status = 400 if form.is_bound else 200
+    return render(request, "forum/post_report.html", {"post": post, "form": form}, status=status)
+
+
+def _moderated_topic(request: HttpRequest, pk: int) -> Topic | HttpResponse:
+    topic = selectors.topic_visible_to(pk, request.user)
+    if topic is None:
+        raise Http404
+    if not policy.allowed(request.user, "forum.moderate_space", topic.space):
+        raise PermissionDenied
+    if not policy.has_mfa(request.user):
+        return _mfa_setup_redirect(request)
+    return topic
+
+
+TOPIC_FLAGS = {
+    "sperren": ("locked", True, gettext_lazy("Die Diskussion ist gesperrt.")),
+    "entsperren": ("locked", False, gettext_lazy("Die Diskussion ist wieder offen.")),
+    "anheften": ("pinned", True, gettext_lazy("Die Diskussion ist angeheftet.")),
+    "loesen": ("pinned", False, gettext_lazy("Die Diskussion ist nicht mehr angeheftet.")),
+}
+
+
+@login_required
+@require_POST
+def topic_flag(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TOPIC_FLAGS:
+        raise Http404
+    topic = _moderated_topic(request, pk)
+    if isinstance(topic, HttpResponse):
+        return topic
+    flag, value, message = TOPIC_FLAGS[action]
+    services.set_topic_flag(topic=topic, moderator=request.user, flag=flag, value=value)
+    messages.success(request, message)
+    return redirect(topic.get_absolute_url())
+
+
+@login_required
+def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _moderated_topic(request, pk)
+    if isinstance(topic, HttpResponse):
+        return topic
+    form = MoveForm(request.POST or None, targets=selectors.move_targets(topic, request.user))
+    needs_confirmation = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_topic(
+                topic=topic,
+                moderator=request.user,
+                target=form.cleaned_data["target"],
+                reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except services.MoveNeedsConfirmation as error:
+            needs_confirmation = True
+            form.add_error("confirm", error)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("Dafür fehlt Ihnen die Berechtigung."))
+        else:
+            messages.success(request, _("Die Diskussion ist verschoben."))
+            return redirect(topic.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    context = {"topic": topic, "form": form, "needs_confirmation": needs_confirmation}
+    return render(request, "forum/topic_move.html", context, status=status)
+
+
+@login_required
+@require_POST
+def topic_lesson(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_visible_to(pk, request.user)
+    if topic is None:
+        raise Http404
+    services.set_lesson(topic=topic, user=request.user, value=not topic.is_lesson)
+    return redirect(topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def topic_subscription(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_visible_to(pk, request.user)
+    if topic is None:
+        raise Http404
+    subscribed = request.POST.get("abonnieren") == "1"
+    services.set_subscription(topic=topic, user=request.user, subscribed=subscribed)
+    if subscribed:
+        messages.success(request, _("Sie folgen dieser Diskussion."))
+    else:
+        messages.success(request, _("Sie folgen dieser Diskussion nicht mehr."))
+    return redirect(topic.get_absolute_url())
+
+
+@login_required
+def space_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    space = selectors.space_visible_to(slug, request.user)
+    if space is None:
+        raise Http404
+    if not policy.allowed(request.user, "forum.moderate_space", space):
+        raise PermissionDenied
+    if not policy.has_mfa(request.user):
+        return _mfa_setup_redirect(request)
+    page = Paginator(selectors.open_reports(space), TOPICS_PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    return render(request, "forum/reports.html", {"space": space, "page": page})
+
+
+@login_required
+@require_POST
+def report_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.filter(
+            selectors.readable_spaces_q(request.user, "post__topic__space__")
+        ).select_related("post__topic__space"),
+        pk=pk,
+    )
+    space = report.post.topic.space
+    if not policy.allowed(request.user, "forum.moderate_space", space):
+        raise PermissionDenied
+    if not policy.has_mfa(request.user):
+        return _mfa_setup_redirect(request)
+    form = ResolutionForm(request.POST)
+    form.is_valid()
+    services.handle_report(
+        report=report, moderator=request.user, resolution=form.cleaned_data.get("resolution", "")
+    )
+    messages.success(request, _("Die Meldung ist als erledigt markiert."))
+    return redirect("forum:reports", slug=space.slug)
+
+
+@login_required
+def consortium_moderation_log(request: HttpRequest, slug: str) -> HttpResponse:
+    consortium = _visible_consortium(request, slug)
+    if not policy.allowed(request.user, "forum.see_moderation_log", consortium):
+        raise PermissionDenied
+    page = Paginator(selectors.moderation_log(consortium), 50).get_page(request.GET.get("seite"))
+    return render(request, "forum/moderation_log.html", {"consortium": consortium, "page": page})
+
+
+@login_required
+def academy_moderation_log(request: HttpRequest) -> HttpResponse:
+    if not policy.allowed(request.user, "forum.see_academy_moderation_log"):
+        raise PermissionDenied
+    page = Paginator(selectors.moderation_log(None), 50).get_page(request.GET.get("seite"))
+    return render(request, "forum/moderation_log.html", {"consortium": None, "page": page})
+
+
+def _attachment_for(request: HttpRequest, pk: int) -> Attachment:
+    attachment = selectors.attachment_visible_to(pk, request.user)
+    if attachment is None:
+        raise Http404
+    post = attachment.post
+    if post.is_deleted or post.is_hidden:
+        allowed = policy.allowed(request.user, "forum.moderate_space", post.topic.space) or (
+            post.is_hidden and not post.is_deleted and post.author_id == request.user.pk
+        )
+        if not allowed:
+            raise Http404
+    return attachment
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _attachment_for(request, pk)
+    inline = attachment.is_image or attachment.content_type == "application/pdf"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=not inline,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _attachment_for(request, pk)
+    if not attachment.thumbnail:
+        raise Http404
+    response = FileResponse(attachment.thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    space = None
+    if request.GET.get("bereich"):
+        space = selectors.space_visible_to(request.GET["bereich"], request.user)
+    hits = forum_search.search_posts(request.user, query, space=space) if query else []
+    context = {
+        "query": query,
+        "hits": hits,
+        "space": space,
+        "too_long": len(query) > 200,
+    }
+    return render(request, "forum/search.html", context)

@@ -1,11 +1,13 @@
 """The community model in the Wagtail admin, so admins and editors work in one place."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Consortium, Membership, Profile, Town
+from . import services
+from .models import Consortium, Membership, Profile, Space, Tag, Town
 
 
 class TownViewSet(SnippetViewSet):
@@ -67,11 +69,46 @@ class ProfileViewSet(SnippetViewSet):
     ]
 
 
+class SpaceViewSet(SnippetViewSet):
+    model = Space
+    icon = "folder-open-inverse"
+    menu_label = _("Forumsbereiche")
+    list_display = ["name", "consortium", "slug"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("consortium"),
+        FieldPanel("description"),
+    ]
+
+
+class TagViewSet(SnippetViewSet):
+    model = Tag
+    icon = "tag"
+    menu_label = _("Themen")
+    list_display = ["name", "slug"]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
 class CommunityViewSetGroup(SnippetViewSetGroup):
-    items = (ConsortiumViewSet, TownViewSet, MembershipViewSet, ProfileViewSet)
+    items = (
+        ConsortiumViewSet,
+        TownViewSet,
+        MembershipViewSet,
+        ProfileViewSet,
+        SpaceViewSet,
+        TagViewSet,
+    )
     menu_icon = "group"
     menu_label = _("Gemeinschaft")
     menu_name = "community"
 
 
 register_snippet(CommunityViewSetGroup)
+
+
+@hooks.register("after_create_snippet")
+def create_space_for_new_consortium(request, instance):
+    """A consortium created in the admin gets its closed forum space at once."""
+    if isinstance(instance, Consortium):
+        services.create_consortium_space(consortium=instance)

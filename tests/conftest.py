@@ -88,3 +88,41 @@ def ensure_site_tree():
 @pytest.fixture
 def home_page(db):
     return ensure_site_tree()
+
+
+@dataclass
+class Forum:
+    closed: object
+    academy: object
+    closed_topic: object
+    academy_topic: object
+    closed_post: object
+    academy_post: object
+
+
+@pytest.fixture
+def forum(cast) -> Forum:
+    """A closed space of the cast's consortium and an academy-wide space, one topic in each."""
+    from forum import services
+    from forum.models import Space
+
+    closed = services.create_consortium_space(consortium=cast.consortium)
+    services.create_consortium_space(consortium=cast.other_consortium)
+    academy, _created = Space.objects.get_or_create(
+        slug="erfahrungsaustausch", defaults={"name": "Forum für Erfahrungsaustausch"}
+    )
+    member = cast.user("member")
+    closed_topic = services.create_topic(
+        space=closed, author=member, title="Co-Working im Rathaus", body="Wie war es bei euch?"
+    )
+    academy_topic = services.create_topic(
+        space=academy, author=member, title="Leerstand nutzen", body="Erfahrungen gesucht."
+    )
+    return Forum(
+        closed=closed,
+        academy=academy,
+        closed_topic=closed_topic,
+        academy_topic=academy_topic,
+        closed_post=closed_topic.posts.get(),
+        academy_post=academy_topic.posts.get(),
+    )

@@ -1,0 +1,76 @@
+"""The forum access policy: role × space kind × permission, and selectors agreeing with it."""
+
+import pytest
+
+from forum import selectors
+from tests.conftest import ROLES
+
+READ = {
+    "closed": {"member", "coach", "core_team", "admin"},
+    "academy": {"outsider", "member", "coach", "core_team", "editor", "admin"},
+}
+POST = {
+    "closed": {"member", "coach", "core_team", "admin"},
+    "academy": {"outsider", "member", "coach", "core_team", "admin"},
+}
+MODERATE = {
+    "closed": {"coach", "core_team", "admin"},
+    "academy": {"core_team", "admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", ["closed", "academy"])
+def test_space_permission_matrix(cast, forum, role, kind):
+    user = cast.user(role)
+    space = getattr(forum, kind)
+    assert user.has_perm("forum.read_space", space) is (role in READ[kind])
+    assert user.has_perm("forum.post_in_space", space) is (role in POST[kind])
+    assert user.has_perm("forum.moderate_space", space) is (role in MODERATE[kind])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", ["closed", "academy"])
+def test_selectors_agree_with_read_permission(cast, forum, role, kind):
+    user = cast.user(role)
+    space = getattr(forum, kind)
+    topic = getattr(forum, f"{kind}_topic")
+    post = getattr(forum, f"{kind}_post")
+    expected = role in READ[kind]
+    assert (space in set(selectors.spaces_visible_to(user))) is expected
+    assert (selectors.space_visible_to(space.slug, user) is not None) is expected
+    assert (selectors.topic_visible_to(topic.pk, user) is not None) is expected
+    assert (selectors.post_visible_to(post.pk, user) is not None) is expected
+    assert (topic in set(selectors.topics_visible_to(user))) is expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_other_consortium_space_is_invisible(cast, forum, role):
+    from forum.models import Space
+
+    other = Space.objects.get(consortium=cast.other_consortium)
+    user = cast.user(role)
+    expected = role in {"outsider", "admin"}
+    assert user.has_perm("forum.read_space", other) is expected
+    assert (other in set(selectors.spaces_visible_to(user))) is expected
+
+
+def test_locked_topic_takes_replies_only_from_moderators(cast, forum):
+    forum.closed_topic.is_locked = True
+    assert not cast.user("member").has_perm("forum.reply_to_topic", forum.closed_topic)
+    assert cast.user("coach").has_perm("forum.reply_to_topic", forum.closed_topic)
+
+
+def test_own_post_changes_end_with_moderation(cast, forum):
+    member = cast.user("member")
+    post = forum.closed_post
+    assert member.has_perm("forum.change_own_post", post)
+    assert not cast.user("coach").has_perm("forum.change_own_post", post)
+    post.hidden_at = post.created_at
+    assert not member.has_perm("forum.change_own_post", post)
+
+
+def test_visibility_filter_is_a_membership_join(cast):
+    query = str(selectors.topics_visible_to(cast.user("member")).query)
+    assert "forum_membership" in query
+    assert " IN (" not in query
