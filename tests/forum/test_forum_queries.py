@@ -1,0 +1,67 @@
+"""Query budgets: forum pages cost the same with 1 and with 50 topics, posts, files and marks."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forum import services
+from forum.models import Tag
+from tests.factories import MembershipFactory
+from tests.forum.test_forum_views import png_upload
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # warm per-process caches (content types, site)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _people(cast, count):
+    people = []
+    for _ in range(count):
+        membership = MembershipFactory(consortium=cast.consortium)
+        people.append(membership.user)
+    return people
+
+
+def test_forum_home_and_topic_list_do_not_grow_with_topics(client, cast, forum):
+    tag = Tag.objects.create(name="Co-Working", slug="co-working")
+    client.force_login(cast.user("coach"))
+    urls = [reverse("forum:home"), forum.closed.get_absolute_url()]
+    few = [_queries(client, url) for url in urls]
+    authors = _people(cast, 10)
+    for number in range(50):
+        topic = services.create_topic(
+            space=forum.closed,
+            author=authors[number % 10],
+            title=f"Diskussion {number}",
+            body="Text",
+            tags=[tag],
+        )
+        services.post_reply(topic=topic, author=authors[(number + 1) % 10], body="Antwort")
+    many = [_queries(client, url) for url in urls]
+    assert many == few
+
+
+def test_topic_page_does_not_grow_with_posts_attachments_and_marks(client, cast, forum):
+    client.force_login(cast.user("coach"))
+    url = forum.closed_topic.get_absolute_url()
+    few = _queries(client, url)
+    authors = _people(cast, 10)
+    posts = []
+    for number in range(49):  # 50 posts; the first page shows 20 of them with 50 files
+        uploads = [png_upload(f"{number}-{n}.png") for n in range(5)] if number < 10 else []
+        posts.append(
+            services.post_reply(
+                topic=forum.closed_topic,
+                author=authors[number % 10],
+                body=f"Beitrag {number} @{cast.user('member').username}",
+                uploads=uploads,
+            )
+        )
+    for post in posts:
+        for marker in authors[:3]:
+            if marker != post.author:
+                services.toggle_helpful(post=post, user=marker)
+    assert _queries(client, url) == few
