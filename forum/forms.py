@@ -114,7 +114,10 @@ class PostingForm(forms.Form):
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20_000,
-        help_text=_("Markdown: **fett**, *kursiv*, Listen, Links, > Zitat. @benutzername erwähnt."),
+        help_text=_(
+            "Markdown: **fett**, *kursiv*, Listen, Links, > Zitat. Mit @name erwähnen Sie "
+            "jemanden; den Namen zeigt das Profil der Person."
+        ),
         error_messages={
             "required": _("Bitte schreiben Sie einen Text."),
             "max_length": _(

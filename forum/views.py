@@ -87,6 +87,8 @@ def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "core_team": [m for m in memberships if m.role == "core_team"],
         "member_count": len(memberships),
         "can_manage_members": policy.allowed(request.user, "forum.manage_members", consortium),
+        "can_see_log": policy.allowed(request.user, "forum.see_moderation_log", consortium),
+        "space": consortium.spaces.order_by("pk").first(),
     }
     return render(request, "forum/consortium_detail.html", context)
 
@@ -387,6 +389,7 @@ def forum_home(request: HttpRequest) -> HttpResponse:
     context = {
         "spaces": selectors.spaces_for_home(request.user),
         "new_topics": selectors.new_for_user(request.user),
+        "can_see_academy_log": policy.allowed(request.user, "forum.see_academy_moderation_log"),
     }
     return render(request, "forum/home.html", context)
 

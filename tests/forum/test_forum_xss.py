@@ -51,12 +51,13 @@ def test_payloads_render_inert_everywhere(client, cast, forum):
     authors = []
     for index in range(12):
         membership = MembershipFactory(consortium=cast.consortium)
-        Profile.objects.filter(user=membership.user).update(
-            display_name=XSS_PAYLOADS[index][:120] or "x"
-        )
+        # Forms refuse NUL characters before they reach the database; so does this setup.
+        name = XSS_PAYLOADS[index].replace("\x00", "")[:120] or "x"
+        Profile.objects.filter(user=membership.user).update(display_name=name)
         authors.append(membership.user)
     topics = []
     for index, payload in enumerate(XSS_PAYLOADS):
+        payload = payload.replace("\x00", "")
         title = (payload.strip() or "leer")[:200].ljust(3, "_")
         author = authors[index % len(authors)]
         topics.append(

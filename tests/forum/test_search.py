@@ -1,0 +1,312 @@
+"""Forum search: who finds what, what a snippet may contain, and what it costs."""
+
+import datetime
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from forum.models import Post, Space, Topic
+from forum.search import SearchHit, search_posts, searchable_posts
+from tests.conftest import ROLES
+from tests.factories import UserFactory
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+
+# The expressions of the GIN indexes in migration 0005 as Django must send them in the filter
+# (the tables carry subquery aliases such as U0).
+INDEXED_BODY = re.compile(r"to_tsvector\('german'::regconfig, COALESCE\(\w+\.\"body\", ''\)\) @@ ")
+INDEXED_TITLE = re.compile(
+    r"to_tsvector\('german'::regconfig, COALESCE\(\w+\.\"title\", ''\)\) @@ "
+)
+
+
+def closed_space(consortium) -> Space:
+    space = Space.objects.filter(consortium=consortium).first()
+    return space or Space.objects.create(
+        consortium=consortium, name=consortium.name, slug=consortium.slug
+    )
+
+
+def academy_space() -> Space:
+    space, _created = Space.objects.get_or_create(
+        slug="erfahrungsaustausch", defaults={"name": "Forum für Erfahrungsaustausch"}
+    )
+    return space
+
+
+@pytest.fixture
+def spaces(cast):
+    return SimpleNamespace(
+        own=closed_space(cast.consortium),
+        other=closed_space(cast.other_consortium),
+        academy=academy_space(),
+    )
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(profile__display_name="Erika Beispiel")
+
+
+def make_post(space, body, *, author, title="Erfahrungen aus der Praxis", **fields) -> Post:
+    topic = Topic.objects.create(space=space, title=title, author=author)
+    return Post.objects.create(
+        topic=topic, author=author, body=body, body_html=f"<p>{body}</p>", **fields
+    )
+
+
+def without_marks(snippet: str) -> str:
+    return re.sub(r"</?mark>", "", snippet)
+
+
+# Which roles may read each space (DESIGN.md); "outsider" is a member of the other consortium.
+READERS = {
+    "own": {"member", "coach", "core_team", "admin"},
+    "other": {"outsider", "admin"},
+    "academy": {"outsider", "member", "coach", "core_team", "editor", "admin"},
+}
+WORDS = {"own": "Kastanienallee", "other": "Lindenhof", "academy": "Birkenweg"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hits_only_where_role_may_read(cast, spaces, author, role):
+    posts = {
+        name: make_post(
+            getattr(spaces, name), f"Wir treffen uns am {word} zum Rundgang.", author=author
+        )
+        for name, word in WORDS.items()
+    }
+    user = cast.user(role)
+    for name, word in WORDS.items():
+        hits = search_posts(user, word)
+        expected = [posts[name]] if role in READERS[name] else []
+        assert [hit.post for hit in hits] == expected, (role, name)
+        if name == "own":
+            hits = search_posts(user, word, space=spaces.academy)
+            assert hits == [], "restricted to another space"
+
+
+def test_anonymous_finds_nothing(cast, spaces, author):
+    make_post(spaces.academy, "Leerstand in der Innenstadt", author=author)
+    assert search_posts(cast.user("anonymous"), "Leerstand") == []
+    assert search_posts(None, "Leerstand") == []
+
+
+def test_space_restriction(cast, spaces, author):
+    own = make_post(spaces.own, "Leerstand im Ortskern", author=author)
+    academy = make_post(spaces.academy, "Leerstand im Ortskern", author=author)
+    member = cast.user("member")
+    assert {hit.post for hit in search_posts(member, "Leerstand")} == {own, academy}
+    assert [hit.post for hit in search_posts(member, "Leerstand", space=spaces.own)] == [own]
+
+
+@pytest.mark.parametrize("role", ["member", "admin"])
+def test_deleted_and_hidden_posts_are_not_found(cast, spaces, author, role):
+    now = timezone.now()
+    visible = make_post(spaces.own, "Leerstand sichtbar", author=author)
+    make_post(spaces.own, "Leerstand gelöscht", author=author, deleted_at=now)
+    make_post(spaces.own, "Leerstand ausgeblendet", author=author, hidden_at=now)
+    assert [hit.post for hit in search_posts(cast.user(role), "Leerstand")] == [visible]
+
+
+def test_topic_title_matches(cast, spaces, author):
+    post = make_post(
+        spaces.own, "Wer hat Erfahrung damit?", author=author, title="Coworking im Bahnhof"
+    )
+    hits = search_posts(cast.user("member"), "Bahnhof")
+    assert [hit.post for hit in hits] == [post]
+    assert "Wer hat Erfahrung damit?" in hits[0].snippet_html
+
+
+def test_all_words_must_match(cast, spaces, author):
+    both = make_post(spaces.own, "Leerstand und Zwischennutzung", author=author)
+    make_post(spaces.own, "Nur Leerstand", author=author)
+    hits = search_posts(cast.user("member"), "Zwischennutzung Leerstand")
+    assert [hit.post for hit in hits] == [both]
+
+
+def test_newest_first_among_equal_matches(cast, spaces, author):
+    older = make_post(
+        spaces.own,
+        "Leerstand im Ortskern",
+        author=author,
+        created_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    newer = make_post(spaces.own, "Leerstand im Ortskern", author=author)
+    hits = search_posts(cast.user("member"), "Leerstand")
+    assert [hit.post for hit in hits] == [newer, older]
+
+
+def test_limit(cast, spaces, author):
+    for _ in range(5):
+        make_post(spaces.own, "Leerstand", author=author)
+    assert len(search_posts(cast.user("member"), "Leerstand", limit=3)) == 3
+
+
+def test_snippet_escapes_html_and_marks_matches(cast, spaces, author):
+    make_post(spaces.own, "<script>alert(1)</script> Leerstand", author=author)
+    [hit] = search_posts(cast.user("member"), "leerstand")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit.snippet_html
+    assert "<mark>Leerstand</mark>" in hit.snippet_html
+    assert without_marks(hit.snippet_html).count("<") == 0
+
+
+def test_snippet_shows_markup_of_the_source_as_text(cast, spaces, author):
+    make_post(
+        spaces.own,
+        'Leerstand in der <b onclick="x()">Innenstadt</b> & mehr <img src=x onerror=alert(1) `<a>`',
+        author=author,
+    )
+    [hit] = search_posts(cast.user("member"), "Leerstand")
+    assert hit.snippet_html.startswith("<mark>Leerstand</mark> in der ")
+    assert "&lt;b onclick=&quot;x()&quot;&gt;Innenstadt&lt;/b&gt; &amp; mehr" in hit.snippet_html
+    assert "&lt;img src=x onerror" in hit.snippet_html  # PostgreSQL may cut the snippet here
+    assert without_marks(hit.snippet_html).count("<") == 0
+
+
+def test_snippet_is_taken_from_around_the_match(cast, spaces, author):
+    body = "Vorrede " * 100 + "Hier geht es um Leerstand im Ortskern. " + "Nachrede " * 100
+    make_post(spaces.own, body, author=author)
+    [hit] = search_posts(cast.user("member"), "Leerstand")
+    assert "<mark>Leerstand</mark>" in hit.snippet_html
+    assert len(hit.snippet_html) < 400
+
+
+def test_markers_in_post_text_cannot_inject_markup(cast, spaces, author):
+    make_post(spaces.own, "\x02<img src=x>\x03 Leerstand \x03", author=author)
+    [hit] = search_posts(cast.user("member"), "Leerstand")
+    assert without_marks(hit.snippet_html).count("<") == 0
+    assert "\x02" not in hit.snippet_html and "\x03" not in hit.snippet_html
+
+
+def test_query_count_does_not_grow_with_hits(cast, spaces):
+    make_post(spaces.own, "Ein Einzelstück", author=UserFactory())
+    for index in range(30):
+        make_post(spaces.own, f"Vielfalt Nummer {index}", author=UserFactory())
+    member = cast.user("member")
+    search_posts(member, "warm")  # roles are cached on the user object after the first call
+
+    def run(query):
+        with CaptureQueriesContext(connection) as queries:
+            hits = search_posts(member, query)
+            for hit in hits:
+                str(hit.post.topic.space.consortium)
+                str(hit.post.author.profile.display_name)
+                str(hit.post.topic.title)
+        return len(hits), len(queries)
+
+    one, queries_for_one = run("Einzelstück")
+    thirty, queries_for_thirty = run("Vielfalt")
+    assert (one, thirty) == (1, 30)
+    assert queries_for_one == queries_for_thirty == 1
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "coach", "editor"])
+def test_permission_filter_is_a_membership_join(cast, role):
+    sql = str(searchable_posts(cast.user(role)).query)
+    assert "forum_membership" in sql
+    assert "JOIN" in sql
+    assert not re.search(r"\bIN\s*\(", sql), sql
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "''",
+        "&|!:*()",
+        "Leerstand & | ! : * ( )",
+        "!Leerstand",
+        "Leerstand:*",
+        "(((",
+        '"Leerstand',
+        "-",
+        "- -Leerstand",
+        "or",
+        "Leer\x00stand",
+        "\x00",
+        "\x02\x03",
+        "\\",
+        "%",
+        "_",
+        "' OR 1=1 --",
+        "<mark>",
+        "a b c",
+        "Leerstand " * 20,
+        "ß" * 200,
+        "😀 Leerstand",
+    ],
+)
+def test_odd_input_does_not_raise(cast, spaces, author, query):
+    make_post(spaces.own, "Leerstand 100% in der Innenstadt_Nord", author=author)
+    hits = search_posts(cast.user("member"), query)
+    assert isinstance(hits, list)
+    assert all(isinstance(hit, SearchHit) for hit in hits)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "\x00", "a", "Leerstand " * 21, "x" * 201])
+def test_empty_short_or_overlong_query_returns_nothing(cast, spaces, author, query):
+    make_post(spaces.own, "Leerstand " + "x" * 201, author=author)
+    with CaptureQueriesContext(connection) as queries:
+        assert search_posts(cast.user("admin"), query) == []
+    assert len(queries) == 0
+
+
+def test_search_results_template(author):
+    post = SimpleNamespace(
+        pk=7,
+        get_absolute_url="/forum/beitraege/7/",
+        topic=SimpleNamespace(title="Leerstand <b>& Co</b>", space=SimpleNamespace(name="Verbund")),
+        author=SimpleNamespace(profile=SimpleNamespace(display_name="Erika <i>Beispiel</i>")),
+        created_at=datetime.datetime(2025, 3, 4, 12, 0, tzinfo=datetime.UTC),
+    )
+    hit = SearchHit(post=post, snippet_html="&lt;b&gt; <mark>Leerstand</mark>")
+    html = render_to_string("forum/search_results.html", {"hits": [hit]})
+    assert 'href="/forum/beitraege/7/"' in html
+    assert "Leerstand &lt;b&gt;&amp; Co&lt;/b&gt;" in html
+    assert "Erika &lt;i&gt;Beispiel&lt;/i&gt;" in html
+    assert "04.03.2025" in html
+    assert "&lt;b&gt; <mark>Leerstand</mark>" in html
+    assert "Verbund" in html
+
+
+@on_postgresql
+def test_german_stemming(cast, spaces, author):
+    post = make_post(spaces.own, "Die Gemeinde hat den Bahnhof gekauft.", author=author)
+    hits = search_posts(cast.user("member"), "Gemeinden")
+    assert [hit.post for hit in hits] == [post]
+    assert "<mark>Gemeinde</mark>" in hits[0].snippet_html
+
+
+@on_postgresql
+def test_websearch_syntax(cast, spaces, author):
+    inner = make_post(spaces.own, "Leerstand in der Innenstadt", author=author)
+    outer = make_post(spaces.own, "Leerstand am Stadtrand", author=author)
+    member = cast.user("member")
+    assert [hit.post for hit in search_posts(member, "Leerstand -Innenstadt")] == [outer]
+    assert [hit.post for hit in search_posts(member, '"Leerstand in der Innenstadt"')] == [inner]
+    assert {hit.post for hit in search_posts(member, "Innenstadt or Stadtrand")} == {inner, outer}
+
+
+@on_postgresql
+def test_search_uses_the_gin_indexes(cast, spaces, author):
+    """The SQL holds the indexed expressions verbatim and PostgreSQL can answer it from them."""
+    make_post(spaces.own, "Leerstand", author=author)
+    with CaptureQueriesContext(connection) as queries:
+        search_posts(cast.user("member"), "Leerstand")
+    [sql] = [query["sql"] for query in queries.captured_queries if "ts_headline" in query["sql"]]
+    assert INDEXED_BODY.search(sql), sql
+    assert INDEXED_TITLE.search(sql), sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "forum_post_body_german_fts" in plan
+    assert "forum_topic_title_german_fts" in plan
