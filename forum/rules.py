@@ -111,28 +111,27 @@ def space_of(obj: Any) -> Space | None:
     return None
 
 
-@rules.predicate
-def can_read_space(user: Any, obj: Any) -> bool:
+def _takes_part(user: Any, obj: Any, *, academy_wide_also_for_editors: bool) -> bool:
+    """Member of the space's consortium; for academy-wide spaces, member of any consortium."""
     space = space_of(obj)
     if space is None or user is None or not user.is_authenticated:
         return False
     if is_admin(user):
         return True
     if space.is_academy_wide:
-        return is_signed_in_member(user) or is_editor(user)
+        return is_signed_in_member(user) or (academy_wide_also_for_editors and is_editor(user))
     return space.consortium_id in consortium_roles(user)
+
+
+@rules.predicate
+def can_read_space(user: Any, obj: Any) -> bool:
+    """Editors read the academy-wide exchange too; closed spaces only their members."""
+    return _takes_part(user, obj, academy_wide_also_for_editors=True)
 
 
 @rules.predicate
 def can_post_in_space(user: Any, obj: Any) -> bool:
-    space = space_of(obj)
-    if space is None or user is None or not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    if space.is_academy_wide:
-        return is_signed_in_member(user)
-    return space.consortium_id in consortium_roles(user)
+    return _takes_part(user, obj, academy_wide_also_for_editors=False)
 
 
 @rules.predicate

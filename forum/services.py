@@ -577,18 +577,19 @@ def _required_reason(reason: str) -> str:
     return reason[:500]
 
 
-@transaction.atomic
-def hide_post(*, post: Post, moderator: Any, reason: str) -> Post:
+def _set_hidden(post: Post, moderator: Any, *, hidden: bool, reason: str) -> Post:
     post = (
         Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
     )
     _require_moderator(moderator, post.topic.space)
-    reason = _required_reason(reason)
-    post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), moderator, reason
+    if hidden:
+        post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), moderator, reason
+    else:
+        post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     _log(
         actor=moderator,
-        action=ModerationLogEntry.Action.HIDE,
+        action=ModerationLogEntry.Action.HIDE if hidden else ModerationLogEntry.Action.RESTORE,
         space=post.topic.space,
         topic=post.topic,
         post=post,
@@ -596,26 +597,17 @@ def hide_post(*, post: Post, moderator: Any, reason: str) -> Post:
         reason=reason,
     )
     return post
+
+
+@transaction.atomic
+def hide_post(*, post: Post, moderator: Any, reason: str) -> Post:
+    """Others see „Von der Moderation ausgeblendet“; the author sees the text and the reason."""
+    return _set_hidden(post, moderator, hidden=True, reason=_required_reason(reason))
 
 
 @transaction.atomic
 def restore_post(*, post: Post, moderator: Any, reason: str = "") -> Post:
-    post = (
-        Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
-    )
-    _require_moderator(moderator, post.topic.space)
-    post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
-    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    _log(
-        actor=moderator,
-        action=ModerationLogEntry.Action.RESTORE,
-        space=post.topic.space,
-        topic=post.topic,
-        post=post,
-        subject=post.topic.title,
-        reason=reason,
-    )
-    return post
+    return _set_hidden(post, moderator, hidden=False, reason=reason)
 
 
 @transaction.atomic
@@ -747,11 +739,8 @@ def mark_read(*, topic: Topic, user: Any, up_to_post_id: int) -> None:
 
 @transaction.atomic
 def report_post(*, post: Post, reporter: Any, reason: str) -> Report:
-    if (
-        not policy.allowed(reporter, "forum.read_space", post.topic.space)
-        or not policy.is_signed_in_member(reporter)
-        and not policy.is_admin(reporter)
-    ):
+    """Anyone who takes part in the space may report; a second open report is not duplicated."""
+    if not policy.allowed(reporter, "forum.post_in_space", post.topic.space):
         raise PermissionDenied
     reason = _required_reason(reason)
     open_report = Report.objects.filter(

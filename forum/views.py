@@ -51,6 +51,14 @@ from .services import InvitationError
 MEMBERS_PER_PAGE = 50
 
 
+def _add_form_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
 def _visible_consortium(request: HttpRequest, slug: str) -> Consortium:
     """The consortium, or 404 for non-members exactly as for a slug that does not exist."""
     consortium = selectors.consortium_for_overview(slug, request.user)
@@ -152,7 +160,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
                 town=form.cleaned_data["town"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            _add_form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -168,14 +176,6 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     }
     status = 400 if form.is_bound else 200
     return render(request, "forum/invitation_list.html", context, status=status)
-
-
-def _add_service_errors(form: InvitationForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _pending_invitation(request: HttpRequest, slug: str, pk: int) -> Invitation | HttpResponse:
@@ -443,14 +443,6 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(topic.get_absolute_url())
     status = 400 if form.is_bound else 200
     return render(request, "forum/topic_form.html", {"space": space, "form": form}, status=status)
-
-
-def _add_form_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _prepare_posts(posts: list[Post], user: Any, *, can_post: bool, can_moderate: bool) -> None:
