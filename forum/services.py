@@ -321,7 +321,6 @@ def create_consortium_space(*, consortium: Consortium) -> Space:
         defaults={
             "name": consortium.name,
             "slug": _free_space_slug(consortium.slug),
-            "description": _("Geschlossener Bereich des Verbunds."),
         },
     )
     return space

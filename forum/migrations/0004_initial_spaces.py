@@ -18,7 +18,6 @@ def create_spaces(apps, schema_editor):
             consortium=consortium,
             name=consortium.name,
             slug=slugify(consortium.slug)[:150],
-            description="Geschlossener Bereich des Verbunds.",
         )
 
 

@@ -79,6 +79,7 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private_media"),
     }
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):

@@ -1,19 +1,53 @@
 """The demo data command: idempotent, consistent, and every demo login works."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db import models
 from wagtail.models import Revision
 
 from cms.models import HomePage, StandardPage
-from forum.management.commands.seed_demo import DEMO_PASSWORD, PEOPLE
-from forum.models import Consortium, Membership, Phase, Profile, Role, Town
+from forum.management.commands.seed_demo import (
+    ACADEMY_SPACE_SLUG,
+    DEMO_PASSWORD,
+    FORUM_TAGS,
+    FORUM_TOPICS,
+    PEOPLE,
+)
+from forum.models import (
+    Consortium,
+    HelpfulMark,
+    Membership,
+    Phase,
+    Post,
+    Profile,
+    Role,
+    Space,
+    Tag,
+    Topic,
+    Town,
+)
 from forum.rules import EDITOR_GROUP
+from forum.services import MAX_POSTS_PER_MINUTE
 
-COUNTED = [Town, Consortium, Phase, Membership, Profile, EmailAddress, StandardPage, Revision]
+COUNTED = [
+    Town,
+    Consortium,
+    Phase,
+    Membership,
+    Profile,
+    EmailAddress,
+    StandardPage,
+    Revision,
+    Tag,
+    Topic,
+    Post,
+    HelpfulMark,
+]
 
 
 def _seed() -> str:
@@ -196,3 +230,105 @@ def test_edited_home_page_is_not_overwritten():
 
     home.refresh_from_db()
     assert home.intro == "Eigene Einleitung"
+
+
+# --- Forum demo content ---------------------------------------------------------------------
+
+
+def _forum_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in (Topic, Post, Tag, HelpfulMark)}
+
+
+@pytest.mark.django_db
+def test_second_run_adds_no_forum_content():
+    _seed()
+    counts = _forum_counts()
+    assert counts["Topic"] == len(FORUM_TOPICS)
+    assert counts["Post"] == sum(1 + len(t.replies) for t in FORUM_TOPICS)
+    assert counts["Tag"] == len(FORUM_TAGS)
+    assert counts["HelpfulMark"] == sum(
+        len(p.helpful) for t in FORUM_TOPICS for p in (t.opening, *t.replies)
+    )
+
+    _seed()
+
+    assert _forum_counts() == counts
+
+
+@pytest.mark.django_db
+def test_every_space_has_at_least_two_demo_topics_with_replies():
+    _seed()
+    spaces = Space.objects.all()
+    assert {s.slug for s in spaces} == {
+        ACADEMY_SPACE_SLUG,
+        "stadtlabor-kleinstadt",
+        "lebendige-ortskerne",
+    }
+    for space in spaces:
+        topics = list(space.topics.all())
+        assert len(topics) >= 2, space.slug
+        for topic in topics:
+            assert topic.reply_count >= 2
+            assert topic.reply_count == topic.posts.count() - 1
+            assert topic.last_post_id == topic.posts.order_by("pk").last().pk
+
+
+@pytest.mark.django_db
+def test_demo_posts_are_rendered_without_scripts_and_resolve_mentions():
+    _seed()
+    for post in Post.objects.all():
+        assert post.body_html.strip()
+        assert "<script" not in post.body_html.lower()
+    mention = Post.objects.get(body__startswith="@claudia.weber")
+    assert list(mention.mentions.values_list("username", flat=True)) == ["claudia.weber"]
+    assert 'class="mention"' in mention.body_html
+    assert Post.objects.filter(body_html__contains="<blockquote>").exists()
+    assert Post.objects.filter(body_html__contains="<strong>").exists()
+
+
+@pytest.mark.django_db
+def test_demo_authors_can_read_their_space_and_never_mark_their_own_posts():
+    _seed()
+    for post in Post.objects.select_related("topic__space", "author"):
+        assert post.author.has_perm("forum.post_in_space", post.topic.space)
+    assert not HelpfulMark.objects.filter(user=models.F("post__author")).exists()
+    academy_authors = {
+        membership.consortium.slug
+        for membership in Membership.objects.filter(
+            user__posts__topic__space__slug=ACADEMY_SPACE_SLUG
+        ).select_related("consortium")
+    }
+    assert academy_authors == {"stadtlabor-kleinstadt", "lebendige-ortskerne"}
+
+
+@pytest.mark.django_db
+def test_one_demo_topic_is_a_lesson_and_topics_carry_tags():
+    _seed()
+    lesson = Topic.objects.get(is_lesson=True)
+    assert lesson.space.slug == "stadtlabor-kleinstadt"
+    assert Topic.objects.filter(tags__isnull=True).count() == 0
+    assert not Topic.objects.filter(is_pinned=True).exists()
+
+
+def test_no_demo_author_exceeds_the_posting_rate_limit():
+    """All demo posts are written within seconds; the services allow 10 per author and minute."""
+    per_author = Counter(p.author for t in FORUM_TOPICS for p in (t.opening, *t.replies))
+    assert max(per_author.values()) < MAX_POSTS_PER_MINUTE
+    # The browser tests post as these two right after seeding: leave them room.
+    assert per_author["anna.berger"] <= 5
+    assert per_author["jan.petersen"] <= 5
+
+
+@pytest.mark.django_db
+def test_a_missing_demo_topic_is_recreated_and_continued_discussions_are_kept():
+    _seed()
+    topic = Topic.objects.get(title=FORUM_TOPICS[0].title)
+    topic.delete()
+    kept = Topic.objects.get(title=FORUM_TOPICS[1].title)
+    posts_in_kept = kept.posts.count()
+
+    output = _seed()
+
+    assert Topic.objects.filter(title=FORUM_TOPICS[0].title).count() == 1
+    assert kept.posts.count() == posts_in_kept
+    assert "forum.Topic" in output

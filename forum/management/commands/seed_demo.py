@@ -26,8 +26,28 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
 from cms.models import HomePage, StandardPage
-from forum.models import Consortium, Membership, Phase, Profile, Role, State, Town
+from forum.models import (
+    Consortium,
+    HelpfulMark,
+    Membership,
+    Phase,
+    Post,
+    Profile,
+    Role,
+    Space,
+    State,
+    Tag,
+    Topic,
+    Town,
+)
 from forum.rules import EDITOR_GROUP
+from forum.services import (
+    create_consortium_space,
+    create_topic,
+    post_reply,
+    set_lesson,
+    toggle_helpful,
+)
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 EMAIL_DOMAIN = "kleinstadtakademie.example"
@@ -515,12 +535,466 @@ STANDARD_PAGES = [
 
 
 # --------------------------------------------------------------------------------------------
+# Forum: tags and demo discussions
+# --------------------------------------------------------------------------------------------
+
+# The academy-wide space is created by migration forum/0004; closed spaces by the consortia above.
+ACADEMY_SPACE_SLUG = "erfahrungsaustausch"
+
+FORUM_TAGS = [
+    ("co-working", "Co-Working"),
+    ("befragung", "Befragung"),
+    ("leerstand", "Leerstand"),
+    ("aktionswoche", "Aktionswoche"),
+    ("task-force", "Task Force"),
+    ("transferwerkstatt", "Transferwerkstatt"),
+    ("buergerbeteiligung", "Bürgerbeteiligung"),
+]
+
+
+@dataclass(frozen=True)
+class PostData:
+    # Local part of the author's email address (see PEOPLE).
+    author: str
+    body: str
+    # Who marks the post as helpful (local parts); never the author.
+    helpful: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicData:
+    # Consortium slug of a closed space, or ACADEMY_SPACE_SLUG.
+    space: str
+    title: str
+    tags: tuple[str, ...]
+    opening: PostData
+    replies: tuple[PostData, ...]
+    # Marked as "Erkenntnis" by its author.
+    lesson: bool = False
+
+
+# Written for the demo from the facts of the BBSR report (sections 3 and 4); the Lebendige
+# Ortskerne discussions are invented like that consortium. Posts go through the services, which
+# allow 10 posts per author and minute: nobody here writes more than 7, so `make run` followed by
+# a user's own posting never hits the limit.
+FORUM_TOPICS = [
+    TopicData(
+        space=STADTLABOR.slug,
+        title="Pop-up-Co-Working in Oestrich-Winkel: Wie wir gebucht und betreut haben",
+        tags=("co-working",),
+        opening=PostData(
+            "claudia.weber",
+            "Ein halbes Jahr lang, vom 21. Juni bis zum 21. Dezember 2022, hatten wir in "
+            "Oestrich-Winkel einen Co-Working-Space auf Zeit. Eigentlich sollte er in ein "
+            "Ladenlokal, das hat nicht geklappt; gelandet sind wir in einem ehemaligen Wohnhaus. "
+            "Für alle, die Ähnliches vorhaben, die Eckdaten:\n\n"
+            "- **sieben Arbeitsplätze**, dazu Lounge-Ecke, Empfang, Konferenztisch, Whiteboard "
+            "und Flipchart\n"
+            "- **kostenlos**, aber nur mit vorheriger Buchung über eine Online-Plattform\n"
+            "- während der Öffnungszeiten saß immer jemand aus der Verwaltung vor Ort, hat die "
+            "Gäste betreut und nebenher die eigene Arbeit erledigt\n"
+            "- Werbung mit Bannern, Flyern, Social Media und Pressemitteilungen\n\n"
+            "In den Sommerferien war es sehr ruhig, ab September kamen deutlich mehr Buchungen. Im "
+            "Oktober und November haben wir den Raum außerdem für viele Workshops und Sitzungen "
+            "genutzt.\n\n"
+            "Meine Frage an euch: Wie kommt man von so einem Versuch zu einem **dauerhaften "
+            "Betrieb**? Viele Gäste haben gesagt, sie würden dafür zahlen – aber wer trägt das "
+            "Ganze organisatorisch?",
+        ),
+        replies=(
+            PostData(
+                "anna.berger",
+                "Bei uns in Wittenberge ist die Lage etwas anders: Es gibt schon einen "
+                "Co-Working-Space in der Laborstraße 1, den vor allem die elblandwerker nutzen, "
+                "und er soll ins Bahnhofsgebäude umziehen. Für den Bahnhof haben wir mit einem "
+                "externen Dienstleister, der Eigentümerin des Gebäudes und dem Architektenteam ein "
+                "Betriebskonzept erarbeitet.\n\n"
+                "Was ich mitnehme: Holt die künftigen Nutzerinnen und Nutzer früh an den Tisch. "
+                "Wir haben unsere Co-Worker eigens befragt, weil die Community, die es schon gibt, "
+                "beim Umzug nicht verloren gehen darf.",
+                helpful=("claudia.weber", "michael.huber"),
+            ),
+            PostData(
+                "katrin.vogel",
+                "@claudia.weber, die Zahlungsbereitschaft ist ein starkes Signal – so klar hat das "
+                "kaum ein anderes Pop-up-Labor herausbekommen. Drei Fragen würde ich an eurer "
+                "Stelle als Nächstes klären:\n\n"
+                "1. **Wer betreibt?** Die Verwaltung kann anstoßen und Räume oder Mittel für die "
+                "Erprobung bereitstellen, den Alltagsbetrieb wird sie auf Dauer kaum stemmen.\n"
+                "2. **Wer trägt mit?** Gibt es unter euren Stammgästen Leute, die sich in einem "
+                "Verein oder einer Genossenschaft engagieren würden?\n"
+                "3. **Was sagt die Politik?** Ihr habt Rückenwind aus Verwaltung und Stadtpolitik "
+                "– haltet ihn fest, solange die Erfahrung frisch ist.",
+                helpful=("claudia.weber",),
+            ),
+            PostData(
+                "julia.schmidt",
+                "Zur Einordnung aus der Auswertung: Gäste und Veranstaltungsteilnehmende in "
+                "Oestrich-Winkel haben fast durchweg positiv geantwortet, und die "
+                "Transferwerkstatt in eurem Space war für viele im Verbund ein Höhepunkt. Der "
+                "Bedarf ist also belegt. Offen ist, wie sich der Betrieb finanziell und "
+                "organisatorisch tragen lässt – dafür lohnt ein Blick auf die Betreibermodelle, "
+                "die gerade für Wittenberge entstehen.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=STADTLABOR.slug,
+        title="Aktionswoche in Mölln: voller Auftakt, leere Folgetermine",
+        tags=("aktionswoche", "co-working"),
+        opening=PostData(
+            "jan.petersen",
+            "Ein kurzer Rückblick auf unsere Themenwoche „Co-Working-Space und Regionalzentrum“. "
+            "Wir waren an drei Orten unterwegs und hatten vier Schwerpunkte:\n\n"
+            "- Neue Arbeitswelten\n"
+            "- Co-Working-Spaces\n"
+            "- E-Sport\n"
+            "- Lerninseln und Dritte Orte\n\n"
+            "Eingeladen waren Unternehmen, Freelancer, Studierende, Schülerinnen und Schüler und "
+            "alle, die im Homeoffice arbeiten. Der Sportverein konnte die Woche nutzen, um seinen "
+            "Co-Working-Space im Vereinsheim bekannter zu machen, und Till Eulenspiegel war bei "
+            "jeder Veranstaltung dabei.\n\n"
+            "Die Auftaktveranstaltung war richtig gut besucht. **Zu den weiteren Terminen kamen "
+            "dann nur noch wenige.** Hinterher haben wir allen Teilnehmenden eine Dokumentation "
+            "geschickt; daraus sind ein paar neue Kontakte entstanden, vor allem zu Studierenden "
+            "der TH Lübeck.\n\n"
+            "Wie habt ihr es geschafft, dass Leute ein zweites Mal kommen?",
+        ),
+        replies=(
+            PostData(
+                "michael.huber",
+                "Das kennen wir aus Dießen: Auch unsere beiden Bürgerworkshops waren kleiner, als "
+                "wir gehofft hatten. Geholfen hat, vorher online zu befragen und die Workshops "
+                "ausdrücklich auf die Antworten aufzubauen. Wer mitgemacht hatte, wollte dann "
+                "auch wissen, was aus den eigenen Antworten wird.\n\n"
+                "Aus den Workshops ist am Ende unsere Task Force entstanden – wenige Leute, aber "
+                "die bleiben dran.",
+                helpful=("jan.petersen",),
+            ),
+            PostData(
+                "sabine.richter",
+                "Wir in Dippoldiswalde waren gar nicht so weit, Veranstaltungen zu planen. Unser "
+                "Eindruck aus der Befragung: Viele wissen nicht, was Co-Working konkret heißt. "
+                "Vielleicht sind vier Themen in einer Woche viel auf einmal? Ein Thema, dafür "
+                "öfter, könnte leichter sein.",
+            ),
+            PostData(
+                "katrin.vogel",
+                "> Zu den weiteren Terminen kamen dann nur noch wenige.\n>\n"
+                "> — @jan.petersen\n\n"
+                "Ich würde das nicht als Scheitern lesen. Oft entsteht die Nachfrage nach neuen "
+                "Arbeitsorten erst, wenn man sie erleben kann – und Dritte Orte und Co-Working "
+                "sind in Mölln seitdem im Gespräch geblieben. Für die nächsten Einzeltermine: "
+                "Ladet die Leute vom Auftakt **persönlich** wieder ein, statt nur breit zu werben.",
+                helpful=("jan.petersen", "sabine.richter"),
+            ),
+        ),
+    ),
+    TopicData(
+        space=STADTLABOR.slug,
+        title="Bürgerbefragungen: Wie bekommt ihr genug Rücklauf?",
+        tags=("befragung", "buergerbeteiligung"),
+        opening=PostData(
+            "sabine.richter",
+            "In Dippoldiswalde wollten wir ursprünglich zwei temporäre Co-Working-Spaces "
+            "einrichten. Das ist an zwei Dingen gescheitert: Es fehlte das Geld, und wir haben "
+            "keinen passenden Raum gefunden. Stattdessen haben wir unsere Bewohnerinnen und "
+            "Bewohner mit einem Fragebogen nach ihren Wünschen gefragt.\n\n"
+            "Das Ergebnis war ernüchternd: **Das Interesse an Co-Working ist bei uns gering.** "
+            "Gelohnt hat sich die Befragung trotzdem, weil daraus neue Ideen entstanden sind:\n\n"
+            "- vorübergehend Räume im Neubaugebiet nutzen\n"
+            "- mobiles Arbeiten für die Mitarbeitenden der Verwaltung erproben\n"
+            "- später einen Co-Working-Space im erweiterten Gewerbegebiet prüfen\n\n"
+            "Für die nächste Runde wünsche ich mir mehr Antworten. @anna.berger, bei euch lief "
+            "das doch über Äpfel?",
+        ),
+        replies=(
+            PostData(
+                "anna.berger",
+                "Ja, genau! Wir wollten die Bahnpendelnden erreichen und haben Äpfel mit einem "
+                "QR-Code zur Umfrage verteilt. Der Rücklauf war hoch – das kann ich wirklich "
+                "empfehlen. Ein paar Ergebnisse, die uns überrascht haben:\n\n"
+                "- Die meisten pendeln nach **Hamburg oder Berlin**.\n"
+                "- Mehr als die Hälfte muss nicht unbedingt am Arbeitsplatz anwesend sein.\n"
+                "- Besonders oft wurde die Deutsche Bahn als Arbeitgeberin genannt, und von diesen "
+                "Befragten können rund 40 % auch remote arbeiten.\n\n"
+                "Eine zweite Befragung ging an die Leute, die unseren Co-Working-Space schon "
+                "nutzen.",
+                helpful=("sabine.richter", "claudia.weber"),
+            ),
+            PostData(
+                "michael.huber",
+                "Unsere Befragung in Dießen lief komplett online, beworben mit einem Flyer. Es "
+                "ging um den Arbeitsalltag, andere Arbeitsformen und darum, wie attraktiv die "
+                "Gemeinde ist. Viele pendeln regelmäßig und nehmen lange Wege in Kauf; verbessern "
+                "ließen sich vor allem Bus- und Bahnanbindung, Internet und Freizeitangebote.\n\n"
+                "Mein Tipp: Überlegt vorher, was ihr mit den Antworten macht. Bei uns waren sie "
+                "die Grundlage für zwei Bürgerworkshops.",
+            ),
+            PostData(
+                "julia.schmidt",
+                "Aus Sicht der Begleitforschung: Wie aussagekräftig die Befragungen waren, war von "
+                "Ort zu Ort sehr unterschiedlich. Geholfen hat überall ein klarer Zweck. Und "
+                "wertet die Ergebnisse nicht nur im Rathaus aus, sondern möglichst mit der "
+                "Stadtgesellschaft zusammen – das ist selbst schon Beteiligung.",
+                helpful=("sabine.richter",),
+            ),
+        ),
+    ),
+    TopicData(
+        space=STADTLABOR.slug,
+        title="Erkenntnis aus Dießen: Das Thema muss aus dem Ort selbst kommen",
+        tags=("task-force", "buergerbeteiligung"),
+        lesson=True,
+        opening=PostData(
+            "michael.huber",
+            "Zum Ende unseres Pop-up-Labors möchte ich festhalten, was ich für die wichtigste "
+            "Lehre halte. Aus Befragung und zwei Bürgerworkshops ist bei uns eine **Task Force aus "
+            "Bürgerschaft und Fachleuten** geworden, die auch danach weitermacht. Geplant ist ein "
+            "Modellversuch, der Co-Working mit der Unterstützung unserer Vereine verbindet.\n\n"
+            "Was aus meiner Sicht den Unterschied gemacht hat:\n\n"
+            "1. **Das Thema kam aus dem Ort.** Digitale Arbeitswelten klingen erst einmal "
+            "abstrakt. Greifbar wurde es, als wir es mit dem verknüpft haben, was es in Dießen "
+            "schon gibt: das Denkerhaus, die vielen Pendelnden, die Vereine.\n"
+            "2. **Der Bürgermeister wollte es.** Ohne seine Rückendeckung hätten wir weder Zeit "
+            "noch Räume bekommen.\n"
+            "3. **Die Bürgerschaft trägt mit.** Die Verwaltung allein hätte das nie verstetigen "
+            "können.\n"
+            "4. **Geduld.** Solche Themen brauchen länger als eine Projektlaufzeit.\n\n"
+            "Wie seht ihr das in euren Städten?",
+        ),
+        replies=(
+            PostData(
+                "claudia.weber",
+                "Punkt 2 kann ich nur unterschreiben: Bei uns haben Verwaltung und Politik "
+                "signalisiert, dass sie ein dauerhaftes Angebot unterstützen. Was mir in deiner "
+                "Liste fehlt, ist das **Personal**. Unser Pop-up-Space lief nur, weil Kolleginnen "
+                "und Kollegen ihn während der Öffnungszeiten zusätzlich zu ihrer eigentlichen "
+                "Arbeit betreut haben. Auf Dauer geht das nicht.",
+                helpful=("michael.huber", "katrin.vogel"),
+            ),
+            PostData(
+                "katrin.vogel",
+                "Das Personal war in fast allen Städten der Engpass, nicht die Ideen. Genau da "
+                "helfen Task Forces wie die in Dießen: Sie bündeln die Leute, die etwas bewegen "
+                "wollen, und nehmen dem Bürgermeister die Rolle des einzigen Motors ab. Die "
+                "Verwaltung kann dann vor allem **ermöglichen** – eine Umnutzung genehmigen, Geld "
+                "für einen befristeten Test bereitstellen – statt alles selbst umzusetzen.",
+                helpful=("michael.huber",),
+            ),
+            PostData(
+                "jan.petersen",
+                "Bei uns in Mölln war es der Sportverein, der das Thema mitgenommen hat. Ohne sein "
+                "Vereinsheim hätten wir in der Aktionswoche gar keinen Co-Working-Space zum Zeigen "
+                "gehabt. Die Zivilgesellschaft früh einzubinden, würde ich ganz oben auf die Liste "
+                "setzen.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=ORTSKERNE.slug,
+        title="Leerstandskataster: Wie halten wir es aktuell?",
+        tags=("leerstand",),
+        opening=PostData(
+            "lars.meyer",
+            "In Uslar erfassen wir alle leerstehenden Ladenlokale der Innenstadt in einem "
+            "Kataster: Lage, Fläche, Zustand, letzte Nutzung und – wenn wir sie kennen – die "
+            "Ansprechpersonen auf Eigentümerseite.\n\n"
+            "Die Erfassung selbst war machbar. Schwierig ist das **Aktuellhalten**: Ein Laden wird "
+            "vermietet, der nächste steht leer, und wir erfahren es oft erst Wochen später.\n\n"
+            "Kennt jemand ein Verfahren, bei dem die Eigentümer Änderungen selbst melden?",
+        ),
+        replies=(
+            PostData(
+                "thomas.krueger",
+                "Gute Frage für die Verdichtungsphase. Zwei Wege haben sich anderswo bewährt:\n\n"
+                "- **feste Anlässe**: einmal im Jahr ein kurzes Schreiben an alle erfassten "
+                "Eigentümer mit der Bitte, die Angaben zu bestätigen\n"
+                "- **kurze Wege**: eine Person in der Verwaltung, die man anrufen kann, statt "
+                "eines Formulars\n\n"
+                "Zeigt den Eigentümern, was sie davon haben – etwa, dass ihr Interessierte gezielt "
+                "an sie vermittelt.",
+                helpful=("lars.meyer",),
+            ),
+            PostData(
+                "lars.meyer",
+                "Danke, die feste Ansprechperson nehme ich mit. Ich schlage vor, dass wir das "
+                "Kataster bei der ersten Transferwerkstatt zeigen; dann können Bad Frankenhausen "
+                "und Kirchheimbolanden sagen, ob es für sie auch passt.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=ORTSKERNE.slug,
+        title="Erste Transferwerkstatt in Uslar: Vorschläge für das Programm",
+        tags=("transferwerkstatt",),
+        opening=PostData(
+            "thomas.krueger",
+            "Die erste Transferwerkstatt unseres Verbunds findet in Uslar statt. Ich schlage das "
+            "bewährte 24-Stunden-Format vor:\n\n"
+            "1. Anreise bis zum frühen Nachmittag, dann ein Rundgang durch die Innenstadt\n"
+            "2. kurze Inputs von Fachleuten aus Uslar\n"
+            "3. gemeinsames Abendessen\n"
+            "4. am nächsten Vormittag eine kompakte Arbeitssitzung mit einem Fahrplan für die "
+            "nächsten Monate\n"
+            "5. Schluss am frühen Nachmittag, damit alle am selben Tag wieder zu Hause sind\n\n"
+            "Welche Orte sollten wir beim Rundgang auf keinen Fall auslassen?",
+        ),
+        replies=(
+            PostData(
+                "lars.meyer",
+                "Ich würde den Rundgang bewusst an leeren Läden entlangführen – zwei Eigentümer "
+                "haben schon zugesagt, uns ihre Räume von innen zu zeigen. Für die Inputs frage "
+                "ich beim Gewerbeverein an.",
+                helpful=("thomas.krueger",),
+            ),
+            PostData(
+                "thomas.krueger",
+                "Sehr gut, offene Türen sind Gold wert. Plant beim Abendessen genug Zeit ein: Dort "
+                "wird erfahrungsgemäß am ehrlichsten erzählt, mehr als in jeder Arbeitssitzung.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=ORTSKERNE.slug,
+        title="Eigentümer ansprechen: unser erstes Anschreiben",
+        tags=("leerstand", "buergerbeteiligung"),
+        opening=PostData(
+            "lars.meyer",
+            "Wir haben im Herbst die Eigentümer von zwölf leerstehenden Läden angeschrieben und "
+            "ein Gespräch über Zwischennutzungen angeboten. Geantwortet haben bisher drei.\n\n"
+            "Meine Erfahrung: Ein förmlicher Brief vom Amt wirkt eher abschreckend. Die beiden "
+            "Gespräche, die zustande kamen, liefen über persönliche Kontakte.\n\n"
+            "Wie geht ihr vor, wenn Eigentümer nicht am Ort wohnen?",
+        ),
+        replies=(
+            PostData(
+                "thomas.krueger",
+                "Drei von zwölf ist für einen ersten Versuch nicht schlecht. Bei Eigentümern, die "
+                "weit weg wohnen, hilft ein Anruf mit einem **konkreten Anlass**: eine Anfrage für "
+                "eine Zwischennutzung, ein Förderprogramm oder die Einladung zur "
+                "Transferwerkstatt.",
+                helpful=("lars.meyer",),
+            ),
+            PostData(
+                "lars.meyer",
+                "Den konkreten Anlass probiere ich aus – die Transferwerkstatt wäre tatsächlich "
+                "ein guter Aufhänger.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=ACADEMY_SPACE_SLUG,
+        title="Wir fangen gerade an – was würdet ihr heute anders machen?",
+        tags=("buergerbeteiligung",),
+        opening=PostData(
+            "lars.meyer",
+            "Hallo in die Runde! Unser Verbund „Lebendige Ortskerne“ steckt noch in der "
+            "Erkundungsphase, ihr im StadtLabor habt euer Vorhaben schon hinter euch. Was würdet "
+            "ihr einer neuen Gruppe mitgeben – und was würdet ihr heute anders machen?",
+        ),
+        replies=(
+            PostData(
+                "anna.berger",
+                "Unterschätzt nicht, wie viel Zeit das neben dem Alltagsgeschäft kostet. Bei uns "
+                "in Wittenberge kam immer wieder die Frage auf, wie viele neue Orte eine Stadt "
+                "unserer Größe überhaupt bespielen kann. Lieber ein Vorhaben richtig als drei "
+                "halb.",
+                helpful=("lars.meyer",),
+            ),
+            PostData(
+                "sabine.richter",
+                "Habt einen Plan B. Unsere ursprüngliche Idee ist an Geld und Räumen gescheitert, "
+                "die Befragung danach hat uns trotzdem weitergebracht. Scheitern gehört dazu – "
+                "wichtig ist, offen darüber zu sprechen.",
+                helpful=("lars.meyer", "thomas.krueger"),
+            ),
+            PostData(
+                "julia.schmidt",
+                "Aus dem Kernteam ergänzt: Gute Ideen und Impulse allein verändern noch nichts. "
+                "Ihr braucht ein Umsetzungskonzept, das die Kräfte vor Ort mit Unterstützung von "
+                "außen verbindet, und von Anfang an Menschen aus der Stadtgesellschaft, die das "
+                "Vorhaben mittragen.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=ACADEMY_SPACE_SLUG,
+        title="Transferwerkstätten: Warum das Treffen vor Ort den Unterschied macht",
+        tags=("transferwerkstatt",),
+        opening=PostData(
+            "julia.schmidt",
+            "Die Städte im StadtLabor haben uns am Ende fast einhellig gesagt: Den größten Nutzen "
+            "hatten für sie die Transferwerkstätten. Nicht die Videokonferenzen, nicht die "
+            "Dokumente – sondern die 24 Stunden vor Ort.\n\n"
+            "Was aus unserer Sicht dazugehört:\n\n"
+            "- eine vertrauensvolle Atmosphäre und Austausch **auf Augenhöhe**, ohne Vergleiche "
+            "und ohne Konkurrenz\n"
+            "- Zeit zum Kennenlernen, vor allem beim Rundgang und beim Abendessen\n"
+            "- die Haltung, dass es keine richtige oder falsche Entwicklung gibt: Jede Stadt "
+            "braucht ihre eigene Lösung\n"
+            "- die Bereitschaft, aus Fehlern zu lernen, auch aus denen der anderen\n\n"
+            "Diese Plattform soll die Treffen vorbereiten und festhalten, ersetzen kann sie sie "
+            "nicht. Welche Erfahrungen habt ihr gemacht?",
+        ),
+        replies=(
+            PostData(
+                "thomas.krueger",
+                "Danke, @julia.schmidt – das kommt genau richtig, wir bereiten gerade die erste "
+                "Werkstatt in Uslar vor. Wie viele Personen pro Stadt haben sich bei euch bewährt?",
+            ),
+            PostData(
+                "jan.petersen",
+                "Für mich waren die Gespräche beim Abendessen das Wertvollste. Da erzählt man "
+                "auch, was nicht geklappt hat – in einer großen Runde würde ich das nicht so offen "
+                "sagen.",
+                helpful=("julia.schmidt", "thomas.krueger"),
+            ),
+            PostData(
+                "claudia.weber",
+                "Wir hatten die Werkstatt in Oestrich-Winkel direkt in unserem "
+                "Pop-up-Co-Working-Space. Das war doppelt gut: Die anderen konnten den Raum "
+                "ausprobieren, und in der Stadt hat es dem Thema Aufmerksamkeit gebracht.",
+            ),
+        ),
+    ),
+    TopicData(
+        space=ACADEMY_SPACE_SLUG,
+        title="Leere Läden als Arbeitsorte auf Zeit?",
+        tags=("leerstand", "co-working"),
+        opening=PostData(
+            "thomas.krueger",
+            "Eine Frage an beide Verbünde: In unseren Ortskernen stehen Ladenlokale leer, im "
+            "StadtLabor wurden Co-Working-Spaces auf Zeit erprobt. Hat schon jemand versucht, "
+            "beides zu verbinden – also einen leeren Laden für ein paar Monate als Arbeitsort zu "
+            "öffnen?",
+        ),
+        replies=(
+            PostData(
+                "claudia.weber",
+                "Versucht ja, geklappt nur halb: Unser Pop-up-Space sollte zuerst in ein "
+                "Ladenlokal, mit dem es dann Probleme gab, und wir mussten in ein ehemaliges "
+                "Wohnhaus ausweichen. Mein Rat: **Klärt früh, ob der Raum wirklich verfügbar und "
+                "nutzbar ist, bevor ihr einen Eröffnungstermin verkündet.**",
+                helpful=("thomas.krueger", "lars.meyer"),
+            ),
+            PostData(
+                "lars.meyer",
+                "Spannend! In Uslar gibt es zwei Läden, deren Eigentümer offen wären. Ich nehme "
+                "das als Idee mit in unsere Verdichtungsphase.",
+            ),
+        ),
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------
 # Command
 # --------------------------------------------------------------------------------------------
 
 
 class Command(BaseCommand):
-    help = "Lädt Demo-Daten (Kleinstädte, Verbünde, Demo-Konten, Pflichtseiten). Idempotent."
+    help = "Lädt Demo-Daten (Kleinstädte, Verbünde, Demo-Konten, Pflichtseiten, Forum). Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.created: Counter[str] = Counter()
@@ -533,6 +1007,7 @@ class Command(BaseCommand):
             for person in PEOPLE:
                 self._seed_person(person, towns, consortia, editors)
             self._seed_pages()
+            self._seed_forum(consortia)
 
         self._report()
 
@@ -596,6 +1071,7 @@ class Command(BaseCommand):
             self._upsert(
                 Phase, {"consortium": consortium, "kind": kind}, {"start": start, "end": end}
             )
+        create_consortium_space(consortium=consortium)
         return consortium
 
     def _editors_group(self) -> Group:
@@ -697,6 +1173,65 @@ class Command(BaseCommand):
             home.add_child(instance=page)
             page.save_revision().publish()
             self.created[StandardPage._meta.label] += 1
+
+    # -- forum ------------------------------------------------------------------------------
+
+    def _seed_forum(self, consortia: dict[str, Consortium]) -> None:
+        """Tags and the demo discussions, written through the forum services by their authors.
+
+        A topic whose title already exists in its space is skipped with its replies and marks,
+        so a second run writes nothing and discussions people have continued stay as they are.
+        """
+        tags = {}
+        for slug, name in FORUM_TAGS:
+            tags[slug], created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+            if created:
+                self.created[Tag._meta.label] += 1
+
+        spaces = {slug: create_consortium_space(consortium=c) for slug, c in consortia.items()}
+        academy = Space.objects.filter(slug=ACADEMY_SPACE_SLUG, consortium__isnull=True).first()
+        if academy is None:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"No academy-wide space „{ACADEMY_SPACE_SLUG}“ (forum migration 0004?): "
+                    "its demo discussions are skipped."
+                )
+            )
+        else:
+            spaces[ACADEMY_SPACE_SLUG] = academy
+
+        # Fresh user objects: the role cache of forum.rules must see the memberships seeded above.
+        User = get_user_model()
+        emails = {f"{p.local}@{EMAIL_DOMAIN}": p.local for p in PEOPLE}
+        people = {
+            emails[user.email.lower()]: user for user in User.objects.filter(email__in=list(emails))
+        }
+
+        for data in FORUM_TOPICS:
+            space = spaces.get(data.space)
+            if space is None or Topic.objects.filter(space=space, title=data.title).exists():
+                continue
+            self._seed_topic(data, space, [tags[slug] for slug in data.tags], people)
+
+    def _seed_topic(
+        self, data: TopicData, space: Space, tags: list[Tag], people: dict[str, Any]
+    ) -> None:
+        author = people[data.opening.author]
+        topic = create_topic(
+            space=space, author=author, title=data.title, body=data.opening.body, tags=tags
+        )
+        self.created[Topic._meta.label] += 1
+        posts = [(topic.posts.get(), data.opening)]
+        for reply in data.replies:
+            post = post_reply(topic=topic, author=people[reply.author], body=reply.body)
+            posts.append((post, reply))
+        self.created[Post._meta.label] += len(posts)
+        for post, post_data in posts:
+            for local in post_data.helpful:
+                toggle_helpful(post=post, user=people[local])
+                self.created[HelpfulMark._meta.label] += 1
+        if data.lesson:
+            set_lesson(topic=topic, user=author, value=True)
 
     # -- output -----------------------------------------------------------------------------
 
