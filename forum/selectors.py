@@ -225,12 +225,17 @@ def attachment_visible_to(pk: int, user: Any) -> Attachment | None:
 def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
     """Posts with everything the topic page shows, in a fixed number of queries."""
     helpful = HelpfulMark.objects.select_related("user__profile").order_by("created_at")
+    # The author's role in this consortium, to label coaches and core team next to their name.
+    roles = Membership.objects.filter(
+        consortium_id=topic.space.consortium_id, role__in=[Role.COACH, Role.CORE_TEAM]
+    )
     return (
         Post.objects.filter(topic=topic)
         .select_related("author__profile__town", "hidden_by__profile")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
             Prefetch("helpful_marks", queryset=helpful),
+            Prefetch("author__memberships", queryset=roles, to_attr="guiding_roles"),
         )
         .order_by("pk")
     )

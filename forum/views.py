@@ -464,6 +464,8 @@ def _prepare_posts(posts: list[Post], user: Any, *, can_post: bool, can_moderate
         post.can_change = own and can_post and not post.is_deleted and not post.is_hidden
         post.can_mark_helpful = can_post and not own and not post.is_deleted and not post.is_hidden
         post.can_see_history = bool(post.edited_at) and (own or can_moderate)
+        guiding = post.author.guiding_roles
+        post.author_role = guiding[0].get_role_display() if guiding else ""
 
 
 @login_required

@@ -356,3 +356,12 @@ def test_removed_member_keeps_posts_and_loses_access_at_once(client, cast, forum
     page = client.get(forum.closed_topic.get_absolute_url()).content.decode()
     assert member.profile.display_name in page
     assert ModerationLogEntry.objects.filter(action="remove_member").exists()
+
+
+def test_posts_by_coaches_carry_their_role(client, cast, forum):
+    reply(forum, cast.user("coach"), body="Als Patin dazu")
+    content = client_for(client, cast.user("member")).get(
+        forum.closed_topic.get_absolute_url()
+    ).content.decode()
+    assert 'class="badge">Kleinstadtpate/-patin</span>' in content
+    assert content.count("Kleinstadtpate/-patin") == 1  # not on the member's own post
