@@ -360,8 +360,10 @@ def test_removed_member_keeps_posts_and_loses_access_at_once(client, cast, forum
 
 def test_posts_by_coaches_carry_their_role(client, cast, forum):
     reply(forum, cast.user("coach"), body="Als Patin dazu")
-    content = client_for(client, cast.user("member")).get(
-        forum.closed_topic.get_absolute_url()
-    ).content.decode()
+    content = (
+        client_for(client, cast.user("member"))
+        .get(forum.closed_topic.get_absolute_url())
+        .content.decode()
+    )
     assert 'class="badge">Kleinstadtpate/-patin</span>' in content
     assert content.count("Kleinstadtpate/-patin") == 1  # not on the member's own post
