@@ -528,3 +528,18 @@ class ModerationLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.subject}"
+
+
+class TopicPresence(models.Model):
+    """One open socket reading a topic; rows older than a few heartbeats count as gone."""
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["topic", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} liest {self.topic_id}"

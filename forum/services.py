@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import events, selectors
 from . import rules as policy
-from . import selectors
 from .markdown import Mention, render_markdown
 from .models import (
     Attachment,
@@ -41,6 +41,7 @@ from .models import (
     Subscription,
     Tag,
     Topic,
+    TopicPresence,
     Town,
     hash_invitation_token,
 )
@@ -301,6 +302,9 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
         subject=_display_name(membership.user),
     )
     membership.delete()
+    events.publish(
+        f"user:{membership.user_id}", "access.changed", {"consortium_id": membership.consortium_id}
+    )
 
 
 def _display_name(user: Any) -> str:
@@ -400,6 +404,48 @@ def _store_attachments(post: Post, uploads: list[Any]) -> None:
         attachment.save()
 
 
+def post_event_payload(post: Post) -> dict[str, Any]:
+    """What every reader of a topic may learn about a post: where to fetch it for themselves."""
+    return {
+        "post_id": post.pk,
+        "topic_id": post.topic_id,
+        "fragment_url": reverse("forum:post_fragment", kwargs={"pk": post.pk}),
+    }
+
+
+def topic_activity_payload(topic: Topic) -> dict[str, Any]:
+    """Counters for topic lists; ``topic.last_post`` with its author's profile must be loaded."""
+    return {
+        "topic_id": topic.pk,
+        "space_id": topic.space_id,
+        "reply_count": topic.reply_count,
+        "last_post_id": topic.last_post_id,
+        "last_activity_at": topic.last_activity_at.isoformat(),
+        "last_poster": _display_name(topic.last_post.author) if topic.last_post else "",
+    }
+
+
+def _publish_post(post: Post, kind: str, change: str = "") -> None:
+    payload = post_event_payload(post)
+    if change:
+        payload["change"] = change
+    position = post.pk if kind == "post.created" else None
+    events.publish(f"topic:{post.topic_id}", kind, payload, position=position)
+
+
+def _publish_topic(topic: Topic) -> None:
+    events.publish(
+        f"topic:{topic.pk}",
+        "topic.changed",
+        {
+            "topic_id": topic.pk,
+            "is_locked": topic.is_locked,
+            "is_pinned": topic.is_pinned,
+            "is_lesson": topic.is_lesson,
+        },
+    )
+
+
 def _existing_post(author: Any, idempotency_key: uuid.UUID | None) -> Post | None:
     if idempotency_key is None:
         return None
@@ -422,6 +468,7 @@ def _add_post(
     post.mentions.set(mentioned)
     _store_attachments(post, uploads)
     Subscription.objects.get_or_create(topic=topic, user=author)
+    _publish_post(post, "post.created")
     ReadState.objects.update_or_create(
         topic=topic,
         user=author,
@@ -469,6 +516,17 @@ def create_topic(
     )
     Topic.objects.filter(pk=topic.pk).update(last_post=post, last_activity_at=post.created_at)
     topic.last_post = post
+    events.publish(
+        f"space:{space.pk}",
+        "topic.created",
+        {
+            "topic_id": topic.pk,
+            "space_id": space.pk,
+            "title": topic.title,
+            "url": topic.get_absolute_url(),
+        },
+        position=post.pk,
+    )
     return topic
 
 
@@ -502,6 +560,12 @@ def post_reply(
     Topic.objects.filter(pk=topic.pk).update(
         last_post=post, last_activity_at=post.created_at, reply_count=F("reply_count") + 1
     )
+    topic.refresh_from_db(fields=["reply_count", "last_post", "last_activity_at"])
+    events.publish(
+        f"space:{topic.space_id}", "topic.activity", topic_activity_payload(topic), position=post.pk
+    )
+    for user_id in topic.subscriptions.exclude(user=author).values_list("user_id", flat=True):
+        events.publish(f"user:{user_id}", "unread.changed", {"space_id": topic.space_id})
     return post
 
 
@@ -524,6 +588,7 @@ def edit_post(*, post: Post, editor: Any, body: str) -> Post:
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     post.mentions.set(mentioned)
+    _publish_post(post, "post.changed", "edited")
     return post
 
 
@@ -537,6 +602,7 @@ def delete_post(*, post: Post, actor: Any) -> Post:
         raise PermissionDenied
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
+    _publish_post(post, "post.changed", "deleted")
     return post
 
 
@@ -595,6 +661,7 @@ def _set_hidden(post: Post, moderator: Any, *, hidden: bool, reason: str) -> Pos
         subject=post.topic.title,
         reason=reason,
     )
+    _publish_post(post, "post.changed", "hidden" if hidden else "restored")
     return post
 
 
@@ -625,6 +692,7 @@ def set_topic_flag(
     _require_moderator(moderator, topic.space)
     setattr(topic, f"is_{flag}", value)
     topic.save(update_fields=[f"is_{flag}"])
+    _publish_topic(topic)
     _log(
         actor=moderator,
         action=action,
@@ -671,6 +739,9 @@ def move_topic(
             )
     topic.space = target
     topic.save(update_fields=["space"])
+    events.publish(
+        f"topic:{topic.pk}", "topic.moved", {"topic_id": topic.pk, "space_id": target.pk}
+    )
     subject = f"{topic.title}: {source.name} → {target.name}"
     _log(
         actor=moderator,
@@ -713,6 +784,7 @@ def set_lesson(*, topic: Topic, user: Any, value: bool) -> Topic:
         raise PermissionDenied
     Topic.objects.filter(pk=topic.pk).update(is_lesson=value)
     topic.is_lesson = value
+    _publish_topic(topic)
     return topic
 
 
@@ -771,3 +843,42 @@ def handle_report(*, report: Report, moderator: Any, resolution: str) -> Report:
         reason=report.resolution,
     )
     return report
+
+
+# --- Realtime: presence and sessions ----------------------------------------------------------
+
+PRESENCE_TIMEOUT = timedelta(seconds=90)
+
+
+def _present_count(topic_id: int) -> int:
+    since = timezone.now() - PRESENCE_TIMEOUT
+    return (
+        TopicPresence.objects.filter(topic_id=topic_id, seen_at__gte=since)
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
+def enter_presence(*, channel_name: str, topic_id: int, user: Any) -> int:
+    """Record that a socket reads a topic; returns how many people read it now."""
+    TopicPresence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"topic_id": topic_id, "user": user, "seen_at": timezone.now()},
+    )
+    return _present_count(topic_id)
+
+
+def refresh_presence(*, channel_name: str) -> None:
+    TopicPresence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+
+
+def leave_presence(*, channel_name: str, topic_id: int) -> int:
+    TopicPresence.objects.filter(channel_name=channel_name, topic_id=topic_id).delete()
+    return _present_count(topic_id)
+
+
+def end_realtime_session(*, user: Any, session_key: str | None) -> None:
+    """On logout, the sockets opened with that session close."""
+    if user is not None and session_key:
+        events.publish(f"user:{user.pk}", "session.ended", {"session_key": session_key})

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("forum/diskussionen/<int:pk>/<slug:action>/", views.topic_flag, name="topic_flag"),
     path("forum/beitraege/<int:pk>/", views.post_permalink, name="post"),
+    path("forum/beitraege/<int:pk>/fragment/", views.post_fragment, name="post_fragment"),
     path("forum/beitraege/<int:pk>/bearbeiten/", views.post_edit, name="post_edit"),
     path("forum/beitraege/<int:pk>/loeschen/", views.post_delete, name="post_delete"),
     path("forum/beitraege/<int:pk>/verlauf/", views.post_history, name="post_history"),

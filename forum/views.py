@@ -407,7 +407,11 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.topics_in_space(space, request.user, tag), TOPICS_PER_PAGE).get_page(
         request.GET.get("seite")
     )
+    topics = list(page.object_list)
     context = {
+        "live_config": _live_config(
+            f"space:{space.pk}", max((t.last_post_id or 0 for t in topics), default=0)
+        ),
         "space": space,
         "page": page,
         "tag": tag,
@@ -492,9 +496,46 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+LIVE_TEXTS = {
+    "newPosts": gettext_lazy("Neue Beiträge unten – anzeigen"),
+    "newPostsElsewhere": gettext_lazy("Neue Beiträge auf der letzten Seite – anzeigen"),
+    "newTopics": gettext_lazy("Neue Aktivität in diesem Bereich – Liste neu laden"),
+    "typing": gettext_lazy("%(name)s schreibt …"),
+    "presenceOne": gettext_lazy("1 Person liest mit"),
+    "presenceMany": gettext_lazy("%(count)s Personen lesen mit"),
+    "accessEnded": gettext_lazy(
+        "Sie haben keinen Zugriff mehr auf diese Seite. Neue Beiträge werden nicht mehr angezeigt."
+    ),
+    "changed": gettext_lazy("Diese Diskussion wurde geändert – Seite neu laden"),
+    "reply": gettext_lazy("Antwort"),
+    "replies": gettext_lazy("Antworten"),
+    "new": gettext_lazy("neu"),
+    "offline": gettext_lazy(
+        "Verbindung unterbrochen – neue Beiträge erscheinen, sobald sie wieder steht."
+    ),
+}
+
+
+def _live_config(stream: str, after: int, **extra: Any) -> dict:
+    """What ``static/js/live.js`` needs: the stream, where to resume, and its texts."""
+    return {
+        "stream": stream,
+        "after": after,
+        "texts": {key: str(text) for key, text in LIVE_TEXTS.items()},
+        **extra,
+    }
+
+
 def _topic_context(request, topic, page, posts, reply_form) -> dict:
     user = request.user
     return {
+        "live_config": _live_config(
+            f"topic:{topic.pk}",
+            posts[-1].pk if posts else 0,
+            isLastPage=not page.has_next(),
+            lastPageUrl=f"{topic.get_absolute_url()}?seite={page.paginator.num_pages}",
+            userId=user.pk,
+        ),
         "topic": topic,
         "space": topic.space,
         "page": page,
@@ -558,6 +599,29 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = _topic_context(request, topic, page, posts, form)
     return render(request, "forum/topic.html", context, status=400)
+
+
+@login_required
+def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One post rendered for this viewer, for live updates (the socket says only *which* post)."""
+    post = selectors.post_visible_to(pk, request.user)
+    if post is None:
+        raise Http404
+    topic, user = post.topic, request.user
+    posts = list(selectors.posts_for_topic_page(topic).filter(pk=pk))
+    can_moderate = policy.allowed(user, "forum.moderate_space", topic.space)
+    _prepare_posts(
+        posts,
+        user,
+        can_post=policy.allowed(user, "forum.post_in_space", topic.space),
+        can_moderate=can_moderate,
+    )
+    context = {
+        "post": posts[0],
+        "can_moderate": can_moderate,
+        "reply_form": policy.allowed(user, "forum.reply_to_topic", topic),
+    }
+    return render(request, "forum/includes/post.html", context)
 
 
 @login_required

@@ -1,0 +1,267 @@
+// Live updates for topic and space pages. The pages work without this script; it only adds
+// what arrives over the websocket. Protocol and event kinds: forum/consumers.py, forum/events.py.
+(() => {
+  "use strict";
+
+  const configNode = document.getElementById("live-config");
+  if (!configNode || !("WebSocket" in window)) {
+    return;
+  }
+  const config = JSON.parse(configNode.textContent);
+  const texts = config.texts;
+  const notice = document.querySelector("[data-live-notice]");
+  const postList = document.querySelector("[data-post-list]");
+  const topicList = document.querySelector("[data-topic-list]");
+  const typingLine = document.querySelector("[data-typing]");
+  const presenceLine = document.querySelector("[data-presence]");
+  const baseTitle = document.title;
+
+  let position = config.after; // last position seen: the reconnect resumes after it
+  let socket = null;
+  let attempts = 0;
+  let heartbeat = null;
+  let pongTimer = null;
+  let unseen = 0;
+  let typingTimer = null;
+  let lastTypingSent = 0;
+  let stopped = false;
+
+  const interpolate = (text, values) =>
+    text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+
+  function showNotice(text, onClick) {
+    if (!notice) {
+      return;
+    }
+    notice.textContent = "";
+    if (onClick) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.textContent = text;
+      button.addEventListener("click", onClick);
+      notice.append(button);
+    } else {
+      notice.textContent = text;
+    }
+    notice.hidden = false;
+  }
+
+  function hideNotice() {
+    if (notice) {
+      notice.hidden = true;
+      notice.textContent = "";
+    }
+  }
+
+  function setUnseen(count) {
+    unseen = count;
+    document.title = unseen > 0 ? `(${unseen}) ${baseTitle}` : baseTitle;
+  }
+
+  const nearBottom = () =>
+    window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 200;
+
+  async function fetchFragment(url) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "live" } });
+    if (!response.ok) {
+      return null;
+    }
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    return template.content.firstElementChild;
+  }
+
+  async function onPostCreated(payload) {
+    if (!postList || document.getElementById(`beitrag-${payload.post_id}`)) {
+      return;
+    }
+    if (!config.isLastPage) {
+      setUnseen(unseen + 1);
+      showNotice(texts.newPostsElsewhere, () => { window.location.href = config.lastPageUrl; });
+      return;
+    }
+    const wasNearBottom = nearBottom();
+    const element = await fetchFragment(payload.fragment_url);
+    if (!element || document.getElementById(element.id)) {
+      return;
+    }
+    element.classList.add("is-new");
+    postList.append(element);
+    if (!wasNearBottom || document.hidden) {
+      setUnseen(unseen + 1);
+      showNotice(texts.newPosts, () => {
+        element.scrollIntoView({ behavior: "smooth", block: "start" });
+        element.querySelector("a")?.focus({ preventScroll: true });
+        setUnseen(0);
+        hideNotice();
+      });
+    }
+  }
+
+  async function onPostChanged(payload) {
+    const current = document.getElementById(`beitrag-${payload.post_id}`);
+    if (!current) {
+      return;
+    }
+    const element = await fetchFragment(payload.fragment_url);
+    if (element) {
+      current.replaceWith(element);
+    }
+  }
+
+  function onTopicActivity(payload) {
+    const row = topicList?.querySelector(`[data-topic-id="${payload.topic_id}"]`);
+    if (!row) {
+      setUnseen(unseen + 1);
+      showNotice(texts.newTopics, () => window.location.reload());
+      return;
+    }
+    const activity = row.querySelector("[data-activity]");
+    if (activity) {
+      const label = payload.reply_count === 1 ? texts.reply : texts.replies;
+      const when = new Date(payload.last_activity_at).toLocaleString(document.documentElement.lang, {
+        dateStyle: "short", timeStyle: "short",
+      });
+      activity.textContent = `${payload.reply_count} ${label} · ${when} · ${payload.last_poster}`;
+    }
+    if (!row.classList.contains("is-unread")) {
+      row.classList.add("is-unread");
+      const badge = document.createElement("span");
+      badge.className = "badge badge-unread";
+      badge.textContent = texts.new;
+      row.querySelector(".topic-title")?.after(" ", badge);
+      setUnseen(unseen + 1);
+    }
+  }
+
+  function onTyping(payload) {
+    if (!typingLine || payload.user_id === config.userId) {
+      return;
+    }
+    typingLine.textContent = interpolate(texts.typing, { name: payload.name });
+    typingLine.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { typingLine.hidden = true; }, 5000);
+  }
+
+  function onPresence(payload) {
+    if (!presenceLine) {
+      return;
+    }
+    presenceLine.hidden = payload.count < 2;
+    presenceLine.textContent = payload.count === 1
+      ? texts.presenceOne
+      : interpolate(texts.presenceMany, { count: payload.count });
+  }
+
+  function onAccessEnded() {
+    stopped = true;
+    showNotice(texts.accessEnded);
+    document.querySelectorAll(".reply form button, .reply form textarea").forEach((el) => {
+      el.disabled = true;
+    });
+    socket?.close();
+  }
+
+  function handle(message) {
+    if (message.type === "pong") {
+      clearTimeout(pongTimer);
+      return;
+    }
+    if (message.type === "unsubscribed" && message.stream === config.stream) {
+      onAccessEnded();
+      return;
+    }
+    if (message.type === "refused") {
+      stopped = true;
+      return;
+    }
+    if (message.type !== "event") {
+      return;
+    }
+    if (message.position !== null && message.stream === config.stream) {
+      position = Math.max(position, message.position);
+    }
+    const payload = message.payload;
+    switch (message.kind) {
+      case "post.created": onPostCreated(payload); break;
+      case "post.changed": onPostChanged(payload); break;
+      case "topic.changed": showNotice(texts.changed, () => window.location.reload()); break;
+      case "topic.created":
+      case "topic.activity": onTopicActivity(payload); break;
+      case "typing": onTyping(payload); break;
+      case "presence": onPresence(payload); break;
+      default: break;
+    }
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(message));
+    }
+  }
+
+  function startHeartbeat() {
+    clearInterval(heartbeat);
+    heartbeat = setInterval(() => {
+      send({ type: "ping" });
+      clearTimeout(pongTimer);
+      // No answer: the socket is dead even if the browser has not noticed yet.
+      pongTimer = setTimeout(() => socket?.close(), 10000);
+    }, 25000);
+  }
+
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${scheme}://${window.location.host}/ws/`);
+    socket.addEventListener("open", () => {
+      attempts = 0;
+      if (notice?.dataset.offline) {
+        delete notice.dataset.offline;
+        hideNotice();
+      }
+      send({ type: "subscribe", stream: config.stream, after: position });
+      startHeartbeat();
+    });
+    socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
+    socket.addEventListener("close", () => {
+      clearInterval(heartbeat);
+      clearTimeout(pongTimer);
+      if (stopped) {
+        return;
+      }
+      if (attempts > 2 && notice && notice.hidden) {
+        notice.dataset.offline = "1";
+        showNotice(texts.offline);
+      }
+      // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
+      const delay = Math.min(30000, 500 * 2 ** attempts) * (0.5 + Math.random());
+      attempts += 1;
+      setTimeout(connect, delay);
+    });
+  }
+
+  const replyBox = document.querySelector(".reply textarea");
+  replyBox?.addEventListener("input", () => {
+    const now = Date.now();
+    if (now - lastTypingSent > 3000) {
+      lastTypingSent = now;
+      send({ type: "typing", stream: config.stream });
+    }
+  });
+
+  window.addEventListener("scroll", () => {
+    if (unseen && nearBottom() && config.isLastPage) {
+      setUnseen(0);
+      hideNotice();
+    }
+  }, { passive: true });
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && nearBottom() && config.isLastPage) {
+      setUnseen(0);
+    }
+  });
+
+  connect();
+})();
