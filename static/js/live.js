@@ -73,6 +73,9 @@
   }
 
   async function onPostCreated(payload) {
+    if (typingLine) {
+      typingLine.hidden = true;
+    }
     if (!postList || document.getElementById(`beitrag-${payload.post_id}`)) {
       return;
     }
