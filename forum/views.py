@@ -387,6 +387,7 @@ def _back_to(post: Post) -> HttpResponse:
 @login_required
 def forum_home(request: HttpRequest) -> HttpResponse:
     context = {
+        "live_config": _live_config(f"user:{request.user.pk}", 0),
         "spaces": selectors.spaces_for_home(request.user),
         "new_topics": selectors.new_for_user(request.user),
         "can_see_academy_log": policy.allowed(request.user, "forum.see_academy_moderation_log"),
@@ -510,6 +511,7 @@ LIVE_TEXTS = {
     "reply": gettext_lazy("Antwort"),
     "replies": gettext_lazy("Antworten"),
     "new": gettext_lazy("neu"),
+    "newForYou": gettext_lazy("Neue Beiträge in Diskussionen, denen Sie folgen – aktualisieren"),
     "offline": gettext_lazy(
         "Verbindung unterbrochen – neue Beiträge erscheinen, sobald sie wieder steht."
     ),

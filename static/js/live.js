@@ -193,6 +193,10 @@
       case "topic.changed": showNotice(texts.changed, () => window.location.reload()); break;
       case "topic.created":
       case "topic.activity": onTopicActivity(payload); break;
+      case "unread.changed":
+        setUnseen(unseen + 1);
+        showNotice(texts.newForYou, () => window.location.reload());
+        break;
       case "typing": onTyping(payload); break;
       case "presence": onPresence(payload); break;
       default: break;

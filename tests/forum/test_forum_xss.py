@@ -68,7 +68,9 @@ def test_payloads_render_inert_everywhere(client, cast, forum):
         )
     viewer = cast.user("coach")
     client.force_login(viewer)
-    pages = [reverse("forum:home"), reverse("forum:search") + "?q=alert"]
+    response = client.get(reverse("forum:home"))
+    assert_page_inert(response.content.decode(), own_scripts=1)
+    pages = [reverse("forum:search") + "?q=alert"]
     pages += [reverse("forum:members", kwargs={"slug": cast.consortium.slug})]
     pages += [reverse("forum:profile", kwargs={"user_id": author.pk}) for author in authors]
     for url in pages:
