@@ -64,11 +64,10 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":
             await self.send_json({"type": "pong"})
-            for stream in self.streams:
-                if stream.startswith("topic:"):
-                    await database_sync_to_async(services.refresh_presence)(
-                        channel_name=self.channel_name
-                    )
+            if any(stream.startswith("topic:") for stream in self.streams):
+                await database_sync_to_async(services.refresh_presence)(
+                    channel_name=self.channel_name
+                )
         elif kind == "subscribe":
             await self._subscribe(content.get("stream"), content.get("after"))
         elif kind == "unsubscribe":
@@ -92,7 +91,9 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         await self._join(stream)
         await self.send_json({"type": "subscribed", "stream": stream})
         if isinstance(after, int) and after >= 0:
-            # Live events queue up while this runs and are deduplicated by position afterwards.
+            # The client has seen everything up to ``after``; live events queue up while the
+            # replay runs and are deduplicated by position afterwards.
+            self.streams[stream] = max(after, self.streams.get(stream) or 0)
             replay = await database_sync_to_async(_events_after)(stream, after)
             for event in replay:
                 await self._forward(event)
