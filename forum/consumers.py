@@ -34,7 +34,7 @@ from .models import Post, Space, Topic
 STREAM = re.compile(r"^(topic|space|user):(\d{1,18})$")
 IDLE_SECONDS = 75
 TYPING_THROTTLE_SECONDS = 3
-CATCH_UP_LIMIT = 500
+CATCH_UP_PAGE = 500
 
 
 class PlatformConsumer(AsyncJsonWebsocketConsumer):
@@ -94,9 +94,11 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             # The client has seen everything up to ``after``; live events queue up while the
             # replay runs and are deduplicated by position afterwards.
             self.streams[stream] = max(after, self.streams.get(stream) or 0)
-            replay = await database_sync_to_async(_events_after)(stream, after)
-            for event in replay:
-                await self._forward(event)
+            while replay := await database_sync_to_async(_events_after)(
+                stream, self.streams[stream]
+            ):
+                for event in replay:
+                    await self._forward(event)
             await self.send_json(
                 {"type": "caught_up", "stream": stream, "position": self.streams.get(stream)}
             )
@@ -235,7 +237,7 @@ def _events_after(stream: str, after: int) -> list[dict]:
     """What the stream carried after ``after``, rebuilt from the database, oldest first."""
     kind, pk = stream.split(":", 1)[0], _id(stream)
     if kind == "topic":
-        posts = Post.objects.filter(topic_id=pk, pk__gt=after).order_by("pk")[:CATCH_UP_LIMIT]
+        posts = Post.objects.filter(topic_id=pk, pk__gt=after).order_by("pk")[:CATCH_UP_PAGE]
         return [
             {
                 "stream": stream,
@@ -249,7 +251,7 @@ def _events_after(stream: str, after: int) -> list[dict]:
         topics = (
             Topic.objects.filter(space_id=pk, last_post_id__gt=after)
             .select_related("last_post__author__profile")
-            .order_by("last_post_id")[:CATCH_UP_LIMIT]
+            .order_by("last_post_id")[:CATCH_UP_PAGE]
         )
         return [
             {

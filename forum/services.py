@@ -302,6 +302,9 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
         subject=_display_name(membership.user),
     )
     membership.delete()
+    Subscription.objects.filter(
+        user_id=membership.user_id, topic__space__consortium_id=membership.consortium_id
+    ).delete()
     events.publish(
         f"user:{membership.user_id}", "access.changed", {"consortium_id": membership.consortium_id}
     )
@@ -564,9 +567,18 @@ def post_reply(
     events.publish(
         f"space:{topic.space_id}", "topic.activity", topic_activity_payload(topic), position=post.pk
     )
-    for user_id in topic.subscriptions.exclude(user=author).values_list("user_id", flat=True):
-        events.publish(f"user:{user_id}", "unread.changed", {"space_id": topic.space_id})
+    _hint_followers(topic, author)
     return post
+
+
+def _hint_followers(topic: Topic, author: Any) -> None:
+    """Tell followers who can still read the topic that there is something new for them."""
+    followers = get_user_model().objects.filter(
+        pk__in=topic.subscriptions.exclude(user=author).values("user_id"), is_active=True
+    )
+    for follower in followers:
+        if policy.allowed(follower, "forum.read_space", topic.space):
+            events.publish(f"user:{follower.pk}", "unread.changed", {"space_id": topic.space_id})
 
 
 @transaction.atomic
@@ -780,10 +792,11 @@ def toggle_helpful(*, post: Post, user: Any) -> bool:
 
 @transaction.atomic
 def set_lesson(*, topic: Topic, user: Any, value: bool) -> Topic:
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("space").get(pk=topic.pk)
     if not policy.allowed(user, "forum.mark_lesson", topic):
         raise PermissionDenied
-    Topic.objects.filter(pk=topic.pk).update(is_lesson=value)
     topic.is_lesson = value
+    topic.save(update_fields=["is_lesson"])
     _publish_topic(topic)
     return topic
 

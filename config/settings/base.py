@@ -108,7 +108,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Short timeouts: an unreachable Redis must not hold up a request (events are
+            # best effort; clients catch up from the database).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 2}]
+            },
         }
     }
     CACHES = {

@@ -9,17 +9,9 @@ ALLOWED_HOSTS = require_env("ALLOWED_HOSTS").split(",")
 DATABASES = {"default": env.db_url_config(require_env("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
-REDIS_URL = require_env("REDIS_URL")
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
-    }
-}
-# A shared cache: allauth's login rate limits must count across all workers.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
+# Required here; base.py builds the Redis channel layer and the shared cache from it, so that
+# websocket events and allauth's login rate limits work across all workers.
+require_env("REDIS_URL")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
