@@ -1,5 +1,6 @@
 """One ASGI application for HTTP and websockets."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -12,6 +13,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from forum.routing import websocket_urlpatterns  # noqa: E402
+
+# Everything loaded so far lives as long as the process: move it out of the garbage
+# collector's generations, so full collections stay short (they delayed websocket fan-out
+# by 100+ ms per collection; see bench/README.md).
+gc.collect()
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {

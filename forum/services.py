@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -873,22 +874,35 @@ def _present_count(topic_id: int) -> int:
     )
 
 
-def enter_presence(*, channel_name: str, topic_id: int, user: Any) -> int:
-    """Record that a socket reads a topic; returns how many people read it now."""
+def _counted(topic_id: int) -> tuple[int, bool]:
+    """The number of readers, and whether it differs from the last one announced.
+
+    Announcing only changes keeps a topic with N readers from costing N² presence frames when
+    several tabs of the same people join."""
+    count = _present_count(topic_id)
+    key = f"presence-count:{topic_id}"
+    if cache.get(key) == count:
+        return count, False
+    cache.set(key, count, int(PRESENCE_TIMEOUT.total_seconds()))
+    return count, True
+
+
+def enter_presence(*, channel_name: str, topic_id: int, user: Any) -> tuple[int, bool]:
+    """Record that a socket reads a topic; returns the reader count and whether it changed."""
     TopicPresence.objects.update_or_create(
         channel_name=channel_name,
         defaults={"topic_id": topic_id, "user": user, "seen_at": timezone.now()},
     )
-    return _present_count(topic_id)
+    return _counted(topic_id)
 
 
 def refresh_presence(*, channel_name: str) -> None:
     TopicPresence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
 
 
-def leave_presence(*, channel_name: str, topic_id: int) -> int:
+def leave_presence(*, channel_name: str, topic_id: int) -> tuple[int, bool]:
     TopicPresence.objects.filter(channel_name=channel_name, topic_id=topic_id).delete()
-    return _present_count(topic_id)
+    return _counted(topic_id)
 
 
 def end_realtime_session(*, user: Any, session_key: str | None) -> None:

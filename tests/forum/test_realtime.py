@@ -585,3 +585,41 @@ def test_reply_is_saved_and_failure_logged_when_the_channel_layer_is_down(world,
     assert any("post.created" in r.getMessage() and r.exc_info for r in failures)
     assert elapsed < 5, f"the request took {elapsed:.2f} s with the channel layer down"
     print(f"reply with the channel layer down: {elapsed:.2f} s, {len(failures)} errors logged")
+
+
+# --- presence ----------------------------------------------------------------------------------
+
+
+async def _presence_counts(communicator, timeout: float = QUIET) -> list[int]:
+    counts = []
+    deadline = time.monotonic() + timeout
+    while (remaining := deadline - time.monotonic()) > 0:
+        if await communicator.receive_nothing(timeout=remaining, interval=0.01):
+            break
+        message = await communicator.receive_json_from(timeout=WAIT)
+        if _is_presence(message):
+            counts.append(message["payload"]["count"])
+    return counts
+
+
+async def test_presence_counts_people_and_announces_only_changes(world):
+    stream = f"topic:{world.forum.closed_topic.pk}"
+    member = await connect(world.member)
+    await subscribe(member, stream)
+    assert await _presence_counts(member) == [1]
+
+    coach = await connect(world.coach)
+    await subscribe(coach, stream)
+    assert await _presence_counts(coach) == [2]
+    assert await _presence_counts(member) == [2]
+
+    # A second tab of the same person: it learns the count, nobody else is told anything.
+    second_tab = await connect(world.coach)
+    await subscribe(second_tab, stream)
+    assert await _presence_counts(second_tab) == [2]
+    assert await _presence_counts(member) == []
+
+    await coach.disconnect()
+    await second_tab.disconnect()
+    assert await _presence_counts(member) == [1]
+    await member.disconnect()
