@@ -114,10 +114,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Short timeouts: an unreachable Redis must not hold up a request (events are
-            # best effort; clients catch up from the database).
+            # An unreachable Redis must not hold up a request for long (events are best effort;
+            # clients catch up from the database). The read timeout must stay above the
+            # layer's blocking receive (5 s), or every idle receive would fail.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 2}]
+                "hosts": [
+                    {"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10}
+                ]
             },
         }
     }
