@@ -126,3 +126,25 @@ def browser():
 def screenshot_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+DEMO_PASSWORD = "Demo-Passwort-2026"
+
+
+def sign_in(browser, base_url: str, email: str):
+    """A new German-speaking browser context signed in as ``email``; returns (context, page)."""
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.goto(base_url + "/konto/login/")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.locator("main form").get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(base_url + "/")
+    return context, page
+
+
+def current_totp(secret: str) -> str:
+    """The code an authenticator app would show now for ``secret``."""
+    from allauth.mfa.totp.internal.auth import hotp_value
+
+    return f"{hotp_value(secret, int(time.time()) // 30):06d}"

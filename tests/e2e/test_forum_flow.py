@@ -7,13 +7,12 @@ would ask for a code whose secret this test cannot know.)
 """
 
 import re
-import time
 
-from allauth.mfa.totp.internal.auth import hotp_value
 from PIL import Image
 from playwright.sync_api import expect
 
-PASSWORD = "Demo-Passwort-2026"
+from tests.e2e.conftest import DEMO_PASSWORD, current_totp, sign_in
+
 AUTHOR = "anna.berger@kleinstadtakademie.example"
 REPLIER = "jan.petersen@kleinstadtakademie.example"
 MODERATOR = "julia.schmidt@kleinstadtakademie.example"
@@ -33,30 +32,15 @@ HIDDEN_NOTICE = "Von der Moderation ausgeblendet"
 TEXT_LABEL = re.compile(r"^Text:?$")
 
 
-def _current_totp(secret: str) -> str:
-    return f"{hotp_value(secret, int(time.time()) // 30):06d}"
-
-
-def _sign_in(browser, base_url: str, email: str):
-    context = browser.new_context(locale="de-DE")
-    page = context.new_page()
-    page.goto(base_url + "/konto/login/")
-    page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(base_url + "/")
-    return context, page
-
-
 def _set_up_totp(page, base_url: str, target: str) -> None:
     """Follow the redirect from a moderation page through reauthentication to TOTP setup."""
     page.goto(base_url + target)
     if "/konto/reauthenticate/" in page.url:
-        page.get_by_label("Passwort").fill(PASSWORD)
+        page.get_by_label("Passwort").fill(DEMO_PASSWORD)
         page.locator("main form").get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/totp/activate/.*"))
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Authentifizierungscode").fill(_current_totp(secret))
+    page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
     page.locator("main form").get_by_role("button").last.click()
     page.wait_for_url(lambda url: "/2fa/totp/activate/" not in url)
 
@@ -75,7 +59,7 @@ def test_member_topic_reply_with_attachment_and_moderation(
     base = demo_server.url
 
     # anna opens a topic; the first submit without text keeps the title and the tag.
-    anna_context, anna = _sign_in(browser, base, AUTHOR)
+    anna_context, anna = sign_in(browser, base, AUTHOR)
     anna.goto(base + "/forum/bereiche/stadtlabor-kleinstadt/neu/")
     assert anna.get_by_role("heading", name="Neue Diskussion").is_visible()
     anna.get_by_label("Titel").fill(TITLE)
@@ -100,7 +84,7 @@ def test_member_topic_reply_with_attachment_and_moderation(
     # jan replies with a picture: the reply shows a link to the file and a thumbnail.
     picture = tmp_path / "aushang.png"
     _png(picture)
-    jan_context, jan = _sign_in(browser, base, REPLIER)
+    jan_context, jan = sign_in(browser, base, REPLIER)
     jan.goto(topic_url)
     assert jan.locator("h1").inner_text() == TITLE
     jan.get_by_label(TEXT_LABEL).fill(REPLY)
@@ -123,7 +107,7 @@ def test_member_topic_reply_with_attachment_and_moderation(
     anna.screenshot(path=screenshot_dir / "forum-topic-before-hide.png", full_page=True)
 
     # julia (core team) must set up a second factor before she can hide the reply.
-    julia_context, julia = _sign_in(browser, base, MODERATOR)
+    julia_context, julia = sign_in(browser, base, MODERATOR)
     hide_path = f"/forum/beitraege/{post_id}/ausblenden/"
     _set_up_totp(julia, base, hide_path)
     julia.goto(base + hide_path)

@@ -3,40 +3,26 @@
 import re
 import time
 
-from allauth.mfa.totp.internal.auth import hotp_value
+from tests.e2e.conftest import DEMO_PASSWORD, current_totp, sign_in
 
 COACH = "katrin.vogel@kleinstadtakademie.example"
-PASSWORD = "Demo-Passwort-2026"
+
 INVITEE = "neue.kollegin@kleinstadtakademie.example"
-
-
-def _current_totp(secret: str) -> str:
-    return f"{hotp_value(secret, int(time.time()) // 30):06d}"
-
-
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/konto/login/")
-    page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(base_url + "/")
 
 
 def test_coach_invites_and_invitee_signs_up(demo_server, browser, screenshot_dir):
     base = demo_server.url
-    coach_context = browser.new_context(locale="de-DE")
-    page = coach_context.new_page()
-    _sign_in(page, base, COACH)
+    coach_context, page = sign_in(browser, base, COACH)
 
     page.goto(base + "/verbuende/stadtlabor-kleinstadt/einladungen/")
     # Without a second factor the coach is sent to set one up (after confirming the password).
     assert "/konto/reauthenticate/" in page.url
-    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
     page.locator("main form").get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/totp/activate/.*"))
     secret = page.locator("#authenticator_secret").input_value()
     page.screenshot(path=screenshot_dir / "mfa-setup.png", full_page=True)
-    page.get_by_label("Authentifizierungscode").fill(_current_totp(secret))
+    page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
     page.locator("main form").get_by_role("button").last.click()
     page.wait_for_load_state()
 

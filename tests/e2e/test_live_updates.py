@@ -2,26 +2,16 @@
 
 import re
 
-PASSWORD = "Demo-Passwort-2026"
+from tests.e2e.conftest import sign_in
+
 WRITER = "sabine.richter@kleinstadtakademie.example"
 READER = "michael.huber@kleinstadtakademie.example"
 
 
-def _signed_in_page(browser, base_url: str, email: str):
-    context = browser.new_context(locale="de-DE")
-    page = context.new_page()
-    page.goto(base_url + "/konto/login/")
-    page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(base_url + "/")
-    return context, page
-
-
 def test_reader_sees_typing_and_new_post_live(demo_server, browser, screenshot_dir):
     base = demo_server.url
-    writer_context, writer = _signed_in_page(browser, base, WRITER)
-    reader_context, reader = _signed_in_page(browser, base, READER)
+    writer_context, writer = sign_in(browser, base, WRITER)
+    reader_context, reader = sign_in(browser, base, READER)
 
     writer.goto(base + "/forum/bereiche/stadtlabor-kleinstadt/")
     topic_url = writer.locator("a.topic-title").first.get_attribute("href")
