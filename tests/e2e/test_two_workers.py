@@ -8,6 +8,7 @@ REDIS_URL, flushed before and after), then talks to them with plain HTTP and a w
 """
 
 import asyncio
+import concurrent.futures
 import http.cookiejar
 import json
 import os
@@ -226,7 +227,10 @@ def test_reply_on_worker_a_reaches_socket_on_worker_b(tmp_path, monkeypatch):
                 # Sent on commit, i.e. before worker A answered: 3 s from here is generous.
                 return await _receive_post_created(socket, post_id, EVENT_TIMEOUT)
 
-        event = asyncio.run(scenario())
+        # Own thread: Playwright's sync API (other browser tests) may keep an event loop
+        # running in this one, and asyncio.run() refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            event = pool.submit(asyncio.run, scenario()).result()
         assert event["stream"] == stream
         assert event["payload"]["topic_id"] == topic_id
     except Exception:
