@@ -222,3 +222,57 @@ def test_missing_objects_answer_like_hidden_ones(client, cast, forum):
         return content.replace(response.wsgi_request.path.encode(), b"PATH")
 
     assert without_tokens(hidden) == without_tokens(missing)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_post_pages_matrix(client, cast, forum, role, kind):
+    """Fragment (live updates), history and delete confirmation of the member's post."""
+    post = getattr(forum, f"{kind}_post")
+    services.edit_post(post=post, editor=cast.user("member"), body="Zweite Fassung")
+    readers = READ[kind]
+    expectations = {
+        reverse("forum:post_fragment", kwargs={"pk": post.pk}): readers,
+        reverse("forum:post_history", kwargs={"pk": post.pk}): {"member"} | MODERATE[kind],
+        reverse("forum:post_delete", kwargs={"pk": post.pk}): {"member"},
+    }
+    for url, allowed in expectations.items():
+        response = _get(client, cast, role, url)
+        assert response.status_code == expected_status(role, allowed, readers), url
+    post.refresh_from_db()
+    assert post.deleted_at is None  # GET only asks
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_topic_actions_matrix(client, cast, forum, role, kind):
+    """Helpful mark, follow, lesson mark: who can, and nothing happens for anyone else."""
+    from forum.models import HelpfulMark, Subscription
+
+    topic, post = getattr(forum, f"{kind}_topic"), getattr(forum, f"{kind}_post")
+    user = cast.user(role)
+    client_for(client, user)
+    client.post(reverse("forum:post_helpful", kwargs={"pk": post.pk}))
+    marked = HelpfulMark.objects.filter(post=post).exists()
+    assert marked is (role in POST[kind] and role != "member")  # not on one's own post
+    client.post(reverse("forum:topic_subscription", kwargs={"pk": topic.pk}), {"abonnieren": "1"})
+    followers = set(Subscription.objects.filter(topic=topic).values_list("user_id", flat=True))
+    assert (getattr(user, "pk", None) in followers) is (role in READ[kind])
+    client.post(reverse("forum:topic_lesson", kwargs={"pk": topic.pk}))
+    topic.refresh_from_db()
+    assert topic.is_lesson is (role in {"member"} | MODERATE[kind])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_restore_and_report_handling_matrix(client, cast, forum, role, kind):
+    post = getattr(forum, f"{kind}_post")
+    services.hide_post(post=post, moderator=cast.user("admin"), reason="Prüfung")
+    report = services.report_post(post=post, reporter=cast.user("admin"), reason="Ton")
+    client_for(client, cast.user(role))
+    client.post(reverse("forum:post_restore", kwargs={"pk": post.pk}))
+    client.post(reverse("forum:report_handle", kwargs={"pk": report.pk}), {"resolution": "ok"})
+    post.refresh_from_db()
+    report.refresh_from_db()
+    assert (not post.is_hidden) is (role in MODERATE[kind])
+    assert (report.handled_at is not None) is (role in MODERATE[kind])
