@@ -118,9 +118,7 @@ if REDIS_URL:
             # clients catch up from the database). The read timeout must stay above the
             # layer's blocking receive (5 s), or every idle receive would fail.
             "CONFIG": {
-                "hosts": [
-                    {"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10}
-                ]
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10}]
             },
         }
     }

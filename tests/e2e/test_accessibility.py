@@ -1,0 +1,48 @@
+"""axe-core (WCAG 2.1 A/AA rules) on the main pages, signed out and signed in as a coach."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import sign_in
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PUBLIC_PAGES = ["/", "/konto/login/", "/impressum/", "/gibt-es-nicht/"]
+MEMBER_PAGES = [
+    "/forum/",
+    "/forum/bereiche/stadtlabor-kleinstadt/",
+    "/forum/bereiche/stadtlabor-kleinstadt/neu/",
+    "/forum/suche/?q=Co-Working",
+    "/verbuende/stadtlabor-kleinstadt/",
+    "/verbuende/stadtlabor-kleinstadt/mitglieder/",
+    "/konto/profil/",
+]
+
+
+def _violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG)
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_pass_axe(demo_server, browser, path):
+    page = browser.new_page(locale="de-DE")
+    page.goto(demo_server.url + path)
+    assert _violations(page) == []
+    page.close()
+
+
+def test_member_pages_pass_axe(demo_server, browser):
+    context, page = sign_in(browser, demo_server.url, "claudia.weber@kleinstadtakademie.example")
+    found = {}
+    for path in MEMBER_PAGES:
+        page.goto(demo_server.url + path)
+        found[path] = _violations(page)
+    page.goto(demo_server.url + "/forum/bereiche/stadtlabor-kleinstadt/")
+    page.locator("a.topic-title").first.click()
+    found["topic"] = _violations(page)
+    context.close()
+    assert {path: problems for path, problems in found.items() if problems} == {}
