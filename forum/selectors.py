@@ -46,7 +46,9 @@ def consortia_visible_to(user: Any) -> QuerySet[Consortium]:
     consortia = Consortium.objects.select_related("lead_town").order_by("name")
     if policy.is_admin(user):
         return consortia
-    return consortia.filter(pk__in=list(policy.consortium_roles(user)))
+    if user is None or not user.is_authenticated or not user.is_active:
+        return consortia.none()
+    return consortia.filter(memberships__user=user)
 
 
 def consortia_managed_by(user: Any) -> QuerySet[Consortium]:
@@ -54,8 +56,11 @@ def consortia_managed_by(user: Any) -> QuerySet[Consortium]:
     consortia = Consortium.objects.order_by("name")
     if policy.is_admin(user):
         return consortia
-    managed = [pk for pk, role in policy.consortium_roles(user).items() if role != "member"]
-    return consortia.filter(pk__in=managed)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return consortia.none()
+    return consortia.filter(
+        memberships__user=user, memberships__role__in=[Role.COACH, Role.CORE_TEAM]
+    )
 
 
 def consortium_for_overview(slug: str, user: Any) -> Consortium | None:
