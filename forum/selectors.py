@@ -124,6 +124,17 @@ def readable_spaces_q(user: Any, prefix: str = "") -> Q:
     return readable
 
 
+def readers_of(space: Space) -> QuerySet[Any]:
+    """Everyone who may read ``space``: the queryset side of ``forum.rules.can_read_space``
+    (a test asserts the two agree), for fan-outs that must not ask person by person."""
+    readers = Q(is_superuser=True)
+    if space.is_academy_wide:
+        readers |= Q(memberships__isnull=False) | Q(groups__name=policy.EDITOR_GROUP)
+    else:
+        readers |= Q(memberships__consortium_id=space.consortium_id)
+    return get_user_model().objects.filter(readers, is_active=True).distinct()
+
+
 def spaces_visible_to(user: Any) -> QuerySet[Space]:
     return Space.objects.filter(readable_spaces_q(user)).select_related("consortium")
 

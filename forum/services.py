@@ -369,11 +369,11 @@ def _check_rate(author: Any) -> None:
 
 def _resolver_for(space: Space):
     """Mentions resolve by username to people who can read ``space``; others stay plain text."""
-    User = get_user_model()
+    readers = selectors.readers_of(space).select_related("profile")
 
     def resolve(handle: str) -> Mention | None:
-        user = User.objects.select_related("profile").filter(username__iexact=handle).first()
-        if user is None or not user.is_active or not policy.can_read_space(user, space):
+        user = readers.filter(username__iexact=handle).first()
+        if user is None:
             return None
         label = getattr(getattr(user, "profile", None), "display_name", "") or user.username
         return Mention(
@@ -574,12 +574,14 @@ def post_reply(
 
 def _hint_followers(topic: Topic, author: Any) -> None:
     """Tell followers who can still read the topic that there is something new for them."""
-    followers = get_user_model().objects.filter(
-        pk__in=topic.subscriptions.exclude(user=author).values("user_id"), is_active=True
+    followers = (
+        selectors.readers_of(topic.space)
+        .filter(topic_subscriptions__topic=topic)
+        .exclude(pk=author.pk)
+        .values_list("pk", flat=True)
     )
-    for follower in followers:
-        if policy.allowed(follower, "forum.read_space", topic.space):
-            events.publish(f"user:{follower.pk}", "unread.changed", {"space_id": topic.space_id})
+    for follower_id in followers:
+        events.publish(f"user:{follower_id}", "unread.changed", {"space_id": topic.space_id})
 
 
 @transaction.atomic

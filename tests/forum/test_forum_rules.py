@@ -74,3 +74,13 @@ def test_visibility_filter_is_a_membership_join(cast):
     query = str(selectors.topics_visible_to(cast.user("member")).query)
     assert "forum_membership" in query
     assert " IN (" not in query
+
+
+@pytest.mark.parametrize("kind", ["closed", "academy"])
+def test_readers_of_agrees_with_read_permission(cast, forum, kind):
+    space = getattr(forum, kind)
+    readers = set(selectors.readers_of(space))
+    for role in ROLES:
+        user = cast.user(role)
+        if user.is_authenticated:
+            assert (user in readers) is user.has_perm("forum.read_space", space), role
