@@ -51,7 +51,10 @@ def is_admin(user: Any) -> bool:
 def is_editor(user: Any) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.groups.filter(name=EDITOR_GROUP).exists()
+    cached = getattr(user, "_is_editor", None)
+    if cached is None:
+        cached = user._is_editor = user.groups.filter(name=EDITOR_GROUP).exists()
+    return cached
 
 
 @rules.predicate
@@ -167,6 +170,11 @@ def is_post_untouched_by_moderation(user: Any, post: Any) -> bool:
     return post.deleted_at is None and post.hidden_at is None
 
 
+@rules.predicate
+def is_post_not_deleted(user: Any, post: Any) -> bool:
+    return post.deleted_at is None
+
+
 can_view_consortium = is_consortium_member | is_admin
 can_manage_members = is_coach_of | is_core_team_of | is_admin
 
@@ -182,6 +190,21 @@ rules.add_perm("forum.reply_to_topic", can_post_in_space & (is_topic_open | can_
 rules.add_perm(
     "forum.change_own_post",
     is_post_author & can_post_in_space & is_post_untouched_by_moderation,
+)
+# Text and files of a post: everyone while it is untouched; of a hidden post, its author (with
+# the reason) and the moderators; of a deleted one, the moderators only.
+rules.add_perm(
+    "forum.see_post_content",
+    can_read_space
+    & (
+        is_post_untouched_by_moderation
+        | can_moderate_space
+        | (is_post_author & is_post_not_deleted)
+    ),
+)
+rules.add_perm(
+    "forum.mark_helpful",
+    can_post_in_space & ~is_post_author & is_post_untouched_by_moderation,
 )
 rules.add_perm("forum.see_post_history", can_read_space & (is_post_author | can_moderate_space))
 rules.add_perm("forum.see_moderation_log", can_manage_members)

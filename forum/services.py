@@ -781,10 +781,7 @@ def move_topic(
 @transaction.atomic
 def toggle_helpful(*, post: Post, user: Any) -> bool:
     """Mark or unmark a post as helpful; returns whether it is marked now."""
-    if (
-        not policy.allowed(user, "forum.post_in_space", post.topic.space)
-        or post.author_id == user.pk
-    ):
+    if not policy.allowed(user, "forum.mark_helpful", post):
         raise PermissionDenied
     deleted, _rows = HelpfulMark.objects.filter(post=post, user=user).delete()
     if deleted:

@@ -450,25 +450,26 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "forum/topic_form.html", {"space": space, "form": form}, status=status)
 
 
-def _prepare_posts(posts: list[Post], user: Any, *, can_post: bool, can_moderate: bool) -> None:
-    """Per-viewer flags, so the template never asks the database or the policy."""
+def _prepare_posts(posts: list[Post], user: Any, topic: Topic) -> None:
+    """Per-viewer flags from the policy, so the template never asks the database or the policy.
+
+    The posts' topic is set to ``topic`` (with its space loaded): the policy needs the space,
+    and asking through each post would cost a query per post."""
     for post in posts:
+        post.topic = topic
         marks = list(post.helpful_marks.all())
         post.helpful_count = len(marks)
         post.helpful_names = [
             m.user.profile.display_name for m in marks if hasattr(m.user, "profile")
         ]
         post.marked_helpful = any(m.user_id == user.pk for m in marks)
-        own = post.author_id == user.pk
-        post.viewer_is_author = own
-        post.shows_body = (
-            not (post.is_deleted or post.is_hidden)
-            or can_moderate
-            or (own and post.is_hidden and not post.is_deleted)
+        post.viewer_is_author = post.author_id == user.pk
+        post.shows_body = policy.allowed(user, "forum.see_post_content", post)
+        post.can_change = policy.allowed(user, "forum.change_own_post", post)
+        post.can_mark_helpful = policy.allowed(user, "forum.mark_helpful", post)
+        post.can_see_history = bool(post.edited_at) and policy.allowed(
+            user, "forum.see_post_history", post
         )
-        post.can_change = own and can_post and not post.is_deleted and not post.is_hidden
-        post.can_mark_helpful = can_post and not own and not post.is_deleted and not post.is_hidden
-        post.can_see_history = bool(post.edited_at) and (own or can_moderate)
         guiding = post.author.guiding_roles
         post.author_role = guiding[0].get_role_display() if guiding else ""
 
@@ -479,14 +480,12 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if topic is None:
         raise Http404
     user = request.user
-    can_post = policy.allowed(user, "forum.post_in_space", topic.space)
-    can_moderate = policy.allowed(user, "forum.moderate_space", topic.space)
     can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
     page = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE).get_page(
         request.GET.get("seite")
     )
     posts = list(page.object_list)
-    _prepare_posts(posts, user, can_post=can_post, can_moderate=can_moderate)
+    _prepare_posts(posts, user, topic)
     if posts:
         services.mark_read(topic=topic, user=user, up_to_post_id=posts[-1].pk)
     reply_form = None
@@ -593,12 +592,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     paginator = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE)
     page = paginator.get_page(paginator.num_pages)
     posts = list(page.object_list)
-    _prepare_posts(
-        posts,
-        request.user,
-        can_post=True,
-        can_moderate=policy.allowed(request.user, "forum.moderate_space", topic.space),
-    )
+    _prepare_posts(posts, request.user, topic)
     context = _topic_context(request, topic, page, posts, form)
     return render(request, "forum/topic.html", context, status=400)
 
@@ -612,12 +606,7 @@ def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     topic, user = post.topic, request.user
     posts = list(selectors.posts_for_topic_page(topic).filter(pk=pk))
     can_moderate = policy.allowed(user, "forum.moderate_space", topic.space)
-    _prepare_posts(
-        posts,
-        user,
-        can_post=policy.allowed(user, "forum.post_in_space", topic.space),
-        can_moderate=can_moderate,
-    )
+    _prepare_posts(posts, user, topic)
     context = {
         "post": posts[0],
         "can_moderate": can_moderate,
@@ -900,13 +889,8 @@ def _attachment_for(request: HttpRequest, pk: int) -> Attachment:
     attachment = selectors.attachment_visible_to(pk, request.user)
     if attachment is None:
         raise Http404
-    post = attachment.post
-    if post.is_deleted or post.is_hidden:
-        allowed = policy.allowed(request.user, "forum.moderate_space", post.topic.space) or (
-            post.is_hidden and not post.is_deleted and post.author_id == request.user.pk
-        )
-        if not allowed:
-            raise Http404
+    if not policy.allowed(request.user, "forum.see_post_content", attachment.post):
+        raise Http404
     return attachment
 
 

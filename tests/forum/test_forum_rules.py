@@ -84,3 +84,25 @@ def test_readers_of_agrees_with_read_permission(cast, forum, kind):
         user = cast.user(role)
         if user.is_authenticated:
             assert (user in readers) is user.has_perm("forum.read_space", space), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", ["untouched", "hidden", "deleted"])
+def test_post_content_and_helpful_matrix(cast, forum, role, state):
+    """The member's post in the closed space, as each role sees it in each moderation state."""
+    from forum import rules as policy
+
+    post = forum.closed_post
+    if state == "hidden":
+        post.hidden_at = post.created_at
+    elif state == "deleted":
+        post.deleted_at = post.created_at
+    allowed = {
+        "untouched": READ["closed"],
+        "hidden": MODERATE["closed"] | {"member"},
+        "deleted": MODERATE["closed"],
+    }[state]
+    user = cast.user(role)
+    assert policy.allowed(user, "forum.see_post_content", post) is (role in allowed)
+    can_mark = state == "untouched" and role in POST["closed"] - {"member"}
+    assert policy.allowed(user, "forum.mark_helpful", post) is can_mark
