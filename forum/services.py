@@ -46,6 +46,7 @@ from .models import (
     Town,
     hash_invitation_token,
 )
+from .signals import membership_changed
 from .uploads import check_uploads, make_thumbnail
 
 
@@ -229,6 +230,7 @@ def _join(invitation: Invitation, user: Any) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     policy.forget_consortium_roles(user)
+    membership_changed.send(sender=Membership, consortium=invitation.consortium)
     return membership
 
 
@@ -303,6 +305,7 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
         subject=_display_name(membership.user),
     )
     membership.delete()
+    membership_changed.send(sender=Membership, consortium=membership.consortium)
     Subscription.objects.filter(
         user_id=membership.user_id, topic__space__consortium_id=membership.consortium_id
     ).delete()

@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services
 from .models import Consortium, Membership, Profile, Space, Tag, Town
+from .signals import membership_changed
 
 
 class TownViewSet(SnippetViewSet):
@@ -112,3 +113,13 @@ def create_space_for_new_consortium(request, instance):
     """A consortium created in the admin gets its closed forum space at once."""
     if isinstance(instance, Consortium):
         services.create_consortium_space(consortium=instance)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+@hooks.register("after_delete_snippet")
+def announce_membership_change(request, instance):
+    """Admins edit memberships here too; whoever derives rights from them must hear of it."""
+    changed = instance if isinstance(instance, list | tuple) else [instance]
+    for consortium in {m.consortium for m in changed if isinstance(m, Membership)}:
+        membership_changed.send(sender=Membership, consortium=consortium)
