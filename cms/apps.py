@@ -6,3 +6,25 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Seiten")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from forum.signals import membership_changed
+
+        # Wagtail publishes from its editor, from workflow approvals and from the scheduled
+        # publishing command; its signal is the one place all three pass.
+        page_published.connect(_after_publish, dispatch_uid="cms.after_publish")
+        membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
+
+
+def _after_publish(sender, instance, revision=None, **kwargs) -> None:
+    from .services import on_page_published
+
+    on_page_published(page=instance, publisher=getattr(revision, "user", None))
+
+
+def _after_membership_change(sender, consortium, **kwargs) -> None:
+    from .services import sync_consortium_editors
+
+    sync_consortium_editors(consortium=consortium)

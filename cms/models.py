@@ -1,11 +1,58 @@
-"""Wagtail pages of the academy site."""
+"""Wagtail pages of the academy site.
 
+Tree: HomePage → CaseIndexPage, ActionModuleIndexPage → ActionModulePage, ConsortiumPage →
+LabCasePage and TownPage, StandardPage. Consortium and town facts live in the community models
+of ``forum``; the pages link to them and add editorial text only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Collection, Page, Task, TaskState
 from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, CaseBodyBlock
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Öffentlich")
+    INTERNAL = "internal", _("Nur für den Verbund")
+
+
+class LabFormat(models.TextChoices):
+    COWORKING = "coworking", _("Temporärer Co-Working-Space")
+    THEME_WEEK = "theme_week", _("Themenwoche")
+    TRIAL_DAYS = "trial_days", _("Probetage in bestehenden Räumen")
+    TASK_FORCE = "task_force", _("Task Force")
+    CITIZEN_SURVEY = "citizen_survey", _("Bürgerbefragung")
+    OTHER = "other", _("Anderes Format")
+
+
+class TownSize(models.TextChoices):
+    """Population bands of the case index filter."""
+
+    SMALL = "klein", _("unter 10.000 Einwohner")
+    MEDIUM = "mittel", _("10.000 bis 20.000 Einwohner")
+    LARGE = "gross", _("über 20.000 Einwohner")
+
+    @classmethod
+    def population_range(cls, size: str) -> tuple[int | None, int | None]:
+        """Inclusive lower and exclusive upper bound of a band."""
+        return {
+            cls.SMALL: (None, 10_000),
+            cls.MEDIUM: (10_000, 20_001),
+            cls.LARGE: (20_001, None),
+        }[cls(size)]
 
 
 class HomePage(Page):
@@ -18,11 +65,23 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = [
+        "cms.StandardPage",
+        "cms.CaseIndexPage",
+        "cms.ActionModuleIndexPage",
+        "cms.ConsortiumPage",
+    ]
     max_count = 1
 
     class Meta:
         verbose_name = _("Startseite")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.home_page_context(request.user))
+        return context
 
 
 class StandardPage(Page):
@@ -45,3 +104,401 @@ class StandardPage(Page):
     class Meta:
         verbose_name = _("Textseite")
         verbose_name_plural = _("Textseiten")
+
+
+class CaseIndexPage(Page):
+    """ "Fallstudien": every case page the visitor may read, wherever it sits in the tree."""
+
+    intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Übersicht Fallstudien")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .views import case_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(case_index_context(request))
+        return context
+
+
+class ConsortiumPageForm(WagtailAdminPageForm):
+    """Editing rights and the workflow hang on the link to the consortium: it is set once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "consortium" in self.fields:
+            self.fields["consortium"].disabled = True
+
+
+class ConsortiumPage(Page):
+    """Public profile of a consortium; its towns, phases and theme come from ``Consortium``."""
+
+    consortium = models.OneToOneField(
+        "forum.Consortium",
+        on_delete=models.PROTECT,
+        related_name="page",
+        verbose_name=_("Verbund"),
+    )
+    intro = RichTextField(_("Vorstellung"), blank=True, features=RICH_TEXT_FEATURES)
+
+    base_form_class = ConsortiumPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("consortium", widget=forms.Select),
+        FieldPanel("intro"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.LabCasePage", "cms.TownPage"]
+
+    class Meta:
+        verbose_name = _("Verbundseite")
+        verbose_name_plural = _("Verbundseiten")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["consortium"] = selectors.consortium_profile(self.consortium_id)
+        context["case_pages"] = selectors.case_pages_visible_to(request.user).filter(
+            consortium_id=self.consortium_id
+        )
+        town_pages = {
+            page.town_id: page for page in TownPage.objects.live().public().child_of(self)
+        }
+        context["towns"] = [
+            (town, town_pages.get(town.pk)) for town in context["consortium"].towns.all()
+        ]
+        return context
+
+
+class TownPage(Page):
+    """Public profile of a town; state and population come from ``Town``."""
+
+    town = models.OneToOneField(
+        "forum.Town", on_delete=models.PROTECT, related_name="page", verbose_name=_("Kleinstadt")
+    )
+    intro = RichTextField(_("Vorstellung"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("town"), FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.ConsortiumPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Kleinstadtseite")
+        verbose_name_plural = _("Kleinstadtseiten")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["case_pages"] = selectors.case_pages_visible_to(request.user).filter(
+            town_id=self.town_id
+        )
+        return context
+
+
+class LabCasePageForm(WagtailAdminPageForm):
+    """The consortium of a case page is the one of the consortium page it is filed under, and
+    its town one of that consortium's towns."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent = self.parent_page.specific if self.parent_page else None
+        if isinstance(parent, ConsortiumPage) and "town" in self.fields:
+            self.fields["town"].queryset = parent.consortium.towns.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        parent = self.parent_page.specific if self.parent_page else None
+        if isinstance(parent, ConsortiumPage):
+            self.instance.consortium_id = parent.consortium_id
+            town = cleaned.get("town")
+            if town is not None and not parent.consortium.towns.filter(pk=town.pk).exists():
+                self.add_error("town", _("Diese Kleinstadt gehört nicht zu diesem Verbund."))
+        return cleaned
+
+
+class LabCasePage(Page):
+    """One town's pop-up lab, public or internal to its consortium."""
+
+    town = models.ForeignKey(
+        "forum.Town",
+        on_delete=models.PROTECT,
+        related_name="case_pages",
+        verbose_name=_("Kleinstadt"),
+    )
+    consortium = models.ForeignKey(
+        "forum.Consortium",
+        on_delete=models.PROTECT,
+        related_name="case_pages",
+        verbose_name=_("Verbund"),
+        editable=False,
+    )
+    visibility = models.CharField(
+        _("Sichtbarkeit"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
+        help_text=_(
+            "„Nur für den Verbund“: sichtbar für Mitglieder des Verbunds, Redaktion und "
+            "Administration – nicht in Suche, Feeds oder Sitemap."
+        ),
+    )
+    lab_format = models.CharField(_("Format"), max_length=20, choices=LabFormat.choices)
+    period_start = models.DateField(_("Beginn"))
+    period_end = models.DateField(_("Ende"), null=True, blank=True)
+    summary = models.CharField(
+        _("Kurzfassung"),
+        max_length=300,
+        help_text=_("Zwei Sätze für Übersichten, Suche und Feed."),
+    )
+    goals = RichTextField(_("Ziele"), features=RICH_TEXT_FEATURES)
+    body = StreamField(CaseBodyBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    base_form_class = LabCasePageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("town", widget=forms.Select),
+                FieldPanel("lab_format"),
+                FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+                FieldPanel("visibility"),
+            ],
+            heading=_("Eckdaten"),
+        ),
+        FieldPanel("goals"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("goals"),
+        index.SearchField("body"),
+        index.FilterField("visibility"),
+        index.FilterField("consortium"),
+        index.FilterField("town"),
+        index.FilterField("lab_format"),
+    ]
+
+    parent_page_types = ["cms.ConsortiumPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Fallstudie (Pop-up-Labor)")
+        verbose_name_plural = _("Fallstudien (Pop-up-Labore)")
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == Visibility.INTERNAL
+
+    def clean(self) -> None:
+        super().clean()
+        if self.period_end and self.period_start and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("Das Ende liegt vor dem Beginn.")})
+
+    def get_sitemap_urls(self, request=None) -> list[dict[str, Any]]:
+        if self.is_internal:
+            return []
+        return super().get_sitemap_urls(request)
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.case_discussion_for(self, request.user))
+        context["action_modules"] = selectors.action_modules_visible_to(request.user).filter(
+            evidence=self
+        )
+        return context
+
+
+class ActionModuleIndexPage(Page):
+    """ "Handlungsbausteine": the transferable lessons."""
+
+    intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ActionModulePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Übersicht Handlungsbausteine")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = selectors.action_modules_visible_to(request.user).child_of(self)
+        return context
+
+
+class ActionModulePage(Page):
+    """A transferable lesson, with the case pages it is drawn from as evidence."""
+
+    summary = models.CharField(_("Kurzfassung"), max_length=300)
+    recommendation = RichTextField(_("Empfehlung"), features=RICH_TEXT_FEATURES)
+    fits_town_types = models.TextField(
+        _("Passt für"),
+        help_text=_("Für welche Kleinstädte und Ausgangslagen sich der Baustein eignet."),
+    )
+    resources_needed = models.TextField(
+        _("Benötigte Ressourcen"), help_text=_("Personal, Räume, Budget, Partner.")
+    )
+    evidence = ParentalManyToManyField(
+        "cms.LabCasePage",
+        blank=True,
+        related_name="action_modules",
+        verbose_name=_("Belegt durch Fallstudien"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("recommendation"),
+        MultiFieldPanel(
+            [FieldPanel("fits_town_types"), FieldPanel("resources_needed")],
+            heading=_("Wann passt der Baustein?"),
+        ),
+        FieldPanel("evidence", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("recommendation"),
+        index.SearchField("fits_town_types"),
+        index.SearchField("resources_needed"),
+    ]
+
+    parent_page_types = ["cms.ActionModuleIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("Handlungsbaustein")
+        verbose_name_plural = _("Handlungsbausteine")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["evidence_pages"] = selectors.case_pages_visible_to(request.user).filter(
+            action_modules=self
+        )
+        return context
+
+
+class ConsortiumEditing(models.Model):
+    """What lets a consortium's people work in the Wagtail admin, derived from membership.
+
+    The group is written only by ``cms.services.sync_consortium_editors``; nobody keeps it by hand.
+    Files in ``internal_collection`` are served only to those who may read the consortium's
+    internal case pages.
+    """
+
+    consortium = models.OneToOneField(
+        "forum.Consortium", on_delete=models.CASCADE, related_name="editing"
+    )
+    group = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="+")
+    public_collection = models.OneToOneField(Collection, on_delete=models.PROTECT, related_name="+")
+    internal_collection = models.OneToOneField(
+        Collection, on_delete=models.PROTECT, related_name="consortium_editing"
+    )
+
+    class Meta:
+        verbose_name = _("Redaktionszugang eines Verbunds")
+
+    def __str__(self) -> str:
+        return str(self.consortium)
+
+
+class CaseDiscussion(models.Model):
+    """The forum topic where a published case page is discussed (kept outside page revisions)."""
+
+    page = models.OneToOneField(LabCasePage, on_delete=models.CASCADE, related_name="discussion")
+    topic = models.OneToOneField(
+        "forum.Topic", on_delete=models.CASCADE, related_name="case_discussion"
+    )
+
+    def __str__(self) -> str:
+        return str(self.page)
+
+
+class ForumQuote(models.Model):
+    """A forum post quoted in a case page draft; its author may object before publication."""
+
+    page = models.ForeignKey(LabCasePage, on_delete=models.CASCADE, related_name="forum_quotes")
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_quotes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    objected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "post"], name="cms_forumquote_unique_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} ← {self.post_id}"
+
+
+class ConsortiumReviewTask(Task):
+    """Workflow step approved by the coaches and core team of the page's consortium.
+
+    Unlike a group approval, the reviewers follow from membership, so one task serves every
+    consortium.
+    """
+
+    def _reviews(self, obj: Any, user: Any) -> bool:
+        from forum.rules import allowed
+
+        return allowed(user, "cms.review_case_page", obj)
+
+    def user_can_access_editor(self, obj: Any, user: Any) -> bool:
+        return self._reviews(obj, user)
+
+    def locked_for_user(self, obj: Any, user: Any) -> bool:
+        return not self._reviews(obj, user)
+
+    def user_can_lock(self, obj: Any, user: Any) -> bool:
+        return self._reviews(obj, user)
+
+    def get_actions(self, obj: Any, user: Any) -> list[tuple[str, str, bool]]:
+        if not self._reviews(obj, user):
+            return []
+        return [
+            ("reject", _("Änderungen anfordern"), True),
+            ("approve", _("Freigeben"), False),
+            ("approve", _("Mit Kommentar freigeben"), True),
+        ]
+
+    def get_task_states_user_can_moderate(self, user: Any, **kwargs: Any):
+        from . import selectors
+
+        return self.task_states.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            workflow_state__object_id__in=selectors.reviewable_page_ids(user),
+        )
+
+    @classmethod
+    def get_description(cls) -> str:
+        return str(_("Kleinstadtpaten und Kernteam des Verbunds der Seite geben frei."))
+
+    class Meta:
+        verbose_name = _("Prüfung durch den Verbund")
+        verbose_name_plural = _("Prüfungen durch den Verbund")

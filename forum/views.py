@@ -545,6 +545,7 @@ def _topic_context(request, topic, page, posts, reply_form) -> dict:
         "has_unread": topic.is_unread,
         "can_moderate": policy.allowed(user, "forum.moderate_space", topic.space),
         "can_mark_lesson": policy.allowed(user, "forum.mark_lesson", topic),
+        "can_convert": policy.allowed(user, "cms.convert_topic", topic),
         "can_reply": policy.allowed(user, "forum.reply_to_topic", topic),
         "is_subscribed": Subscription.objects.filter(topic=topic, user=user).exists(),
     }

@@ -1,0 +1,120 @@
+"""StreamField blocks of the case pages: one shared body block, small reusable parts."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Bild"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternativtext"),
+        max_length=250,
+        help_text=_("Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können."),
+    )
+    caption = blocks.CharBlock(label=_("Bildunterschrift"), required=False, max_length=250)
+    credit = blocks.CharBlock(label=_("Bildnachweis"), max_length=120)
+
+    class Meta:
+        icon = "image"
+        label = _("Bild")
+        template = "blocks/captioned_image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Zitat"))
+    speaker = blocks.CharBlock(label=_("Wer hat es gesagt?"), max_length=120)
+    speaker_role = blocks.CharBlock(label=_("Funktion"), required=False, max_length=160)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Zitat")
+        template = "blocks/quote.html"
+        preview_value = {
+            "text": "Der Raum war nie leer, weil jemand da war, der einlädt.",
+            "speaker": "Stadtverwaltung",
+        }
+
+
+class KeyFigureBlock(blocks.StructBlock):
+    value = blocks.CharBlock(label=_("Wert"), max_length=30, help_text=_("z. B. „7“"))
+    label = blocks.CharBlock(
+        label=_("Bezeichnung"), max_length=80, help_text=_("z. B. „Arbeitsplätze“")
+    )
+
+
+class KeyFiguresBlock(blocks.ListBlock):
+    def __init__(self, **kwargs):
+        super().__init__(KeyFigureBlock(), min_num=1, **kwargs)
+
+    class Meta:
+        icon = "table"
+        label = _("Kennzahlen")
+        template = "blocks/key_figures.html"
+
+
+class TimelineEntryBlock(blocks.StructBlock):
+    date = blocks.DateBlock(label=_("Datum"))
+    event = blocks.CharBlock(label=_("Ereignis"), max_length=250)
+
+
+class TimelineBlock(blocks.ListBlock):
+    def __init__(self, **kwargs):
+        super().__init__(TimelineEntryBlock(), min_num=1, **kwargs)
+
+    class Meta:
+        icon = "date"
+        label = _("Zeitleiste")
+        template = "blocks/timeline.html"
+
+
+class PointsBlock(blocks.ListBlock):
+    """A titled list of short points; lessons, obstacles and next steps share the shape."""
+
+    def __init__(self, **kwargs):
+        super().__init__(blocks.TextBlock(label=_("Punkt")), min_num=1, **kwargs)
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/points.html"
+
+
+class DownloadsBlock(blocks.ListBlock):
+    def __init__(self, **kwargs):
+        super().__init__(DocumentChooserBlock(label=_("Dokument")), min_num=1, **kwargs)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Downloads")
+        template = "blocks/downloads.html"
+
+
+class ContactBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("Name"), max_length=120)
+    function = blocks.CharBlock(label=_("Funktion"), required=False, max_length=160)
+    organisation = blocks.CharBlock(label=_("Organisation"), required=False, max_length=160)
+    email = blocks.EmailBlock(label=_("E-Mail"), required=False)
+    phone = blocks.CharBlock(label=_("Telefon"), required=False, max_length=40)
+
+    class Meta:
+        icon = "user"
+        label = _("Ansprechperson")
+        template = "blocks/contact.html"
+
+
+class CaseBodyBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(
+        label=_("Text"), features=RICH_TEXT_FEATURES, template="blocks/rich_text.html"
+    )
+    image = CaptionedImageBlock()
+    quote = QuoteBlock()
+    key_figures = KeyFiguresBlock()
+    timeline = TimelineBlock()
+    lessons = PointsBlock(label=_("Erkenntnisse"))
+    obstacles = PointsBlock(label=_("Hürden"))
+    next_steps = PointsBlock(label=_("Nächste Schritte"))
+    downloads = DownloadsBlock()
+    contact = ContactBlock()

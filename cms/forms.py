@@ -1,0 +1,123 @@
+"""Forms of the CMS views outside Wagtail's editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Consortium, Post, Topic, Town
+
+from .models import ConsortiumPage
+
+
+class ConvertTopicForm(forms.Form):
+    """„Aus dem Forum übernehmen“: which posts to quote, and where the draft is filed.
+
+    ``targets`` are the consortium pages the user may file under (at least one); with only one,
+    the form has no ``parent`` field. ``posts`` are the posts the user may quote.
+    """
+
+    title = forms.CharField(
+        label=_("Titel der Fallstudie"),
+        max_length=255,
+        error_messages={"required": _("Bitte geben Sie einen Titel an.")},
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Verbund"),
+        queryset=ConsortiumPage.objects.none(),
+        empty_label=_("– bitte wählen –"),
+        help_text=_("Unter dessen Verbundseite wird der Entwurf angelegt."),
+        error_messages={
+            "required": _("Bitte wählen Sie einen Verbund."),
+            "invalid_choice": _("Bitte wählen Sie einen der angebotenen Verbünde."),
+        },
+    )
+    town = forms.TypedChoiceField(
+        label=_("Kleinstadt"),
+        coerce=int,
+        help_text=_("Die Kleinstadt, deren Pop-up-Labor die Fallstudie beschreibt."),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Kleinstadt."),
+            "invalid_choice": _("Bitte wählen Sie eine der angebotenen Kleinstädte."),
+        },
+    )
+    post_ids = forms.TypedMultipleChoiceField(
+        label=_("Beiträge, die zitiert werden"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Jeder Beitrag wird als Zitat mit Namen und Funktion übernommen. Die zitierten "
+            "Personen werden per E-Mail informiert und können widersprechen."
+        ),
+        error_messages={
+            "required": _("Bitte wählen Sie mindestens einen Beitrag zum Zitieren aus."),
+            "invalid_choice": _("Dieser Beitrag kann nicht zitiert werden."),
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        topic: Topic,
+        targets: list[ConsortiumPage],
+        posts: list[Post],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("initial", {}).setdefault("title", topic.title)
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        self.posts = posts
+        if len(targets) > 1:
+            self.fields["parent"].queryset = ConsortiumPage.objects.filter(
+                pk__in=[page.pk for page in targets]
+            ).order_by("title")
+        else:
+            del self.fields["parent"]
+        self.fields["town"].choices = self._town_choices()
+        self.fields["post_ids"].choices = [(post.pk, str(post.pk)) for post in posts]
+        author_town = getattr(getattr(topic.author, "profile", None), "town_id", None)
+        if len(targets) == 1 and author_town in self._towns_by_consortium.get(
+            targets[0].consortium_id, {}
+        ):
+            self.initial.setdefault("town", author_town)
+        self.order_fields(["title", "parent", "town", "post_ids"])
+
+    def _town_choices(self) -> list[Any]:
+        """The towns of the target consortia; grouped by consortium when there are several."""
+        through = Consortium.towns.through
+        rows = (
+            through.objects.filter(consortium_id__in=[page.consortium_id for page in self.targets])
+            .select_related("town", "consortium")
+            .order_by("consortium__name", "town__name")
+        )
+        self._towns_by_consortium: dict[int, dict[int, Town]] = {}
+        for row in rows:
+            self._towns_by_consortium.setdefault(row.consortium_id, {})[row.town_id] = row.town
+        placeholder = [("", _("– bitte wählen –"))]
+        if len(self.targets) == 1:
+            towns = self._towns_by_consortium.get(self.targets[0].consortium_id, {})
+            return placeholder + [(town.pk, town.name) for town in towns.values()]
+        return placeholder + [
+            (page.consortium.name, [(t.pk, t.name) for t in towns.values()])
+            for page in sorted(self.targets, key=lambda page: page.consortium.name)
+            if (towns := self._towns_by_consortium.get(page.consortium_id))
+        ]
+
+    def post_options(self) -> list[tuple[Any, Post]]:
+        """The checkboxes with their posts, so the template can show author and excerpt."""
+        return list(zip(self["post_ids"], self.posts, strict=True))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        parent = cleaned.get("parent") if "parent" in self.fields else self.targets[0]
+        town_id = cleaned.get("town")
+        if parent is not None and town_id is not None:
+            town = self._towns_by_consortium.get(parent.consortium_id, {}).get(town_id)
+            if town is None:
+                self.add_error("town", _("Diese Kleinstadt gehört nicht zu diesem Verbund."))
+            else:
+                cleaned["town"] = town
+        cleaned["parent"] = parent
+        return cleaned

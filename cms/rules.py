@@ -1,0 +1,84 @@
+"""Who may read, review and feed the case pages; composed from the predicates of ``forum.rules``.
+
+Membership is the one source of truth: a consortium's internal pages and files are for its
+members (any role), the editors and the admins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from wagtail.models import Collection
+
+from forum import rules as policy
+from forum.models import Role, Topic
+
+from .models import ConsortiumEditing, Visibility
+
+
+def consortium_id_of_page(page: Any) -> int | None:
+    """The consortium a page belongs to: its own, or the one of the consortium page above it."""
+    consortium_id = getattr(page, "consortium_id", None)
+    if consortium_id is None and hasattr(page, "get_parent"):
+        parent = page.get_parent()
+        consortium_id = getattr(parent.specific if parent else None, "consortium_id", None)
+    return consortium_id
+
+
+@rules.predicate
+def is_public_page(user: Any, page: Any) -> bool:
+    return getattr(page, "visibility", Visibility.PUBLIC) == Visibility.PUBLIC
+
+
+@rules.predicate
+def is_member_of_page_consortium(user: Any, page: Any) -> bool:
+    return consortium_id_of_page(page) in policy.consortium_roles(user)
+
+
+@rules.predicate
+def reviews_page_consortium(user: Any, page: Any) -> bool:
+    role = policy.consortium_roles(user).get(consortium_id_of_page(page))
+    return role in (Role.COACH, Role.CORE_TEAM)
+
+
+@rules.predicate
+def may_read_collection(user: Any, collection: Collection) -> bool:
+    """Files outside a consortium's internal collection are as public as the pages using them."""
+    editing = (
+        ConsortiumEditing.objects.filter(internal_collection=collection)
+        .only("consortium_id")
+        .first()
+    )
+    if editing is None:
+        return True
+    return (
+        editing.consortium_id in policy.consortium_roles(user)
+        or policy.is_editor(user)
+        or policy.is_admin(user)
+    )
+
+
+@rules.predicate
+def is_coach_or_core_team_anywhere(user: Any) -> bool:
+    return bool({Role.COACH, Role.CORE_TEAM} & set(policy.consortium_roles(user).values()))
+
+
+@rules.predicate
+def converts_topic(user: Any, topic: Topic) -> bool:
+    """Coaches and core team turn their consortium's topics into case pages; in the
+    academy-wide exchange, editors and any coach or core team member may."""
+    if topic.space.is_academy_wide:
+        return policy.is_editor(user) or is_coach_or_core_team_anywhere(user)
+    return policy.consortium_roles(user).get(topic.space.consortium_id) in (
+        Role.COACH,
+        Role.CORE_TEAM,
+    )
+
+
+can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
+
+rules.add_perm("cms.view_case_page", is_public_page | can_read_internal)
+rules.add_perm("cms.review_case_page", reviews_page_consortium | policy.is_admin)
+rules.add_perm("cms.view_collection_files", may_read_collection)
+rules.add_perm("cms.convert_topic", policy.can_read_space & (converts_topic | policy.is_admin))

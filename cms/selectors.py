@@ -1,0 +1,163 @@
+"""Reads of the CMS that depend on who asks, filtered by the policy in ``cms.rules``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from wagtail.models import Page
+
+from forum import rules as policy
+from forum import selectors as forum_selectors
+from forum.models import Consortium, Phase, Post, Role, Topic
+
+from .models import (
+    ActionModulePage,
+    CaseDiscussion,
+    ConsortiumPage,
+    LabCasePage,
+    Visibility,
+)
+
+LATEST_REPLIES = 3
+
+
+def readable_case_pages_q(user: Any) -> Q:
+    """The queryset side of ``cms.view_case_page``; a test asserts the two agree."""
+    if policy.is_admin(user) or policy.is_editor(user):
+        return Q()
+    public = Q(visibility=Visibility.PUBLIC)
+    consortium_ids = list(policy.consortium_roles(user))
+    if not consortium_ids:
+        return public
+    return public | Q(consortium_id__in=consortium_ids)
+
+
+def case_pages_visible_to(user: Any) -> QuerySet[LabCasePage]:
+    """Live case pages ``user`` may read, with what listings show, newest lab first."""
+    return (
+        LabCasePage.objects.live()
+        .filter(readable_case_pages_q(user))
+        .select_related("town", "consortium")
+        .order_by("-period_start", "title")
+    )
+
+
+def action_modules_visible_to(user: Any) -> QuerySet[ActionModulePage]:
+    """Action modules are public lessons; Wagtail's own privacy settings still apply."""
+    return ActionModulePage.objects.live().public().order_by("title")
+
+
+def consortium_pages() -> QuerySet[ConsortiumPage]:
+    return (
+        ConsortiumPage.objects.live()
+        .public()
+        .select_related("consortium__lead_town")
+        .order_by("title")
+    )
+
+
+def consortium_profile(consortium_id: int) -> Consortium:
+    return (
+        Consortium.objects.select_related("lead_town")
+        .prefetch_related("towns", Prefetch("phases", queryset=Phase.objects.order_by("start")))
+        .get(pk=consortium_id)
+    )
+
+
+def home_page_context(user: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "latest_case_pages": case_pages_visible_to(user)[:6],
+        "action_modules": action_modules_visible_to(user)[:5],
+        "consortium_pages": consortium_pages(),
+    }
+    if user.is_authenticated and (policy.is_signed_in_member(user) or policy.is_editor(user)):
+        context["my_spaces"] = forum_selectors.spaces_for_home(user)
+        context["new_topics"] = forum_selectors.new_for_user(user, limit=5)
+    return context
+
+
+def case_discussion_for(page: LabCasePage, user: Any) -> dict[str, Any]:
+    """The linked topic and, for those who may read it, its latest replies."""
+    discussion = CaseDiscussion.objects.filter(page=page).select_related("topic__space").first()
+    if discussion is None:
+        return {"discussion": None}
+    topic = discussion.topic
+    context: dict[str, Any] = {"discussion": topic, "discussion_readable": False}
+    if policy.allowed(user, "forum.read_space", topic.space):
+        context["discussion_readable"] = True
+        context["discussion_can_reply"] = policy.allowed(user, "forum.reply_to_topic", topic)
+        replies = (
+            Post.objects.filter(topic=topic, deleted_at__isnull=True, hidden_at__isnull=True)
+            .select_related("author__profile")
+            .order_by("-pk")[:LATEST_REPLIES]
+        )
+        context["discussion_replies"] = list(reversed(replies))
+    else:
+        context["discussion_login_url"] = (
+            f"{reverse('account_login')}?next={topic.get_absolute_url()}"
+        )
+    return context
+
+
+def reviewable_page_ids(user: Any) -> list[str]:
+    """Ids (as Wagtail's workflow states store them) of pages ``user`` reviews as coach or core
+    team: the consortium pages of their consortia and everything below them."""
+    if policy.is_admin(user):
+        return [str(pk) for pk in Page.objects.values_list("pk", flat=True)]
+    consortium_ids = [
+        cid
+        for cid, role in policy.consortium_roles(user).items()
+        if role in (Role.COACH, Role.CORE_TEAM)
+    ]
+    paths = ConsortiumPage.objects.filter(consortium_id__in=consortium_ids).values_list(
+        "path", flat=True
+    )
+    if not paths:
+        return []
+    under = Q()
+    for path in paths:
+        under |= Q(path__startswith=path)
+    return [str(pk) for pk in Page.objects.filter(under).values_list("pk", flat=True)]
+
+
+def conversion_targets(*, topic: Topic, actor: Any) -> QuerySet[ConsortiumPage]:
+    """Consortium pages under which ``actor`` may file a case page drawn from ``topic``.
+
+    A closed space's topic stays in its consortium. An academy-wide topic may go to any
+    consortium for editors and admins, and to the consortia a coach or core team member guides.
+    Precondition: ``actor`` holds ``cms.convert_topic`` for ``topic``.
+    """
+    pages = ConsortiumPage.objects.select_related("consortium").order_by("title")
+    if not topic.space.is_academy_wide:
+        return pages.filter(consortium_id=topic.space.consortium_id)
+    if policy.is_admin(actor) or policy.is_editor(actor):
+        return pages
+    guided = [
+        consortium_id
+        for consortium_id, role in policy.consortium_roles(actor).items()
+        if role in (Role.COACH, Role.CORE_TEAM)
+    ]
+    return pages.filter(consortium_id__in=guided)
+
+
+def may_be_quoted(post: Post, actor: Any) -> bool:
+    return (
+        post.deleted_at is None
+        and post.hidden_at is None
+        and policy.allowed(actor, "forum.see_post_content", post)
+    )
+
+
+def quotable_posts(*, topic: Topic, actor: Any) -> list[Post]:
+    """The posts of ``topic`` that ``actor`` may quote: readable, neither deleted nor hidden."""
+    posts = forum_selectors.posts_for_topic_page(topic).filter(
+        deleted_at__isnull=True, hidden_at__isnull=True
+    )
+    result = []
+    for post in posts:
+        post.topic = topic  # the policy asks for the space; avoid a query per post
+        if may_be_quoted(post, actor):
+            result.append(post)
+    return result

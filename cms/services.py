@@ -1,0 +1,561 @@
+"""Every write of the CMS outside Wagtail's own editor: editorial access derived from membership,
+the review workflow, the view restriction of internal pages, the linked discussions and case
+pages drawn from forum topics."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from wagtail.log_actions import log
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PageViewRestriction,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from forum import events as forum_events
+from forum import rules as policy
+from forum import services as forum_services
+from forum.models import Consortium, Post, Space, Topic, Town
+
+from . import selectors
+from .models import (
+    CaseDiscussion,
+    ConsortiumEditing,
+    ConsortiumPage,
+    ConsortiumReviewTask,
+    ForumQuote,
+    LabCasePage,
+    LabFormat,
+    Visibility,
+)
+
+logger = logging.getLogger(__name__)
+
+CASE_WORKFLOW_NAME = "Freigabe von Fallstudien"
+REVIEW_TASK_NAME = "Prüfung durch Kleinstadtpaten und Kernteam"
+PUBLISH_TASK_NAME = "Freigabe durch die Redaktion"
+ACADEMY_SPACE_SLUG = "erfahrungsaustausch"
+
+# What town staff, coaches and core team may do with their consortium's files in the admin.
+FILE_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _child_collection(name: str) -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+@transaction.atomic
+def ensure_consortium_editing(*, consortium: Consortium) -> ConsortiumEditing:
+    """Create (once) the admin group and the two file collections of a consortium, grant them,
+    and bring the group's members in line with the memberships."""
+    editing = ConsortiumEditing.objects.filter(consortium=consortium).first()
+    if editing is None:
+        group, _created = Group.objects.get_or_create(
+            name=f"Verbund {consortium.slug}: Redaktion"[:150]
+        )
+        group.permissions.add(_permission("wagtailadmin", "access_admin"))
+        editing = ConsortiumEditing.objects.create(
+            consortium=consortium,
+            group=group,
+            public_collection=_child_collection(consortium.name),
+            internal_collection=_child_collection(
+                _("%(name)s – nur für den Verbund") % {"name": consortium.name}
+            ),
+        )
+        for collection in (editing.public_collection, editing.internal_collection):
+            for app_label, codename in FILE_PERMISSIONS:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=collection,
+                    permission=_permission(app_label, codename),
+                )
+    page = ConsortiumPage.objects.filter(consortium=consortium).first()
+    if page is not None:
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=editing.group, page=page, permission=_permission("wagtailcore", codename)
+            )
+    sync_consortium_editors(consortium=consortium)
+    return editing
+
+
+def sync_consortium_editors(*, consortium: Consortium) -> None:
+    """The admin group holds exactly the consortium's members; called whenever membership
+    changes, so the group is never a second, hand-kept list."""
+    editing = ConsortiumEditing.objects.filter(consortium=consortium).select_related("group")
+    editing = editing.first()
+    if editing is None:
+        return
+    members = get_user_model().objects.filter(memberships__consortium=consortium, is_active=True)
+    editing.group.user_set.set(members)
+
+
+@transaction.atomic
+def ensure_case_workflow() -> Workflow:
+    """The two-step workflow of case pages: the consortium reviews, the editors publish."""
+    workflow, _created = Workflow.objects.get_or_create(name=CASE_WORKFLOW_NAME)
+    review, _created = ConsortiumReviewTask.objects.get_or_create(name=REVIEW_TASK_NAME)
+    publish, created = GroupApprovalTask.objects.get_or_create(name=PUBLISH_TASK_NAME)
+    if created:
+        editors, _created = Group.objects.get_or_create(name=policy.EDITOR_GROUP)
+        publish.groups.add(editors)
+    for order, task in enumerate((review, publish)):
+        WorkflowTask.objects.update_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": order}
+        )
+    for page in ConsortiumPage.objects.all():
+        WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
+
+
+@transaction.atomic
+def create_consortium_page(
+    *, consortium: Consortium, parent: Page, title: str = "", intro: str = ""
+) -> ConsortiumPage:
+    """File a consortium's public profile, give its people their editing rights and put its
+    pages under the review workflow."""
+    page = ConsortiumPage(
+        title=title or consortium.name, slug=consortium.slug, consortium=consortium, intro=intro
+    )
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    prepare_consortium_page(page=page)
+    return page
+
+
+def prepare_consortium_page(*, page: ConsortiumPage) -> None:
+    """Editing rights and workflow for a consortium page however it was created."""
+    ensure_consortium_editing(consortium=page.consortium)
+    workflow = ensure_case_workflow()
+    WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
+
+
+def sync_view_restriction(*, page: LabCasePage) -> None:
+    """Mirror the page's visibility as a Wagtail login restriction, so that everything of
+    Wagtail that asks ``public()`` (menus, sitemap, API) leaves internal pages out. Who may read
+    is still decided by membership (``cms.view_case_page``), not by the restriction."""
+    restrictions = PageViewRestriction.objects.filter(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    if page.is_internal and not restrictions.exists():
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    elif not page.is_internal:
+        restrictions.delete()
+
+
+def _discussion_space(page: LabCasePage) -> Space:
+    if page.is_internal:
+        return forum_services.create_consortium_space(consortium=page.consortium)
+    return Space.objects.get(slug=ACADEMY_SPACE_SLUG)
+
+
+def _discussion_author(page: LabCasePage, space: Space, publisher: Any) -> Any:
+    for candidate in (page.owner, publisher):
+        if candidate is not None and policy.allowed(candidate, "forum.post_in_space", space):
+            return candidate
+    return None
+
+
+@transaction.atomic
+def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic | None:
+    """Give a published case page its discussion topic, in the space matching its visibility;
+    a page that changed visibility takes its discussion along."""
+    space = _discussion_space(page)
+    discussion = CaseDiscussion.objects.select_related("topic").filter(page=page).first()
+    if discussion is not None:
+        topic = discussion.topic
+        if topic.space_id != space.pk:
+            topic.space = space
+            topic.save(update_fields=["space"])
+            forum_events.publish(
+                f"topic:{topic.pk}", "topic.moved", {"topic_id": topic.pk, "space_id": space.pk}
+            )
+        return topic
+    author = _discussion_author(page, space, publisher)
+    if author is None:
+        logger.warning("No one may open the discussion of case page %s in %s", page.pk, space)
+        return None
+    body = _(
+        "Hier wird die Fallstudie [%(title)s](%(url)s) besprochen: Fragen an die Kleinstadt, "
+        "eigene Erfahrungen, Ideen zum Übertragen."
+    ) % {"title": page.title, "url": page.url}
+    topic = forum_services.create_topic(
+        space=space,
+        author=author,
+        title=_("Fallstudie: %(title)s") % {"title": page.title},
+        body=body,
+    )
+    CaseDiscussion.objects.create(page=page, topic=topic)
+    return topic
+
+
+def on_page_published(*, page: Page, publisher: Any = None) -> None:
+    """After any publication (editor, workflow approval or scheduled job). Wagtail signals a
+    publication scheduled for later too; only a page that went live is acted on."""
+    if not page.live:
+        return
+    specific = page.specific
+    if isinstance(specific, LabCasePage):
+        sync_view_restriction(page=specific)
+        link_case_discussion(page=specific, publisher=publisher)
+    elif isinstance(specific, ConsortiumPage):
+        prepare_consortium_page(page=specific)
+
+
+# --- Case pages drawn from forum topics („Aus dem Forum übernehmen“) -------------------------
+
+SPEAKER_MAX_LENGTH = 120
+SPEAKER_ROLE_MAX_LENGTH = 160
+PAGE_TITLE_MAX_LENGTH = 255
+# Namespace of the StreamField block ids of quotes taken from forum posts: the id of a post's
+# quote block follows from the post, so an objection finds the block again after editing.
+QUOTE_BLOCK_NAMESPACE = uuid.UUID("5d0c6f1e-7a43-4c39-9d8e-3f1f2b6a9c41")
+
+
+def quote_block_id(post_id: int) -> str:
+    return str(uuid.uuid5(QUOTE_BLOCK_NAMESPACE, f"forum-post:{post_id}"))
+
+
+def _name_of(user: Any) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.display_name if profile else user.get_username()
+
+
+def _speaker(user: Any) -> str:
+    return _name_of(user)[:SPEAKER_MAX_LENGTH]
+
+
+def _speaker_role(user: Any) -> str:
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return ""
+    parts = [profile.function.strip(), profile.town.name if profile.town_id else ""]
+    return ", ".join(part for part in parts if part)[:SPEAKER_ROLE_MAX_LENGTH]
+
+
+def _case_body(topic: Topic, posts: list[Post]) -> list[dict[str, Any]]:
+    """The draft's body in StreamField's JSON form: where it comes from, then one quote per
+    post with a block id derived from the post (see ``quote_block_id``)."""
+    intro = format_html(
+        '<p>{} <a href="{}">{}</a></p>',
+        _("Übernommen aus dem Forum:"),
+        topic.get_absolute_url(),
+        topic.title,
+    )
+    body: list[dict[str, Any]] = [{"type": "text", "value": str(intro), "id": str(uuid.uuid4())}]
+    for post in posts:
+        body.append(
+            {
+                "type": "quote",
+                "value": {
+                    "text": post.body,
+                    "speaker": _speaker(post.author),
+                    "speaker_role": _speaker_role(post.author),
+                },
+                "id": quote_block_id(post.pk),
+            }
+        )
+    return body
+
+
+def _check_target(*, topic: Topic, actor: Any, parent: ConsortiumPage, town: Town) -> None:
+    if not topic.space.is_academy_wide and parent.consortium_id != topic.space.consortium_id:
+        raise ValidationError(
+            {
+                "parent": _(
+                    "Eine Diskussion aus einem geschlossenen Bereich kann nur als Fallstudie "
+                    "dieses Verbunds übernommen werden."
+                )
+            }
+        )
+    if not selectors.conversion_targets(topic=topic, actor=actor).filter(pk=parent.pk).exists():
+        raise PermissionDenied
+    if not parent.consortium.towns.filter(pk=town.pk).exists():
+        raise ValidationError({"town": _("Diese Kleinstadt gehört nicht zu diesem Verbund.")})
+
+
+def _selected_posts(*, topic: Topic, actor: Any, post_ids: list[int]) -> list[Post]:
+    wanted = set(post_ids)
+    if not wanted:
+        raise ValidationError(
+            {"post_ids": _("Bitte wählen Sie mindestens einen Beitrag zum Zitieren aus.")}
+        )
+    posts = list(
+        Post.objects.filter(topic=topic, pk__in=wanted)
+        .select_related("author__profile__town")
+        .order_by("pk")
+    )
+    for post in posts:
+        post.topic = topic
+    if len(posts) != len(wanted) or not all(selectors.may_be_quoted(post, actor) for post in posts):
+        raise ValidationError(
+            {
+                "post_ids": _(
+                    "Mindestens einer der gewählten Beiträge kann nicht zitiert werden, weil er "
+                    "gelöscht, ausgeblendet oder nicht sichtbar ist."
+                )
+            }
+        )
+    return posts
+
+
+@transaction.atomic
+def convert_topic_to_case_page(
+    *,
+    topic: Topic,
+    actor: Any,
+    post_ids: list[int],
+    title: str,
+    town: Town,
+    parent: ConsortiumPage,
+) -> LabCasePage:
+    """Turn a forum topic into a draft case page quoting the chosen posts.
+
+    The page is never published here: the quoted authors are told after commit and may object
+    (``object_to_quote``) before the page goes through the review workflow.
+    """
+    if not policy.allowed(actor, "cms.convert_topic", topic):
+        raise PermissionDenied
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Bitte geben Sie einen Titel an.")})
+    if len(title) > PAGE_TITLE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "title": _("Der Titel darf höchstens %(max)s Zeichen lang sein.")
+                % {"max": PAGE_TITLE_MAX_LENGTH}
+            }
+        )
+    _check_target(topic=topic, actor=actor, parent=parent, town=town)
+    posts = _selected_posts(topic=topic, actor=actor, post_ids=post_ids)
+
+    page = LabCasePage(
+        title=title,
+        # Wagtail derives a unique slug from the title; a title of only punctuation gives none.
+        slug="" if slugify(title, allow_unicode=True) else f"fallstudie-{uuid.uuid4().hex[:8]}",
+        owner=actor,
+        live=False,
+        has_unpublished_changes=True,
+        town=town,
+        consortium_id=parent.consortium_id,
+        # Forum posts were written for a closed circle: a draft drawn from them stays internal
+        # until someone deliberately makes it public (academy-wide posts are members-only too).
+        visibility=Visibility.INTERNAL,
+        lab_format=LabFormat.OTHER,
+        period_start=timezone.localdate(topic.created_at),
+        summary=(_("Aus der Forumsdiskussion „%(title)s“.") % {"title": topic.title})[:300],
+        goals=str(
+            format_html(
+                "<p>{}</p>",
+                _(
+                    "Noch zu ergänzen: Was wollte die Kleinstadt mit dem Pop-up-Labor erreichen, "
+                    "und für wen?"
+                ),
+            )
+        ),
+        body=_case_body(topic, posts),
+    )
+    parent.add_child(instance=page)
+    log(instance=page, action="wagtail.create", user=actor)
+    page.save_revision(user=actor, log_action=True)
+    quotes = ForumQuote.objects.bulk_create(
+        [ForumQuote(page=page, post=post, author_id=post.author_id) for post in posts]
+    )
+    quote_ids = [quote.pk for quote in quotes]
+    transaction.on_commit(lambda: _notify_quoted_authors(quote_ids=quote_ids, actor=actor))
+    return page
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _language_of(user: Any) -> str:
+    """The language a person reads the site in: the one chosen in their Wagtail account
+    settings, else the site's default (German)."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    language = getattr(profile, "preferred_language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _send_email(
+    *,
+    to: Any,
+    template: str,
+    subject: str,
+    context: dict[str, Any],
+    subject_args: dict[str, Any] | None = None,
+) -> None:
+    """A plain-text and HTML email in the recipient's language. ``subject`` is an untranslated
+    msgid (marked with ``gettext_noop``), translated here together with the body."""
+    with translation.override(_language_of(to)):
+        text = render_to_string(f"cms/email/{template}.txt", context)
+        html = render_to_string(f"cms/email/{template}.html", context)
+        subject = _(subject) % (subject_args or {})
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _send_email_after_commit(**kwargs: Any) -> None:
+    """The change is committed by now: a mail server failing must neither turn it into an
+    error page (the user would retry and duplicate it) nor keep the other recipients waiting."""
+    try:
+        _send_email(**kwargs)
+    except Exception:
+        logger.exception("Could not send %s to user %s", kwargs["template"], kwargs["to"].pk)
+
+
+def quote_objection_url(quote: ForumQuote) -> str:
+    return _absolute(reverse("cms:quote_objection", kwargs={"quote_id": quote.pk}))
+
+
+def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
+    """One email per quoted author (never the actor), listing each of their quotes with its
+    objection link. Runs after commit."""
+    quotes = (
+        ForumQuote.objects.filter(pk__in=quote_ids)
+        .exclude(author_id=actor.pk)
+        .filter(author__is_active=True)
+        .select_related("page", "post", "author__profile", "author__wagtail_userprofile")
+        .order_by("author_id", "post_id")
+    )
+    by_author: dict[int, list[ForumQuote]] = {}
+    for quote in quotes:
+        by_author.setdefault(quote.author_id, []).append(quote)
+    actor_name = _name_of(actor)
+    for author_quotes in by_author.values():
+        author = author_quotes[0].author
+        if not author.email:
+            continue
+        page = author_quotes[0].page
+        _send_email_after_commit(
+            to=author,
+            template="quote_notice",
+            subject=gettext_noop("Ihr Forumsbeitrag wird in einer Fallstudie zitiert"),
+            context={
+                "recipient_name": _name_of(author),
+                "actor_name": actor_name,
+                "page_title": page.draft_title or page.title,
+                "quotes": [
+                    {"text": quote.post.body, "url": quote_objection_url(quote)}
+                    for quote in author_quotes
+                ],
+            },
+        )
+
+
+def _without_quote(body: Any, post: Post) -> tuple[list[dict[str, Any]], bool]:
+    """The body's raw blocks without the quote of ``post``: the block with the id given at
+    conversion, and any quote block (a copy, a re-created block) still holding the post's text
+    word for word under its author's name."""
+    block_id = quote_block_id(post.pk)
+    text, speaker = post.body.strip(), _speaker(post.author)
+    kept, removed = [], False
+    for block in body.raw_data:
+        value = block.get("value") or {}
+        is_that_quote = block.get("type") == "quote" and (
+            block.get("id") == block_id
+            or (
+                str(value.get("text", "")).strip() == text
+                and str(value.get("speaker", "")).strip() == speaker
+            )
+        )
+        if is_that_quote:
+            removed = True
+        else:
+            kept.append(block)
+    return kept, removed
+
+
+@transaction.atomic
+def object_to_quote(*, quote: ForumQuote, user: Any) -> ForumQuote:
+    """The quoted author withdraws consent: record it and take the quote out of the page's
+    latest draft, as a new revision. A published page keeps its live version until an editor
+    publishes again; its owner is told so."""
+    if user is None or not user.is_authenticated or quote.author_id != user.pk:
+        raise PermissionDenied
+    # Lock the page row first, so that two objections to one page do not overwrite each
+    # other's revision.
+    Page.objects.select_for_update().filter(pk=quote.page_id).first()
+    quote = (
+        ForumQuote.objects.select_for_update(of=("self",))
+        .select_related("post__author__profile")
+        .get(pk=quote.pk)
+    )
+    if quote.objected_at is not None:
+        return quote
+    quote.objected_at = timezone.now()
+    quote.save(update_fields=["objected_at"])
+
+    page = LabCasePage.objects.select_related("owner").get(pk=quote.page_id)
+    draft = page.get_latest_revision_as_object()
+    body, removed = _without_quote(draft.body, quote.post)
+    if removed:
+        draft.body = body
+        if not page.live:
+            # Like Wagtail's editor: an unpublished page's row holds its draft.
+            draft.save(clean=False)
+        draft.save_revision(user=user, log_action=True, clean=False)
+    owner = page.owner
+    if owner is not None and owner.pk != user.pk and owner.is_active and owner.email:
+        quote_pk = quote.pk
+        transaction.on_commit(lambda: _notify_owner_of_objection(quote_id=quote_pk))
+    return quote
+
+
+def _notify_owner_of_objection(*, quote_id: int) -> None:
+    quote = ForumQuote.objects.select_related(
+        "page__owner__profile", "page__owner__wagtail_userprofile", "author__profile"
+    ).get(pk=quote_id)
+    page = quote.page
+    _send_email_after_commit(
+        to=page.owner,
+        template="quote_objection",
+        subject=gettext_noop("Widerspruch gegen ein Zitat in „%(title)s“"),
+        subject_args={"title": page.draft_title or page.title},
+        context={
+            "recipient_name": _name_of(page.owner),
+            "author_name": _name_of(quote.author),
+            "page_title": page.draft_title or page.title,
+            "page_is_live": page.live,
+            "edit_url": _absolute(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+        },
+    )

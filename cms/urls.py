@@ -1,0 +1,15 @@
+from django.urls import path
+from wagtail.contrib.sitemaps.views import sitemap
+
+from . import views
+
+app_name = "cms"
+
+urlpatterns = [
+    path("suche/", views.search, name="search"),
+    path("fallstudien/feed/", views.PublicCaseFeed(), name="case_feed"),
+    path("fallstudien/aus-dem-forum/<int:topic_id>/", views.convert_topic, name="convert_topic"),
+    path("fallstudien/zitate/<int:quote_id>/", views.quote_objection, name="quote_objection"),
+    path("medien/<path:path>", views.serve_media, name="media"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+]

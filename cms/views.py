@@ -1,0 +1,331 @@
+"""Views of the public site outside Wagtail's page serving: case index filters, search, feed and
+the media files, each filtered by the policy."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from forum import rules as policy
+from forum import search as forum_search
+from forum import selectors as forum_selectors
+from forum.models import Consortium, State
+
+from . import selectors, services
+from .forms import ConvertTopicForm
+from .models import ForumQuote, LabCasePage, LabFormat, TownSize, Visibility
+
+CASES_PER_PAGE = 12
+SEARCH_LIMIT = 30
+
+
+class CaseFilterForm(forms.Form):
+    """The case index filters; GET parameters in German, like the rest of the site's URLs."""
+
+    verbund = forms.ModelChoiceField(
+        label=_("Verbund"),
+        queryset=Consortium.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Verbünde"),
+    )
+    thema = forms.ChoiceField(label=_("Themenfeld"), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("", _("Alle Formate")), *LabFormat.choices],
+        required=False,
+    )
+    land = forms.ChoiceField(
+        label=_("Bundesland"), choices=[("", _("Alle Länder")), *State.choices], required=False
+    )
+    groesse = forms.ChoiceField(
+        label=_("Größe der Kleinstadt"),
+        choices=[("", _("Alle Größen")), *TownSize.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        themes = Consortium.objects.order_by("theme").values_list("theme", flat=True).distinct()
+        self.fields["thema"].choices = [("", _("Alle Themenfelder"))] + [(t, t) for t in themes]
+
+    def filter(self, pages):
+        data = self.cleaned_data
+        if data.get("verbund"):
+            pages = pages.filter(consortium=data["verbund"])
+        if data.get("thema"):
+            pages = pages.filter(consortium__theme=data["thema"])
+        if data.get("format"):
+            pages = pages.filter(lab_format=data["format"])
+        if data.get("land"):
+            pages = pages.filter(town__state=data["land"])
+        if data.get("groesse"):
+            low, high = TownSize.population_range(data["groesse"])
+            if low is not None:
+                pages = pages.filter(town__population__gte=low)
+            if high is not None:
+                pages = pages.filter(town__population__lt=high)
+        return pages
+
+
+def _filter_query(form: forms.Form) -> str:
+    """The active filters as a query string, for pagination links."""
+    if not form.is_valid():
+        return ""
+    values = {
+        name: form.data[name] for name in form.fields if form.data.get(name) not in (None, "")
+    }
+    return urlencode(values)
+
+
+def case_index_context(request: HttpRequest) -> dict[str, Any]:
+    form = CaseFilterForm(request.GET or None)
+    pages = selectors.case_pages_visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        pages = form.filter(pages)
+    elif form.is_bound:
+        pages = pages.none()
+    page = Paginator(pages, CASES_PER_PAGE).get_page(request.GET.get("seite"))
+    return {
+        "filter_form": form,
+        "cases": page,
+        "filter_query": _filter_query(form),
+        "is_filtered": bool(_filter_query(form)),
+    }
+
+
+class SearchForm(forms.Form):
+    KINDS = [
+        ("", _("Alles")),
+        ("fallstudien", _("Fallstudien")),
+        ("bausteine", _("Handlungsbausteine")),
+        ("forum", _("Forum")),
+    ]
+
+    q = forms.CharField(label=_("Suchbegriff"), max_length=200, required=False)
+    art = forms.ChoiceField(label=_("Was"), choices=KINDS, required=False)
+    verbund = forms.ModelChoiceField(
+        label=_("Verbund"),
+        queryset=Consortium.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Verbünde"),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("Alle Formate")), *LabFormat.choices], required=False
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """One search over case pages, action modules and, for members, the forum posts they may
+    read; every result list comes from a selector that applies the policy first."""
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "searched": False}
+    may_search_forum = (
+        policy.is_signed_in_member(request.user)
+        or policy.is_editor(request.user)
+        or policy.is_admin(request.user)
+    )
+    context["may_search_forum"] = may_search_forum
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        data = form.cleaned_data
+        query = data["q"].strip()
+        kind = data["art"]
+        context["searched"] = True
+        context["query"] = query
+        if kind in ("", "fallstudien"):
+            cases = selectors.case_pages_visible_to(request.user).order_by()
+            if data["verbund"]:
+                cases = cases.filter(consortium=data["verbund"])
+            if data["format"]:
+                cases = cases.filter(lab_format=data["format"])
+            context["case_hits"] = list(cases.search(query)[:SEARCH_LIMIT])
+        if kind in ("", "bausteine") and not data["verbund"] and not data["format"]:
+            modules = selectors.action_modules_visible_to(request.user).order_by()
+            context["module_hits"] = list(modules.search(query)[:SEARCH_LIMIT])
+        if kind in ("", "forum") and may_search_forum:
+            hits = forum_search.search_posts(request.user, query, limit=SEARCH_LIMIT)
+            if data["verbund"]:
+                hits = [h for h in hits if h.post.topic.space.consortium_id == data["verbund"].pk]
+            context["forum_hits"] = hits
+    return render(request, "cms/search.html", context)
+
+
+class PublicCaseFeed(Feed):
+    """Atom feed of the public case pages, newest publication first."""
+
+    feed_type = Atom1Feed
+    title = _("Kleinstadtakademie – Fallstudien")
+    subtitle = _("Neue öffentliche Fallstudien aus den Pop-up-Laboren der Kleinstädte.")
+    link = "/fallstudien/"
+
+    def items(self):
+        return (
+            LabCasePage.objects.live()
+            .public()
+            .filter(visibility=Visibility.PUBLIC)
+            .select_related("town", "consortium")
+            .order_by("-first_published_at")[:30]
+        )
+
+    def item_title(self, item: LabCasePage) -> str:
+        return item.title
+
+    def item_description(self, item: LabCasePage) -> str:
+        return item.summary
+
+    def item_link(self, item: LabCasePage) -> str:
+        return item.url
+
+    def item_pubdate(self, item: LabCasePage):
+        return item.first_published_at or timezone.now()
+
+    def item_updateddate(self, item: LabCasePage):
+        return item.last_published_at or item.first_published_at
+
+    def item_categories(self, item: LabCasePage) -> list[str]:
+        return [item.consortium.name, item.town.name, item.get_lab_format_display()]
+
+
+def _collection_of_media_file(path: str) -> Collection | None:
+    """The collection of the image, rendition or document stored at ``path``."""
+    Image = get_image_model()
+    image = Image.objects.filter(file=path).select_related("collection").first()
+    if image is not None:
+        return image.collection
+    Rendition = Image.get_rendition_model()
+    rendition = Rendition.objects.filter(file=path).select_related("image__collection").first()
+    if rendition is not None:
+        return rendition.image.collection
+    document = get_document_model().objects.filter(file=path).select_related("collection")
+    document = document.first()
+    return document.collection if document is not None else None
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Every uploaded CMS file goes through here: a file of a consortium's internal collection
+    only to those who may read that consortium's internal pages; unknown files never."""
+    path = posixpath.normpath(path).lstrip("/")
+    if path.startswith("..") or path != request.resolver_match.kwargs["path"].lstrip("/"):
+        raise Http404
+    collection = _collection_of_media_file(path)
+    if collection is None or not policy.allowed(
+        request.user, "cms.view_collection_files", collection
+    ):
+        raise Http404
+    image = get_image_model()
+    storage = image._meta.get_field("file").storage
+    if not storage.exists(path):
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(path)
+    response = FileResponse(storage.open(path, "rb"), content_type=content_type)
+    internal = collection.consortium_editing if hasattr(collection, "consortium_editing") else None
+    response["Cache-Control"] = "private, max-age=3600" if internal else "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Case pages drawn from forum topics („Aus dem Forum übernehmen“) -------------------------
+
+
+def _add_form_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convert_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Turn a forum topic into a draft case page, then continue in Wagtail's editor."""
+    topic = forum_selectors.topic_visible_to(topic_id, request.user)
+    if topic is None:
+        raise Http404
+    if not policy.allowed(request.user, "cms.convert_topic", topic):
+        raise PermissionDenied
+    targets = list(selectors.conversion_targets(topic=topic, actor=request.user))
+    context: dict[str, Any] = {"topic": topic, "targets": targets, "form": None}
+    if not targets:
+        return render(request, "cms/convert_topic.html", context)
+    posts = selectors.quotable_posts(topic=topic, actor=request.user)
+    form = ConvertTopicForm(request.POST or None, topic=topic, targets=targets, posts=posts)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            page = services.convert_topic_to_case_page(
+                topic=topic,
+                actor=request.user,
+                post_ids=data["post_ids"],
+                title=data["title"],
+                town=data["town"],
+                parent=data["parent"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Der Entwurf „%(title)s“ ist angelegt. Die zitierten Personen werden "
+                    "informiert und können widersprechen, bevor die Fallstudie veröffentlicht wird."
+                )
+                % {"title": page.title},
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "cms/convert_topic.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quote_objection(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """Where a quoted author objects to their post being quoted; nobody else learns that the
+    quote exists."""
+    quote = (
+        ForumQuote.objects.select_related("page", "post")
+        .filter(pk=quote_id, author=request.user)
+        .first()
+    )
+    if quote is None:
+        raise Http404
+    if request.method == "POST":
+        services.object_to_quote(quote=quote, user=request.user)
+        if quote.page.live:
+            text = gettext(
+                "Ihr Widerspruch ist eingegangen. Das Zitat wurde aus dem Entwurf entfernt; "
+                "die Redaktion veröffentlicht die Fallstudie ohne Ihr Zitat neu."
+            )
+        else:
+            text = gettext(
+                "Ihr Widerspruch ist eingegangen. Das Zitat wurde aus dem Entwurf entfernt."
+            )
+        messages.success(request, text)
+        return redirect("cms:quote_objection", quote_id=quote.pk)
+    return render(
+        request,
+        "cms/quote_objection.html",
+        {"quote": quote, "page_title": quote.page.draft_title or quote.page.title},
+    )
