@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.db import models
 from wagtail.models import Revision
 
-from cms.models import HomePage, StandardPage
+from cms.demo import CASES
+from cms.models import CaseDiscussion, CaseIndexPage, HomePage, StandardPage
 from forum.management.commands.seed_demo import (
     ACADEMY_SPACE_SLUG,
     DEMO_PASSWORD,
@@ -87,7 +88,7 @@ def test_first_run_creates_the_expected_objects():
     assert Consortium.objects.count() == 2
     assert Phase.objects.count() == 6
     assert get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]).count() == 11
-    assert StandardPage.objects.live().count() == 5
+    assert StandardPage.objects.live().count() == 4
     for person in PEOPLE:
         assert person.email in output
 
@@ -208,7 +209,9 @@ def test_footer_and_menu_pages_are_published_under_the_home_page():
     assert home.intro and home.body
 
     menu = StandardPage.objects.child_of(home).live().in_menu()
-    assert set(menu.values_list("slug", flat=True)) == {"fallstudien", "werkstaetten"}
+    assert set(menu.values_list("slug", flat=True)) == {"werkstaetten"}
+    # The case index (cms.demo) took the place of the former "Fallstudien" placeholder.
+    assert CaseIndexPage.objects.child_of(home).live().in_menu().get().slug == "fallstudien"
     pages = StandardPage.objects.child_of(home).live().filter(show_in_footer=True)
     assert set(pages.values_list("slug", flat=True)) == {
         "impressum",
@@ -239,12 +242,19 @@ def _forum_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (Topic, Post, Tag, HelpfulMark)}
 
 
+def _demo_topics():
+    """The demo discussions, without the topics opened by publishing the demo case pages."""
+    return Topic.objects.filter(case_discussion__isnull=True)
+
+
 @pytest.mark.django_db
 def test_second_run_adds_no_forum_content():
     _seed()
     counts = _forum_counts()
-    assert counts["Topic"] == len(FORUM_TOPICS)
-    assert counts["Post"] == sum(1 + len(t.replies) for t in FORUM_TOPICS)
+    discussions = CaseDiscussion.objects.count()
+    assert discussions == 5
+    assert counts["Topic"] == len(FORUM_TOPICS) + discussions
+    assert counts["Post"] == sum(1 + len(t.replies) for t in FORUM_TOPICS) + discussions
     assert counts["Tag"] == len(FORUM_TAGS)
     assert counts["HelpfulMark"] == sum(
         len(p.helpful) for t in FORUM_TOPICS for p in (t.opening, *t.replies)
@@ -265,7 +275,7 @@ def test_every_space_has_at_least_two_demo_topics_with_replies():
         "lebendige-ortskerne",
     }
     for space in spaces:
-        topics = list(space.topics.all())
+        topics = list(_demo_topics().filter(space=space))
         assert len(topics) >= 2, space.slug
         for topic in topics:
             assert topic.reply_count >= 2
@@ -306,13 +316,15 @@ def test_one_demo_topic_is_a_lesson_and_topics_carry_tags():
     _seed()
     lesson = Topic.objects.get(is_lesson=True)
     assert lesson.space.slug == "stadtlabor-kleinstadt"
-    assert Topic.objects.filter(tags__isnull=True).count() == 0
+    assert _demo_topics().filter(tags__isnull=True).count() == 0
     assert not Topic.objects.filter(is_pinned=True).exists()
 
 
 def test_no_demo_author_exceeds_the_posting_rate_limit():
     """All demo posts are written within seconds; the services allow 10 per author and minute."""
     per_author = Counter(p.author for t in FORUM_TOPICS for p in (t.opening, *t.replies))
+    # Publishing a demo case page opens its discussion in the name of the town's author.
+    per_author.update(case.author for case in CASES)
     assert max(per_author.values()) < MAX_POSTS_PER_MINUTE
     # The browser tests post as these two right after seeding: leave them room.
     assert per_author["anna.berger"] <= 5

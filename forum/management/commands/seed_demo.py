@@ -1,4 +1,5 @@
-"""Load demo data: towns, two consortia with phases, demo accounts and the mandatory text pages.
+"""Load demo data: towns, two consortia with phases, demo accounts, the mandatory text pages, the
+case pages and action modules (``cms.demo``) and forum discussions.
 
 The command is idempotent: every object is looked up by a stable key (slug, email, or the natural
 unique key of the model) and only written when it is missing or differs from the demo definition.
@@ -25,6 +26,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
+from cms.demo import seed_cms_demo
 from cms.models import HomePage, StandardPage
 from forum.models import (
     Consortium,
@@ -458,27 +460,10 @@ DEMO_NOTICE = (
     "werden.</p>"
 )
 
-# Overview pages in the main navigation. The case-study and workshop apps take these places
-# over with their own index pages; until then they describe what the labs and workshops are.
+# Overview pages in the main navigation that no app has taken over yet. The case index
+# ("Fallstudien") and the action modules come from cms.demo; the workshops app will replace
+# "Transferwerkstätten" with its own index page, until then it describes what workshops are.
 MENU_PAGES = [
-    (
-        "fallstudien",
-        "Fallstudien",
-        "<p>Jede Stadt im Verbund „StadtLabor Kleinstadt“ hat in ihrem Pop-up-Labor ausprobiert, "
-        "was digitale Arbeitswelten vor Ort bewirken können – jede mit einem anderen Format:</p>"
-        "<ul>"
-        "<li><b>Oestrich-Winkel</b>: ein temporärer Co-Working-Space, um flexibles Arbeiten im "
-        "Ort zu testen.</li>"
-        "<li><b>Mölln</b>: eine Aktionswoche mit wechselnden Schwerpunkten, die die Bevölkerung "
-        "für digitale Themen gewinnen sollte.</li>"
-        "<li><b>Wittenberge</b>: Schnuppertage im vorhandenen Co-Working-Space.</li>"
-        "<li><b>Dießen am Ammersee</b>: eine dauerhafte Task Force aus Bürgerschaft und "
-        "Fachleuten.</li>"
-        "<li><b>Dippoldiswalde</b>: mehrere Befragungen, um Bedarf und Chancen zu ermitteln.</li>"
-        "</ul>"
-        "<p>Die Fallseiten zu den Laboren entstehen im geschlossenen Austausch der Verbünde und "
-        "werden nach redaktioneller Prüfung hier veröffentlicht.</p>",
-    ),
     (
         "werkstaetten",
         "Transferwerkstätten",
@@ -994,7 +979,10 @@ FORUM_TOPICS = [
 
 
 class Command(BaseCommand):
-    help = "Lädt Demo-Daten (Kleinstädte, Verbünde, Demo-Konten, Pflichtseiten, Forum). Idempotent."
+    help = (
+        "Lädt Demo-Daten (Kleinstädte, Verbünde, Demo-Konten, Pflichtseiten, Fallstudien, "
+        "Handlungsbausteine, Forum). Idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.created: Counter[str] = Counter()
@@ -1007,9 +995,13 @@ class Command(BaseCommand):
             for person in PEOPLE:
                 self._seed_person(person, towns, consortia, editors)
             self._seed_pages()
+            seed_cms_demo(created=self.created, updated=self.updated, warn=self._warn)
             self._seed_forum(consortia)
 
         self._report()
+
+    def _warn(self, message: str) -> None:
+        self.stderr.write(self.style.WARNING(message))
 
     # -- generic upsert ---------------------------------------------------------------------
 
