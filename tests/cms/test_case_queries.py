@@ -1,0 +1,54 @@
+"""Query budget: the case index costs the same with 5 and with 100 case pages."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms import services
+from cms.models import CaseIndexPage, LabCasePage, LabFormat, Visibility
+from tests.conftest import client_for
+
+
+def _add_cases(parent, town, count, start=0):
+    for number in range(start, start + count):
+        parent.add_child(
+            instance=LabCasePage(
+                title=f"Labor {number}",
+                slug=f"labor-{number}",
+                town=town,
+                consortium_id=parent.consortium_id,
+                visibility=Visibility.PUBLIC if number % 2 else Visibility.INTERNAL,
+                lab_format=LabFormat.COWORKING,
+                period_start=date(2022, 1, 1),
+                summary="Kurzfassung",
+                goals="<p>Ziele</p>",
+            )
+        )
+
+
+def _count(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "editor"])
+@pytest.mark.parametrize("params", [{}, {"format": "coworking", "groesse": "mittel"}])
+def test_case_index_queries_do_not_grow_with_pages(client, cast, home_page, role, params):
+    consortium_page = services.create_consortium_page(consortium=cast.consortium, parent=home_page)
+    index = home_page.add_child(instance=CaseIndexPage(title="Fallstudien", slug="fallstudien"))
+    town = cast.consortium.towns.first()
+    town.population = 15_000
+    town.save()
+    client = client_for(client, cast.user(role))
+    _add_cases(consortium_page, town, 5)
+    client.get(index.url)  # warm Wagtail's site root cache like any running server
+    few, response = _count(client, index.url, params)
+    assert "Labor 1" in response.content.decode()
+    _add_cases(consortium_page, town, 95, start=5)
+    many, response = _count(client, index.url, params)
+    assert "Seite 1 von" in response.content.decode()
+    assert few == many, (few, many)

@@ -1,0 +1,317 @@
+"""Demo content of the case pages (cms.demo), loaded through the seed_demo command."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, PageViewRestriction, Revision
+
+from cms.demo import CASES, MODULES, REPORT_CONSORTIUM, TOWN_INTROS, seed_cms_demo
+from cms.models import (
+    ActionModuleIndexPage,
+    ActionModulePage,
+    CaseDiscussion,
+    CaseIndexPage,
+    ConsortiumPage,
+    HomePage,
+    LabCasePage,
+    LabFormat,
+    StandardPage,
+    TownPage,
+    Visibility,
+)
+from forum.management.commands.seed_demo import ACADEMY_SPACE_SLUG, PEOPLE
+from forum.models import Consortium, Membership, Role, Topic
+
+PAGE_MODELS = [
+    CaseIndexPage,
+    ActionModuleIndexPage,
+    ActionModulePage,
+    ConsortiumPage,
+    TownPage,
+    LabCasePage,
+    StandardPage,
+]
+
+EXPECTED_FORMATS = {
+    "Dießen am Ammersee": LabFormat.TASK_FORCE,
+    "Dippoldiswalde": LabFormat.CITIZEN_SURVEY,
+    "Mölln": LabFormat.THEME_WEEK,
+    "Oestrich-Winkel": LabFormat.COWORKING,
+    "Wittenberge": LabFormat.TRIAL_DAYS,
+}
+
+
+def _seed() -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in PAGE_MODELS}
+    for model in (Page, Revision, CaseDiscussion, Topic, PageViewRestriction):
+        counts[model.__name__] = model.objects.count()
+    return counts
+
+
+def _home() -> HomePage:
+    return HomePage.objects.get()
+
+
+@pytest.mark.django_db
+def test_seeding_twice_creates_the_pages_once():
+    output, _err = _seed()
+    counts = _counts()
+
+    assert counts["CaseIndexPage"] == 1
+    assert counts["ActionModuleIndexPage"] == 1
+    assert counts["ActionModulePage"] == len(MODULES) == 5
+    assert counts["ConsortiumPage"] == Consortium.objects.count() == 2
+    assert counts["TownPage"] == 5
+    assert counts["LabCasePage"] == len(CASES) == 5
+    assert counts["CaseDiscussion"] == 5
+    assert "created    5  cms.LabCasePage" in output
+    assert "created    5  cms.CaseDiscussion" in output
+
+    output, _err = _seed()
+
+    assert _counts() == counts
+    assert "nothing created or changed" in output
+
+
+@pytest.mark.django_db
+def test_all_demo_pages_are_live_and_in_place():
+    _seed()
+    home = _home()
+    consortium = Consortium.objects.get(slug=REPORT_CONSORTIUM)
+    consortium_page = ConsortiumPage.objects.get(consortium=consortium)
+
+    assert consortium_page.get_parent().pk == home.pk
+    assert consortium_page.intro
+    assert set(TownPage.objects.child_of(consortium_page).values_list("town__slug", flat=True)) == (
+        set(consortium.towns.values_list("slug", flat=True))
+    )
+    assert set(TOWN_INTROS) == set(consortium.towns.values_list("slug", flat=True))
+    assert LabCasePage.objects.child_of(consortium_page).count() == 5
+    for model in PAGE_MODELS:
+        assert not model.objects.filter(live=False).exists(), model.__name__
+    assert not Page.objects.filter(has_unpublished_changes=True).exists()
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_case_pages_follow_the_report():
+    _seed()
+    consortium = Consortium.objects.get(slug=REPORT_CONSORTIUM)
+    pages = list(LabCasePage.objects.select_related("town", "consortium", "owner"))
+
+    assert {page.town.name: page.lab_format for page in pages} == EXPECTED_FORMATS
+    oestrich_winkel = next(p for p in pages if p.town.slug == "oestrich-winkel")
+    assert (oestrich_winkel.period_start.isoformat(), oestrich_winkel.period_end.isoformat()) == (
+        "2022-06-21",
+        "2022-12-21",
+    )
+    for page in pages:
+        assert page.consortium == consortium
+        assert consortium.start <= page.period_start <= page.period_end <= consortium.end
+        assert 0 < len(page.summary) <= 300
+        assert page.goals
+        # The town's own staff drafted it.
+        assert page.owner.profile.town == page.town
+        assert Membership.objects.filter(user=page.owner, consortium=consortium).exists()
+
+
+@pytest.mark.django_db
+def test_case_bodies_are_rich_and_valid():
+    _seed()
+    wanted = {
+        "text",
+        "key_figures",
+        "timeline",
+        "quote",
+        "lessons",
+        "obstacles",
+        "next_steps",
+        "contact",
+    }
+    emails = {person.email for person in PEOPLE}
+    for page in LabCasePage.objects.all():
+        block = page.body.stream_block
+        block.clean(page.body)  # raises ValidationError on an invalid value
+        kinds = [child.block_type for child in page.body]
+        assert wanted <= set(kinds), page.title
+        contact = next(child.value for child in page.body if child.block_type == "contact")
+        assert contact["email"] == page.owner.email
+        assert contact["email"] in emails
+        assert contact["name"] == page.owner.profile.display_name
+        quote = next(child.value for child in page.body if child.block_type == "quote")
+        # Quotes speak for an administration, not for an invented or real person.
+        assert page.town.name in quote["speaker"]
+        for child in page.body:
+            if child.block_type == "timeline":
+                dates = [entry["date"] for entry in child.value]
+                assert dates == sorted(dates)
+        assert "Demo-Inhalt" in str(page.body)
+
+
+@pytest.mark.django_db
+def test_exactly_one_case_page_is_internal():
+    _seed()
+    internal = LabCasePage.objects.filter(visibility=Visibility.INTERNAL)
+
+    assert internal.count() == 1
+    page = internal.get()
+    assert page.town.slug == "dippoldiswalde"
+    assert LabCasePage.objects.filter(visibility=Visibility.PUBLIC).count() == 4
+    # Wagtail's own privacy mirrors the visibility, so menus, sitemap and feeds leave it out.
+    assert PageViewRestriction.objects.filter(page=page).exists()
+    assert not PageViewRestriction.objects.filter(
+        page__in=LabCasePage.objects.filter(visibility=Visibility.PUBLIC)
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_every_case_page_has_its_discussion_in_the_right_space():
+    _seed()
+    for page in LabCasePage.objects.select_related("consortium"):
+        discussion = CaseDiscussion.objects.select_related("topic__space").get(page=page)
+        space = discussion.topic.space
+        if page.is_internal:
+            assert space.consortium_id == page.consortium_id
+        else:
+            assert space.slug == ACADEMY_SPACE_SLUG
+            assert space.consortium_id is None
+        assert discussion.topic.author == page.owner
+        assert page.title in discussion.topic.title
+
+
+@pytest.mark.django_db
+def test_case_index_and_action_module_index_are_in_the_menu_in_front_of_the_workshops():
+    _seed()
+    home = _home()
+
+    assert not StandardPage.objects.filter(slug="fallstudien").exists()
+    case_index = CaseIndexPage.objects.get()
+    assert case_index.slug == "fallstudien"
+    assert case_index.title == "Fallstudien"
+    assert case_index.get_parent().pk == home.pk
+    menu = Page.objects.child_of(home).live().in_menu()
+    assert list(menu.values_list("slug", flat=True)) == [
+        "fallstudien",
+        "handlungsbausteine",
+        "werkstaetten",
+    ]
+    assert ActionModuleIndexPage.objects.get().intro
+
+
+@pytest.mark.django_db
+def test_the_old_menu_placeholder_is_replaced_in_its_place():
+    """A database seeded before the case pages existed has a plain text page "fallstudien"."""
+    home = _home()
+    home.add_child(
+        instance=StandardPage(
+            title="Fallstudien", slug="fallstudien", body="<p>Platzhalter</p>", show_in_menus=True
+        )
+    )
+
+    output, _err = _seed()
+
+    assert not StandardPage.objects.filter(slug="fallstudien").exists()
+    assert CaseIndexPage.objects.get().slug == "fallstudien"
+    slugs = list(Page.objects.child_of(home).in_menu().values_list("slug", flat=True))
+    assert slugs == ["fallstudien", "handlungsbausteine", "werkstaetten"]
+    assert "cms.StandardPage (Platzhalter ersetzt)" in output
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_a_placeholder_that_editors_extended_is_kept():
+    home = _home()
+    placeholder = home.add_child(
+        instance=StandardPage(title="Fallstudien", slug="fallstudien", show_in_menus=True)
+    )
+    placeholder.add_child(instance=StandardPage(title="Eigene Unterseite", slug="eigene"))
+
+    _output, err = _seed()
+
+    assert StandardPage.objects.filter(slug="fallstudien").exists()
+    assert StandardPage.objects.filter(slug="eigene").exists()
+    assert not CaseIndexPage.objects.exists()
+    assert "fallstudien" in err
+    # Everything else is still seeded.
+    assert LabCasePage.objects.count() == 5
+    assert ActionModulePage.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_action_modules_have_evidence():
+    _seed()
+    index = ActionModuleIndexPage.objects.get()
+    modules = list(ActionModulePage.objects.child_of(index))
+    cited = Counter()
+
+    assert len(modules) == 5
+    for module in modules:
+        evidence = list(module.evidence.all())
+        assert len(evidence) >= 2, module.title
+        assert module.summary and module.recommendation
+        assert module.fits_town_types and module.resources_needed
+        cited.update(page.slug for page in evidence)
+        # The published revision carries the evidence too.
+        published = module.get_latest_revision_as_object()
+        assert {p.pk for p in published.evidence.all()} == {p.pk for p in evidence}
+    assert set(cited) == {case.slug for case in CASES}
+
+
+@pytest.mark.django_db
+def test_pages_changed_or_removed_by_editors():
+    _seed()
+    page = LabCasePage.objects.get(town__slug="moelln")
+    page.summary = "Von der Redaktion gekürzt."
+    page.save_revision().publish()
+    module = ActionModulePage.objects.first()
+    module.evidence = []
+    module.save_revision().publish()
+    TownPage.objects.get(town__slug="wittenberge").delete()
+
+    output, _err = _seed()
+
+    page.refresh_from_db()
+    assert page.summary == "Von der Redaktion gekürzt."
+    assert not ActionModulePage.objects.get(pk=module.pk).evidence.exists()
+    assert TownPage.objects.filter(town__slug="wittenberge").count() == 1
+    assert "created    1  cms.TownPage" in output
+    assert "cms.LabCasePage" not in output
+
+
+@pytest.mark.django_db
+def test_seed_cms_demo_counts_nothing_when_complete():
+    _seed()
+    created, updated = Counter(), Counter()
+
+    seed_cms_demo(created=created, updated=updated)
+
+    assert not created and not updated
+
+
+@pytest.mark.django_db
+def test_visitors_see_the_public_cases_and_members_also_the_internal_one(client):
+    _seed()
+    internal = LabCasePage.objects.get(visibility=Visibility.INTERNAL)
+    public = LabCasePage.objects.filter(visibility=Visibility.PUBLIC)
+
+    for page in public:
+        assert client.get(page.url).status_code == 200
+    assert client.get(internal.url).status_code != 200
+    index = client.get(CaseIndexPage.objects.get().url).content.decode()
+    assert all(page.title in index for page in public)
+    assert internal.title not in index
+
+    member = Membership.objects.filter(consortium=internal.consortium, role=Role.MEMBER).first()
+    client.force_login(member.user)
+    assert client.get(internal.url).status_code == 200
+    assert internal.title in client.get(CaseIndexPage.objects.get().url).content.decode()
+    for module in ActionModulePage.objects.all():
+        assert client.get(module.url).status_code == 200
