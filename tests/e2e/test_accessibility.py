@@ -6,7 +6,19 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.e2e.conftest import sign_in
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PUBLIC_PAGES = ["/", "/konto/login/", "/impressum/", "/gibt-es-nicht/"]
+PUBLIC_PAGES = [
+    "/",
+    "/konto/login/",
+    "/impressum/",
+    "/gibt-es-nicht/",
+    "/fallstudien/",
+    "/fallstudien/?land=HE&format=coworking",
+    "/stadtlabor-kleinstadt/",
+    "/stadtlabor-kleinstadt/oestrich-winkel-pop-up-coworking/",
+    "/handlungsbausteine/",
+    "/handlungsbausteine/langen-atem-einplanen/",
+    "/suche/?q=Co-Working",
+]
 MEMBER_PAGES = [
     "/forum/",
     "/forum/bereiche/stadtlabor-kleinstadt/",
@@ -15,6 +27,8 @@ MEMBER_PAGES = [
     "/verbuende/stadtlabor-kleinstadt/",
     "/verbuende/stadtlabor-kleinstadt/mitglieder/",
     "/konto/profil/",
+    "/stadtlabor-kleinstadt/dippoldiswalde-befragung/",
+    "/suche/?q=Co-Working",
 ]
 
 
