@@ -1,6 +1,11 @@
 """Every write of the CMS outside Wagtail's own editor: editorial access derived from membership,
-the review workflow, the view restriction of internal pages, the linked discussions and case
-pages drawn from forum topics."""
+the review workflow, the linked discussions and case pages drawn from forum topics.
+
+Internal case pages carry no Wagtail ``PageViewRestriction``: who may read them follows from
+membership (``cms.view_case_page``, applied when serving and in every listing). Wagtail's
+``public()`` adds one SQL condition per restriction row, so a row per internal page made every
+menu, listing and sitemap slower with each page and broke SQLite at about 1,000 pages
+(bench/case_pages.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +33,6 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
-    PageViewRestriction,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -165,19 +169,6 @@ def prepare_consortium_page(*, page: ConsortiumPage) -> None:
     WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
 
 
-def sync_view_restriction(*, page: LabCasePage) -> None:
-    """Mirror the page's visibility as a Wagtail login restriction, so that everything of
-    Wagtail that asks ``public()`` (menus, sitemap, API) leaves internal pages out. Who may read
-    is still decided by membership (``cms.view_case_page``), not by the restriction."""
-    restrictions = PageViewRestriction.objects.filter(
-        page=page, restriction_type=PageViewRestriction.LOGIN
-    )
-    if page.is_internal and not restrictions.exists():
-        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
-    elif not page.is_internal:
-        restrictions.delete()
-
-
 def _discussion_space(page: LabCasePage) -> Space:
     if page.is_internal:
         return forum_services.create_consortium_space(consortium=page.consortium)
@@ -231,7 +222,6 @@ def on_page_published(*, page: Page, publisher: Any = None) -> None:
         return
     specific = page.specific
     if isinstance(specific, LabCasePage):
-        sync_view_restriction(page=specific)
         link_case_discussion(page=specific, publisher=publisher)
     elif isinstance(specific, ConsortiumPage):
         prepare_consortium_page(page=specific)
