@@ -12,6 +12,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("forum.urls")),
+    path("", include("workshops.urls")),
     # Uploaded CMS files too go through a view that applies the policy (cms.views.serve_media).
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),

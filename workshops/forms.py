@@ -1,0 +1,185 @@
+"""Forms of the workshops app; they collect input, the services decide."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Consortium
+
+from .models import AgendaItem, Registration, Workshop
+from .services import AgendaEntry, RegistrationDetails, WorkshopData, default_schedule
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_field(label: str, **kwargs: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        **kwargs,
+    )
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    host_town = forms.ModelChoiceField(
+        label=_("Gastgebende Kleinstadt"), queryset=None, empty_label=_("– bitte wählen –")
+    )
+    starts_at = _datetime_field(_("Beginn"))
+    ends_at = _datetime_field(
+        _("Ende"), help_text=_("Bewährt: 24 Stunden, vom frühen Nachmittag bis zum nächsten.")
+    )
+    registration_deadline = _datetime_field(_("Anmeldeschluss"))
+    capacity = forms.IntegerField(label=_("Plätze"), min_value=1, max_value=500)
+    seats_per_town = forms.IntegerField(
+        label=_("Plätze je Kleinstadt"),
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text=_("Leer lassen, wenn es keine Begrenzung je Kleinstadt gibt."),
+    )
+    venue_name = forms.CharField(label=_("Veranstaltungsort"), max_length=200)
+    venue_address = forms.CharField(
+        label=_("Adresse"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    directions = forms.CharField(
+        label=_("Anreise"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bahn, Parken, Treffpunkt."),
+    )
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    announce_publicly = forms.BooleanField(
+        label=_("Öffentlich ankündigen"),
+        required=False,
+        help_text=_(
+            "Titel, Kleinstadt und Datum erscheinen auf der öffentlichen Seite "
+            "„Transferwerkstätten“; alles andere bleibt im Verbund."
+        ),
+    )
+
+    def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host_town"].queryset = consortium.towns.order_by("name")
+
+    @classmethod
+    def initial_for(cls, suggested_host: Any) -> dict[str, Any]:
+        starts_at, ends_at = default_schedule(timezone.localdate() + timedelta(days=42))
+        return {
+            "host_town": suggested_host,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "registration_deadline": starts_at - timedelta(days=14),
+            "capacity": 25,
+        }
+
+    @classmethod
+    def initial_from(cls, workshop: Workshop) -> dict[str, Any]:
+        return {
+            field: getattr(workshop, field)
+            for field in WorkshopData.__dataclass_fields__
+            if field in cls.base_fields
+        }
+
+    def workshop_data(self) -> WorkshopData:
+        return WorkshopData(
+            **{field: self.cleaned_data[field] for field in WorkshopData.__dataclass_fields__}
+        )
+
+
+class VenueForm(forms.Form):
+    venue_name = WorkshopForm.base_fields["venue_name"]
+    venue_address = WorkshopForm.base_fields["venue_address"]
+    directions = WorkshopForm.base_fields["directions"]
+
+
+class AgendaItemForm(forms.Form):
+    day = forms.IntegerField(label=_("Tag"), min_value=1, max_value=7)
+    start = forms.TimeField(
+        label=_("Uhrzeit"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    title = forms.CharField(label=_("Programmpunkt"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art"), choices=AgendaItem.Kind.choices)
+    speaker = forms.CharField(label=_("Mit"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def entry(self) -> AgendaEntry:
+        return AgendaEntry(**self.cleaned_data)
+
+
+AgendaFormSet = forms.formset_factory(
+    AgendaItemForm, extra=2, can_delete=True, max_num=40, validate_max=True
+)
+
+
+def agenda_entries(formset: Any) -> list[AgendaEntry]:
+    """The filled, not deleted rows; empty extra rows are skipped."""
+    entries = []
+    for form in formset.forms:
+        if not form.has_changed() or form.cleaned_data.get("DELETE"):
+            continue
+        data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        entries.append(AgendaEntry(**data))
+    return entries
+
+
+class RegistrationForm(forms.Form):
+    attending = forms.TypedChoiceField(
+        label=_("Nehmen Sie teil?"),
+        choices=[("ja", _("Ja, ich komme")), ("nein", _("Nein, ich kann nicht"))],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        initial="ja",
+    )
+    needs_overnight_stay = forms.BooleanField(
+        label=_("Ich brauche eine Übernachtung"), required=False
+    )
+    arrival = forms.ChoiceField(label=_("Anreise"), choices=Registration.Arrival.choices)
+    dietary_needs = forms.CharField(
+        label=_("Ernährung"),
+        max_length=200,
+        required=False,
+        help_text=_("z. B. vegetarisch, vegan, Allergien"),
+    )
+    remarks = forms.CharField(
+        label=_("Anmerkungen"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def initial_from(cls, registration: Registration | None) -> dict[str, Any]:
+        if registration is None:
+            return {"attending": "ja"}
+        return {
+            "attending": "nein" if registration.status == Registration.Status.DECLINED else "ja",
+            "needs_overnight_stay": registration.needs_overnight_stay,
+            "arrival": registration.arrival,
+            "dietary_needs": registration.dietary_needs,
+            "remarks": registration.remarks,
+        }
+
+    def details(self) -> RegistrationDetails:
+        return RegistrationDetails(**self.cleaned_data)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Workshop.Status.choices)

@@ -1,0 +1,77 @@
+"""Who may see, join, run and document a consortium's workshops; composed from ``forum.rules``.
+
+Workshops are the consortium's own: their existence, agenda, participants and documentation are
+for its members (any role) and admins. Coaches and core team run them; the staff of the host
+town prepare agenda and venue and may export the participant list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from forum import rules as policy
+from forum.models import Role
+
+from .models import Workshop
+
+
+def _role(user: Any, workshop: Workshop) -> str | None:
+    return policy.consortium_roles(user).get(workshop.consortium_id)
+
+
+@rules.predicate
+def is_workshop_member(user: Any, workshop: Workshop) -> bool:
+    return _role(user, workshop) is not None
+
+
+@rules.predicate
+def runs_workshop(user: Any, workshop: Workshop) -> bool:
+    return _role(user, workshop) in (Role.COACH, Role.CORE_TEAM)
+
+
+@rules.predicate
+def is_host_town_staff(user: Any, workshop: Workshop) -> bool:
+    """A member of the consortium working for the host town."""
+    if _role(user, workshop) is None:
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.town_id == workshop.host_town_id
+
+
+@rules.predicate
+def is_registration_open(user: Any, workshop: Workshop) -> bool:
+    return workshop.is_registration_open
+
+
+@rules.predicate
+def is_not_cancelled(user: Any, workshop: Workshop) -> bool:
+    return workshop.status != Workshop.Status.CANCELLED
+
+
+@rules.predicate
+def is_held(user: Any, workshop: Workshop) -> bool:
+    return workshop.status == Workshop.Status.HELD
+
+
+@rules.predicate
+def is_still_ahead(user: Any, workshop: Workshop) -> bool:
+    return workshop.status in (
+        Workshop.Status.PLANNED,
+        Workshop.Status.OPEN,
+        Workshop.Status.CLOSED,
+    )
+
+
+can_view = is_workshop_member | policy.is_admin
+can_run = runs_workshop | policy.is_admin
+
+rules.add_perm("workshops.create_workshop", policy.can_manage_members)
+rules.add_perm("workshops.view_workshop", can_view)
+rules.add_perm("workshops.register", is_workshop_member & is_registration_open)
+rules.add_perm("workshops.edit_workshop", can_run & is_not_cancelled)
+rules.add_perm("workshops.edit_agenda", (can_run | is_host_town_staff) & is_still_ahead)
+rules.add_perm("workshops.export_participants", can_run | is_host_town_staff)
+rules.add_perm("workshops.document", can_run & is_held)
+rules.add_perm("workshops.see_documentation", can_view & is_held)

@@ -1,0 +1,535 @@
+"""Every write of the workshops app: plan, register (with capacity, quota and waiting list),
+run and document a Transferwerkstatt."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from forum import rules as policy
+from forum import services as forum_services
+from forum.markdown import render_markdown
+from forum.models import Consortium, Town
+from forum.uploads import check_uploads, make_thumbnail
+
+from .models import (
+    AGENDA_TEMPLATE,
+    AgendaItem,
+    CalendarFeed,
+    Registration,
+    RoadmapItem,
+    Workshop,
+    WorkshopFile,
+    new_feed_token,
+)
+
+logger = logging.getLogger(__name__)
+
+REMINDER_DAYS_AHEAD = 3
+MAX_PROTOCOL_LENGTH = 50_000
+MAX_FILES_PER_UPLOAD = 10
+
+# Which status a workshop may move to from which.
+TRANSITIONS: dict[str, set[str]] = {
+    Workshop.Status.PLANNED: {Workshop.Status.OPEN, Workshop.Status.CANCELLED},
+    Workshop.Status.OPEN: {
+        Workshop.Status.CLOSED,
+        Workshop.Status.PLANNED,
+        Workshop.Status.CANCELLED,
+    },
+    Workshop.Status.CLOSED: {Workshop.Status.OPEN, Workshop.Status.HELD, Workshop.Status.CANCELLED},
+    Workshop.Status.HELD: set(),
+    Workshop.Status.CANCELLED: set(),
+}
+
+
+def _require(user: Any, permission: str, obj: Any) -> None:
+    if not policy.allowed(user, permission, obj):
+        raise PermissionDenied
+
+
+def default_schedule(day: date) -> tuple[datetime, datetime]:
+    """The 24-hour format: from 13:00 on the first day to 14:00 on the next, local time."""
+    zone = timezone.get_default_timezone()
+    starts_at = datetime.combine(day, datetime.min.time().replace(hour=13), tzinfo=zone)
+    ends_at = datetime.combine(
+        day + timedelta(days=1), datetime.min.time().replace(hour=14), tzinfo=zone
+    )
+    return starts_at, ends_at
+
+
+@dataclass(frozen=True)
+class WorkshopData:
+    host_town: Town
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str
+    venue_address: str
+    capacity: int
+    registration_deadline: datetime
+    directions: str = ""
+    description: str = ""
+    seats_per_town: int | None = None
+    announce_publicly: bool = False
+
+
+def _validate(workshop: Workshop) -> None:
+    errors: dict[str, str] = {}
+    if workshop.ends_at <= workshop.starts_at:
+        errors["ends_at"] = _("Das Ende muss nach dem Beginn liegen.")
+    if workshop.registration_deadline > workshop.starts_at:
+        errors["registration_deadline"] = _(
+            "Der Anmeldeschluss muss vor dem Beginn der Transferwerkstatt liegen."
+        )
+    if not workshop.consortium.towns.filter(pk=workshop.host_town_id).exists():
+        errors["host_town"] = _("Die gastgebende Kleinstadt gehört nicht zu diesem Verbund.")
+    if errors:
+        raise ValidationError(errors)
+    workshop.full_clean(exclude=["discussion", "created_by"])
+
+
+def _apply(workshop: Workshop, data: WorkshopData) -> None:
+    for field in WorkshopData.__dataclass_fields__:
+        value = getattr(data, field)
+        setattr(workshop, field, value.strip() if isinstance(value, str) else value)
+
+
+@transaction.atomic
+def create_workshop(*, consortium: Consortium, actor: Any, data: WorkshopData) -> Workshop:
+    """Plan a workshop with the 24-hour agenda template and its discussion topic."""
+    _require(actor, "workshops.create_workshop", consortium)
+    workshop = Workshop(consortium=consortium, created_by=actor)
+    _apply(workshop, data)
+    _validate(workshop)
+    workshop.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        AgendaItem.objects.bulk_create(
+            AgendaItem(workshop=workshop, day=day, start=start, kind=kind, title=str(title))
+            for day, start, kind, title in AGENDA_TEMPLATE
+        )
+        space = forum_services.create_consortium_space(consortium=consortium)
+        when = formats.date_format(timezone.localtime(workshop.starts_at), "j. F Y")
+        topic = forum_services.create_topic(
+            space=space,
+            author=actor,
+            title=_("Transferwerkstatt: %(title)s") % {"title": workshop.title},
+            body=_(
+                "Hier bereiten wir die Transferwerkstatt in %(town)s am %(date)s vor und tragen "
+                "danach zusammen, was wir mitnehmen. Programm und Anmeldung: %(url)s"
+            )
+            % {
+                "town": workshop.host_town.name,
+                "date": when,
+                "url": workshop.get_absolute_url(),
+            },
+        )
+    workshop.discussion = topic
+    workshop.save(update_fields=["discussion"])
+    return workshop
+
+
+@transaction.atomic
+def update_workshop(*, workshop: Workshop, actor: Any, data: WorkshopData) -> Workshop:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.edit_workshop", workshop)
+    _apply(workshop, data)
+    _validate(workshop)
+    workshop.save()
+    _fill_free_seats(workshop)
+    return workshop
+
+
+@transaction.atomic
+def update_venue(
+    *, workshop: Workshop, actor: Any, venue_name: str, venue_address: str, directions: str
+) -> Workshop:
+    """Venue and directions: the host town prepares them as well as the coaches."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.edit_agenda", workshop)
+    workshop.venue_name = venue_name.strip()
+    workshop.venue_address = venue_address.strip()
+    workshop.directions = directions.strip()
+    workshop.full_clean(exclude=["discussion", "created_by"])
+    workshop.save(update_fields=["venue_name", "venue_address", "directions"])
+    return workshop
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    day: int
+    start: Any
+    title: str
+    kind: str
+    speaker: str = ""
+    description: str = ""
+
+
+@transaction.atomic
+def save_agenda(*, workshop: Workshop, actor: Any, entries: list[AgendaEntry]) -> None:
+    """Replace the agenda as a whole: the form always shows and sends all of it."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.edit_agenda", workshop)
+    days = (timezone.localdate(workshop.ends_at) - timezone.localdate(workshop.starts_at)).days
+    items = []
+    for entry in entries:
+        item = AgendaItem(workshop=workshop, **entry.__dict__)
+        if not 1 <= item.day <= days + 1:
+            raise ValidationError(
+                _("Tag %(day)s liegt nicht im Zeitraum der Transferwerkstatt.") % {"day": item.day}
+            )
+        item.full_clean(exclude=["workshop"])
+        items.append(item)
+    workshop.agenda.all().delete()
+    AgendaItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def set_status(*, workshop: Workshop, actor: Any, status: str) -> Workshop:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if not (policy.allowed(actor, "workshops.edit_workshop", workshop)):
+        raise PermissionDenied
+    if status not in TRANSITIONS[workshop.status]:
+        raise ValidationError(
+            _("Von „%(old)s“ kann die Transferwerkstatt nicht auf „%(new)s“ gesetzt werden.")
+            % {
+                "old": workshop.get_status_display(),
+                "new": Workshop.Status(status).label,
+            }
+        )
+    if status == Workshop.Status.HELD and workshop.starts_at > timezone.now():
+        raise ValidationError(
+            _("Eine Transferwerkstatt in der Zukunft kann nicht stattgefunden haben.")
+        )
+    previous = workshop.status
+    workshop.status = status
+    workshop.save(update_fields=["status"])
+    if status == Workshop.Status.CANCELLED and previous != status:
+        people = list(
+            workshop.registrations.filter(
+                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+            ).select_related("user__profile")
+        )
+        for registration in people:
+            _mail_after_commit(registration, "cancelled")
+    return workshop
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationDetails:
+    attending: bool = True
+    needs_overnight_stay: bool = False
+    dietary_needs: str = ""
+    arrival: str = Registration.Arrival.TRAIN
+    remarks: str = ""
+
+
+def _confirmed(workshop: Workshop):
+    return workshop.registrations.filter(status=Registration.Status.CONFIRMED)
+
+
+def _has_seat_for(workshop: Workshop, town_id: int | None, confirmed_count: int) -> bool:
+    if confirmed_count >= workshop.capacity:
+        return False
+    if workshop.seats_per_town is None or town_id is None:
+        return True
+    return _confirmed(workshop).filter(town_id=town_id).count() < workshop.seats_per_town
+
+
+def _closed_message(workshop: Workshop) -> str:
+    if workshop.status == Workshop.Status.OPEN and timezone.now() > workshop.registration_deadline:
+        deadline = formats.date_format(
+            timezone.localtime(workshop.registration_deadline), "j. F Y, H:i"
+        )
+        return _(
+            "Die Anmeldung ist seit %(deadline)s Uhr geschlossen. Bitte wenden Sie sich an die "
+            "Kleinstadtpaten des Verbunds, wenn Sie noch teilnehmen möchten."
+        ) % {"deadline": deadline}
+    return _("Für diese Transferwerkstatt ist die Anmeldung derzeit nicht möglich.")
+
+
+@transaction.atomic
+def register(*, workshop: Workshop, user: Any, details: RegistrationDetails) -> Registration:
+    """Sign up (or answer "no") for a workshop; the seat is decided under a row lock on the
+    workshop, so two people taking the last seat at once cannot both get it."""
+    workshop = Workshop.objects.select_for_update().select_related("consortium").get(pk=workshop.pk)
+    if not policy.allowed(user, "workshops.view_workshop", workshop):
+        raise PermissionDenied
+    if not policy.allowed(user, "workshops.register", workshop):
+        raise ValidationError(_closed_message(workshop))
+    registration = Registration.objects.filter(workshop=workshop, user=user).first()
+    was_confirmed = (
+        registration is not None and registration.status == Registration.Status.CONFIRMED
+    )
+    if registration is None:
+        profile = getattr(user, "profile", None)
+        registration = Registration(
+            workshop=workshop, user=user, town_id=profile.town_id if profile else None
+        )
+    registration.needs_overnight_stay = details.needs_overnight_stay
+    registration.dietary_needs = details.dietary_needs.strip()
+    registration.arrival = details.arrival
+    registration.remarks = details.remarks.strip()
+    registration.updated_at = timezone.now()
+    if not details.attending:
+        registration.status = Registration.Status.DECLINED
+    elif registration.status not in (
+        Registration.Status.CONFIRMED,
+        Registration.Status.WAITLISTED,
+    ):
+        registration.queued_at = timezone.now()
+        seat = _has_seat_for(workshop, registration.town_id, _confirmed(workshop).count())
+        registration.status = (
+            Registration.Status.CONFIRMED if seat else Registration.Status.WAITLISTED
+        )
+    registration.full_clean(exclude=["workshop", "user", "town"])
+    registration.save()
+    if was_confirmed and registration.status == Registration.Status.DECLINED:
+        _fill_free_seats(workshop)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, workshop: Workshop, user: Any) -> Registration:
+    """Withdraw; a freed seat goes to the first person on the waiting list who fits."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    registration = Registration.objects.filter(workshop=workshop, user=user).first()
+    if registration is None or not policy.allowed(user, "workshops.view_workshop", workshop):
+        raise PermissionDenied
+    if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
+        raise ValidationError(_("Diese Transferwerkstatt ist vorbei oder abgesagt."))
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.DECLINED
+    registration.updated_at = timezone.now()
+    registration.save(update_fields=["status", "updated_at"])
+    if was_confirmed:
+        _fill_free_seats(workshop)
+    return registration
+
+
+def _fill_free_seats(workshop: Workshop) -> list[Registration]:
+    """Move people up from the waiting list, in order, as long as seats (and their town's
+    quota) allow. Call with the workshop row locked."""
+    if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
+        return []
+    moved = []
+    confirmed = _confirmed(workshop).count()
+    waiting = workshop.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "queued_at", "pk"
+    )
+    for registration in waiting.select_related("user__profile"):
+        if confirmed >= workshop.capacity:
+            break
+        if not _has_seat_for(workshop, registration.town_id, confirmed):
+            continue
+        registration.status = Registration.Status.CONFIRMED
+        registration.updated_at = timezone.now()
+        registration.save(update_fields=["status", "updated_at"])
+        confirmed += 1
+        moved.append(registration)
+        _mail_after_commit(registration, "moved_up")
+    return moved
+
+
+# --- documentation -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_protocol(*, workshop: Workshop, actor: Any, protocol: str) -> Workshop:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.document", workshop)
+    protocol = (protocol or "").replace("\x00", "").strip()
+    if len(protocol) > MAX_PROTOCOL_LENGTH:
+        raise ValidationError(
+            {"protocol": _("Das Protokoll darf höchstens 50.000 Zeichen lang sein.")}
+        )
+    workshop.protocol = protocol
+    workshop.protocol_html, _mentions = render_markdown(protocol)
+    workshop.documented_at = timezone.now()
+    workshop.save(update_fields=["protocol", "protocol_html", "documented_at"])
+    return workshop
+
+
+@dataclass(frozen=True)
+class RoadmapEntry:
+    what: str
+    who: str
+    due: date | None = None
+    status: str = RoadmapItem.Status.OPEN
+
+
+@transaction.atomic
+def save_roadmap(*, workshop: Workshop, actor: Any, entries: list[RoadmapEntry]) -> None:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.document", workshop)
+    items = []
+    for entry in entries:
+        item = RoadmapItem(workshop=workshop, **entry.__dict__)
+        item.full_clean(exclude=["workshop"])
+        items.append(item)
+    workshop.roadmap.all().delete()
+    RoadmapItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def record_attendance(*, workshop: Workshop, actor: Any, present_user_ids: set[int]) -> None:
+    """Who came, among those who had a seat or were on the waiting list."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.document", workshop)
+    registrations = workshop.registrations.exclude(status=Registration.Status.DECLINED)
+    registrations.filter(user_id__in=present_user_ids).update(attended=True)
+    registrations.exclude(user_id__in=present_user_ids).update(attended=False)
+
+
+@transaction.atomic
+def add_files(
+    *, workshop: Workshop, actor: Any, uploads: list[Any], caption: str = ""
+) -> list[WorkshopFile]:
+    _require(actor, "workshops.document", workshop)
+    if len(uploads) > MAX_FILES_PER_UPLOAD:
+        raise ValidationError(
+            _("Bitte laden Sie höchstens %(max)s Dateien auf einmal hoch.")
+            % {"max": MAX_FILES_PER_UPLOAD}
+        )
+    stored = []
+    for checked, upload in zip(check_uploads(uploads), uploads, strict=True):
+        item = WorkshopFile(
+            workshop=workshop,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            caption=caption.strip()[:300],
+            uploaded_by=actor,
+        )
+        upload.seek(0)
+        item.file.save(f"upload.{checked.extension}", upload, save=False)
+        if checked.kind == "image":
+            upload.seek(0)
+            item.thumbnail.save("thumb.jpg", make_thumbnail(upload), save=False)
+        item.save()
+        stored.append(item)
+    return stored
+
+
+@transaction.atomic
+def delete_file(*, item: WorkshopFile, actor: Any) -> None:
+    _require(actor, "workshops.document", item.workshop)
+    item.delete()
+    for field in (item.file, item.thumbnail):
+        if field:
+            transaction.on_commit(
+                lambda name=field.name, storage=field.storage: storage.delete(name)
+            )
+
+
+# --- calendar and reminders ----------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_for(*, user: Any, regenerate: bool = False) -> CalendarFeed:
+    """The person's secret calendar address; regenerating makes the old address stop working."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    if regenerate and not created:
+        feed.token = new_feed_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DAYS_AHEAD) -> int:
+    """Email everyone with a seat a few days before; each person once per workshop. Safe to run
+    as often as cron likes."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Registration.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        workshop__status__in=[Workshop.Status.OPEN, Workshop.Status.CLOSED],
+        workshop__starts_at__gt=now,
+        workshop__starts_at__lte=now + timedelta(days=days_ahead),
+    ).select_related("workshop__consortium", "workshop__host_town", "user__profile")
+    sent = 0
+    for registration in due:
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=registration.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if not claimed:
+                continue
+            # Access is checked again when sending: someone removed from the consortium
+            # meanwhile gets nothing.
+            if not policy.allowed(
+                registration.user, "workshops.view_workshop", registration.workshop
+            ):
+                continue
+            _mail_after_commit(registration, "reminder")
+            sent += 1
+    return sent
+
+
+# --- email ---------------------------------------------------------------------------------
+
+SUBJECTS = {
+    "moved_up": gettext_noop("Sie sind nachgerückt: %(title)s"),
+    "reminder": gettext_noop("Erinnerung: %(title)s am %(date)s"),
+    "cancelled": gettext_noop("Abgesagt: %(title)s"),
+}
+
+
+def _mail_after_commit(registration: Registration, kind: str) -> None:
+    registration_id = registration.pk
+    transaction.on_commit(lambda: _send_mail(registration_id, kind))
+
+
+def _send_mail(registration_id: int, kind: str) -> None:
+    """Sent after commit; a failing mail server is logged and never undoes the change."""
+    registration = (
+        Registration.objects.select_related(
+            "workshop__host_town", "workshop__consortium", "user__profile"
+        )
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration.user.email:
+        return
+    workshop = registration.workshop
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            starts = timezone.localtime(workshop.starts_at)
+            context = {
+                "registration": registration,
+                "workshop": workshop,
+                "name": getattr(getattr(registration.user, "profile", None), "display_name", "")
+                or registration.user.get_username(),
+                "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + workshop.get_absolute_url(),
+                "starts": starts,
+                "ends": timezone.localtime(workshop.ends_at),
+            }
+            subject = _(SUBJECTS[kind]) % {
+                "title": workshop.title,
+                "date": formats.date_format(starts, "j. F Y"),
+            }
+            text = render_to_string(f"workshops/email/{kind}.txt", context)
+            html = render_to_string(f"workshops/email/{kind}.html", context)
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=text,
+            to=[registration.user.email],
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception:
+        logger.exception("Could not send %s mail for registration %s", kind, registration_id)

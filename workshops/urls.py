@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workshops"
+
+PREFIX = "verbuende/<slug:slug>/werkstaetten/"
+
+urlpatterns = [
+    path(PREFIX, views.workshop_list, name="list"),
+    path(PREFIX + "neu/", views.workshop_create, name="create"),
+    path(PREFIX + "<int:pk>/", views.workshop_detail, name="detail"),
+    path(PREFIX + "<int:pk>/bearbeiten/", views.workshop_edit, name="edit"),
+    path(PREFIX + "<int:pk>/programm/", views.workshop_agenda, name="agenda"),
+    path(PREFIX + "<int:pk>/stand/", views.workshop_status, name="status"),
+    path(PREFIX + "<int:pk>/anmelden/", views.workshop_register, name="register"),
+    path(PREFIX + "<int:pk>/abmelden/", views.workshop_cancel_registration, name="cancel"),
+    path(
+        PREFIX + "<int:pk>/teilnehmende.csv",
+        views.workshop_participants_csv,
+        name="participants_csv",
+    ),
+]

@@ -1,0 +1,356 @@
+"""Views of the workshops app: thin, each asks the policy and calls a service.
+
+A consortium's workshops exist only for its members: everyone else gets 404, as for a workshop
+that does not exist.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum import rules as policy
+from forum import selectors as forum_selectors
+from forum.models import Consortium
+
+from . import selectors, services
+from .forms import (
+    AgendaFormSet,
+    RegistrationForm,
+    StatusForm,
+    VenueForm,
+    WorkshopForm,
+    agenda_entries,
+)
+from .models import Registration, Workshop
+
+
+def _consortium(request: HttpRequest, slug: str) -> Consortium:
+    consortium = forum_selectors.consortium_for_overview(slug, request.user)
+    if consortium is None:
+        raise Http404
+    return consortium
+
+
+def _workshop(request: HttpRequest, slug: str, pk: int) -> Workshop:
+    workshop = selectors.workshop_for(_consortium(request, slug), pk, request.user)
+    if workshop is None:
+        raise Http404
+    return workshop
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _flags(user: Any, workshop: Workshop) -> dict[str, bool]:
+    """What the viewer may do, prepared for the templates."""
+    return {
+        "can_edit": policy.allowed(user, "workshops.edit_workshop", workshop),
+        "can_edit_agenda": policy.allowed(user, "workshops.edit_agenda", workshop),
+        "can_register": policy.allowed(user, "workshops.register", workshop),
+        "can_export": policy.allowed(user, "workshops.export_participants", workshop),
+        "can_document": policy.allowed(user, "workshops.document", workshop),
+        "can_see_documentation": policy.allowed(user, "workshops.see_documentation", workshop),
+    }
+
+
+@login_required
+def workshop_list(request: HttpRequest, slug: str) -> HttpResponse:
+    consortium = _consortium(request, slug)
+    workshops = list(selectors.consortium_workshops(consortium, request.user))
+    now = timezone.now()
+    context = {
+        "consortium": consortium,
+        "upcoming": [w for w in workshops if w.ends_at >= now],
+        "past": [w for w in reversed(workshops) if w.ends_at < now],
+        "rotation": selectors.rotation(consortium),
+        "can_create": policy.allowed(request.user, "workshops.create_workshop", consortium),
+    }
+    return render(request, "workshops/workshop_list.html", context)
+
+
+@login_required
+def workshop_create(request: HttpRequest, slug: str) -> HttpResponse:
+    consortium = _consortium(request, slug)
+    if not policy.allowed(request.user, "workshops.create_workshop", consortium):
+        raise PermissionDenied
+    suggested = selectors.rotation(consortium).next_host
+    form = WorkshopForm(
+        request.POST or None, consortium=consortium, initial=WorkshopForm.initial_for(suggested)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = services.create_workshop(
+                consortium=consortium, actor=request.user, data=form.workshop_data()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Die Transferwerkstatt ist angelegt, mit dem bewährten 24-Stunden-Programm "
+                    "und einer Diskussion im Forum. Öffnen Sie die Anmeldung, wenn alles steht."
+                ),
+            )
+            return redirect(workshop.get_absolute_url())
+    context = {"consortium": consortium, "form": form, "suggested_host": suggested}
+    return render(
+        request, "workshops/workshop_form.html", context, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+def workshop_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = _workshop(request, slug, pk)
+    registration = selectors.registration_of(workshop, request.user)
+    form = RegistrationForm(initial=RegistrationForm.initial_from(registration))
+    return _render_detail(request, workshop, registration, form)
+
+
+def _render_detail(
+    request: HttpRequest,
+    workshop: Workshop,
+    registration: Registration | None,
+    form: RegistrationForm,
+    status: int = 200,
+) -> HttpResponse:
+    flags = _flags(request.user, workshop)
+    participants = list(selectors.participants(workshop))
+    context = {
+        "workshop": workshop,
+        "consortium": workshop.consortium,
+        "registration": registration,
+        "form": form,
+        "agenda_days": _agenda_by_day(workshop),
+        "confirmed": [r for r in participants if r.status == Registration.Status.CONFIRMED],
+        "waitlisted": [r for r in participants if r.status == Registration.Status.WAITLISTED],
+        "declined_count": sum(r.status == Registration.Status.DECLINED for r in participants),
+        "status_choices": sorted(services.TRANSITIONS[workshop.status]),
+        "status_labels": dict(Workshop.Status.choices),
+        **flags,
+    }
+    if flags["can_see_documentation"]:
+        context["roadmap"] = list(workshop.roadmap.all())
+        context["files"] = list(workshop.files.all())
+        context["attendees"] = [r for r in participants if r.attended]
+    return render(request, "workshops/workshop_detail.html", context, status=status)
+
+
+def _agenda_by_day(workshop: Workshop) -> list[tuple[Any, list[Any]]]:
+    start_day = timezone.localdate(workshop.starts_at)
+    days: dict[int, list[Any]] = {}
+    for item in workshop.agenda.all():
+        days.setdefault(item.day, []).append(item)
+    return [(start_day + timedelta(days=day - 1), items) for day, items in sorted(days.items())]
+
+
+@login_required
+@require_POST
+def workshop_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = _workshop(request, slug, pk)
+    registration = selectors.registration_of(workshop, request.user)
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            registration = services.register(
+                workshop=workshop, user=request.user, details=form.details()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _registration_message(registration))
+            return redirect(workshop.get_absolute_url() + "#anmeldung")
+    return _render_detail(request, workshop, registration, form, status=400)
+
+
+def _registration_message(registration: Registration) -> str:
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("Sie sind angemeldet. Wir freuen uns auf Sie!")
+    if registration.status == Registration.Status.WAITLISTED:
+        return _(
+            "Alle Plätze sind vergeben: Sie stehen auf der Warteliste. Wird ein Platz frei, "
+            "rücken Sie der Reihe nach auf und bekommen eine E-Mail."
+        )
+    return _("Danke für Ihre Rückmeldung – Sie sind als „kommt nicht“ eingetragen.")
+
+
+@login_required
+@require_POST
+def workshop_cancel_registration(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = _workshop(request, slug, pk)
+    try:
+        services.cancel_registration(workshop=workshop, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Sie haben sich abgemeldet."))
+    return redirect(workshop.get_absolute_url() + "#anmeldung")
+
+
+@login_required
+def workshop_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = _workshop(request, slug, pk)
+    if not policy.allowed(request.user, "workshops.edit_workshop", workshop):
+        raise PermissionDenied
+    form = WorkshopForm(
+        request.POST or None,
+        consortium=workshop.consortium,
+        initial=WorkshopForm.initial_from(workshop),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_workshop(
+                workshop=workshop, actor=request.user, data=form.workshop_data()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Änderungen gespeichert."))
+            return redirect(workshop.get_absolute_url())
+    context = {"consortium": workshop.consortium, "workshop": workshop, "form": form}
+    return render(
+        request, "workshops/workshop_form.html", context, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Agenda and venue: prepared by the coaches and by the host town's staff."""
+    workshop = _workshop(request, slug, pk)
+    if not policy.allowed(request.user, "workshops.edit_agenda", workshop):
+        raise PermissionDenied
+    initial_agenda = [
+        {
+            "day": item.day,
+            "start": item.start,
+            "title": item.title,
+            "kind": item.kind,
+            "speaker": item.speaker,
+            "description": item.description,
+        }
+        for item in workshop.agenda.all()
+    ]
+    venue = VenueForm(
+        request.POST or None,
+        prefix="ort",
+        initial={
+            "venue_name": workshop.venue_name,
+            "venue_address": workshop.venue_address,
+            "directions": workshop.directions,
+        },
+    )
+    agenda = AgendaFormSet(request.POST or None, prefix="programm", initial=initial_agenda)
+    if request.method == "POST" and venue.is_valid() and agenda.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_venue(workshop=workshop, actor=request.user, **venue.cleaned_data)
+                services.save_agenda(
+                    workshop=workshop, actor=request.user, entries=agenda_entries(agenda)
+                )
+        except ValidationError as error:
+            _add_errors(venue, error)
+        else:
+            messages.success(request, _("Programm und Ort gespeichert."))
+            return redirect(workshop.get_absolute_url())
+    context = {
+        "consortium": workshop.consortium,
+        "workshop": workshop,
+        "venue_form": venue,
+        "agenda_formset": agenda,
+    }
+    return render(
+        request,
+        "workshops/workshop_agenda.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def workshop_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = _workshop(request, slug, pk)
+    if not policy.allowed(request.user, "workshops.edit_workshop", workshop):
+        raise PermissionDenied
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie einen gültigen Stand."))
+        return redirect(workshop.get_absolute_url())
+    try:
+        workshop = services.set_status(
+            workshop=workshop, actor=request.user, status=form.cleaned_data["status"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Stand: %(status)s.") % {"status": workshop.get_status_display()}
+        )
+    return redirect(workshop.get_absolute_url())
+
+
+@login_required
+def workshop_participants_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The participant list for coaches and the host town: seats, waiting list, answers."""
+    workshop = _workshop(request, slug, pk)
+    if not policy.allowed(request.user, "workshops.export_participants", workshop):
+        raise PermissionDenied
+    filename = f"teilnehmende-{slugify(workshop.title)[:60] or workshop.pk}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    # Excel opens UTF-8 with a byte order mark and semicolons as a German user expects.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Name"),
+            _("Kleinstadt"),
+            _("E-Mail"),
+            _("Stand"),
+            _("Übernachtung"),
+            _("Anreise"),
+            _("Ernährung"),
+            _("Anmerkungen"),
+            _("Angemeldet am"),
+        ]
+    )
+    for registration in selectors.participants(workshop):
+        profile = getattr(registration.user, "profile", None)
+        writer.writerow(
+            [
+                _csv_safe(profile.display_name if profile else registration.user.get_username()),
+                _csv_safe(registration.town.name if registration.town else ""),
+                _csv_safe(registration.user.email),
+                registration.get_status_display(),
+                _("ja") if registration.needs_overnight_stay else _("nein"),
+                registration.get_arrival_display(),
+                _csv_safe(registration.dietary_needs),
+                _csv_safe(registration.remarks),
+                timezone.localtime(registration.queued_at).strftime("%d.%m.%Y %H:%M"),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
