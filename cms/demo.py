@@ -1,6 +1,6 @@
-"""Demo content of the case pages: the "Fallstudien" and "Handlungsbausteine" overviews, a page
-for each demo consortium, town pages and the five pop-up labs of "StadtLabor Kleinstadt" with the
-action modules drawn from them.
+"""Demo content of the case pages: the "Fallstudien", "Handlungsbausteine" and
+"Transferwerkstätten" overviews, a page for each demo consortium, town pages and the five
+pop-up labs of "StadtLabor Kleinstadt" with the action modules drawn from them.
 
 Facts and figures follow the BBSR report "StadtLabor Kleinstadt" (BBSR-Online-Publikation
 09/2025, sections 3, 4 and 6.2); the texts are written for the demo. Where the report gives no
@@ -41,6 +41,7 @@ from .models import (
     StandardPage,
     TownPage,
     Visibility,
+    WorkshopIndexPage,
 )
 from .services import create_consortium_page
 
@@ -49,8 +50,9 @@ logger = logging.getLogger(__name__)
 REPORT_CONSORTIUM = "stadtlabor-kleinstadt"
 CASE_INDEX_SLUG = "fallstudien"
 ACTION_MODULE_INDEX_SLUG = "handlungsbausteine"
+WORKSHOP_INDEX_SLUG = "werkstaetten"
 # The overview pages go in front of this menu page (the workshops overview).
-MENU_ANCHOR_SLUG = "werkstaetten"
+MENU_ANCHOR_SLUG = WORKSHOP_INDEX_SLUG
 
 DEMO_NOTE = (
     "<p><i>Demo-Inhalt, frei formuliert nach dem BBSR-Bericht „StadtLabor Kleinstadt“ "
@@ -70,6 +72,17 @@ CASE_INDEX_INTRO = (
     "und Erkenntnisse und nennt eine Ansprechperson, die Fragen beantwortet.</p>"
     "<p>Manche Fallstudien sind zunächst nur für den eigenen Verbund sichtbar, damit dort offen "
     "über Hürden gesprochen werden kann. Wer dazugehört, sieht sie nach der Anmeldung hier.</p>"
+)
+
+WORKSHOP_INDEX_TITLE = "Transferwerkstätten"
+WORKSHOP_INDEX_INTRO = (
+    "<p>Einmal im Verbund kommen alle zusammen: Eine Transferwerkstatt dauert 24 Stunden und "
+    "findet reihum in einer der beteiligten Städte statt – vom frühen Nachmittag mit Ankunft "
+    "und Stadtrundgang über Impulse und ein gemeinsames Abendessen bis zur Arbeitssitzung und "
+    "einem Fahrplan am nächsten Mittag.</p>"
+    "<p>Die Begegnung vor Ort schafft den meisten Austausch. Vorbereitet und dokumentiert werden "
+    "die Werkstätten im geschützten Bereich des Verbunds; hier stehen die öffentlich "
+    "angekündigten Termine und Rückblicke, die die Verbünde für alle freigegeben haben.</p>"
 )
 
 ACTION_MODULE_INDEX_TITLE = "Handlungsbausteine"
@@ -971,6 +984,7 @@ def seed_cms_demo(*, created: Counter, updated: Counter, warn: Warn | None = Non
         return
     case_index = _seed_case_index(home, created, updated, warn)
     _seed_action_module_index(home, case_index, created, warn)
+    _seed_workshop_index(home, created, updated, warn)
     for consortium in Consortium.objects.filter(slug__in=CONSORTIUM_INTROS).order_by("start"):
         _seed_consortium_page(home, consortium, created, warn)
 
@@ -1060,6 +1074,41 @@ def _seed_action_module_index(
     page = _add(home, page, after=after)
     page.save_revision().publish()
     created[_label(ActionModuleIndexPage)] += 1
+
+
+def _seed_workshop_index(home: HomePage, created: Counter, updated: Counter, warn: Warn) -> None:
+    """Put the workshops overview where the "Transferwerkstätten" menu placeholder was (or
+    behind the other overview pages); the placeholder goes only while it is a plain text page
+    without children."""
+    if WorkshopIndexPage.objects.exists():
+        return
+    before = after = None
+    placeholder = home.get_children().filter(slug=WORKSHOP_INDEX_SLUG).first()
+    if placeholder is not None:
+        if placeholder.specific_class is not StandardPage or placeholder.get_children().exists():
+            warn(
+                f"Page „{placeholder.title}“ holds the slug „{WORKSHOP_INDEX_SLUG}“ and is not "
+                "the plain placeholder: the workshop index is not created."
+            )
+            return
+        before = placeholder.get_next_sibling()
+        placeholder.delete()
+        updated[f"{_label(StandardPage)} (Platzhalter ersetzt)"] += 1
+    else:
+        for model in (ActionModuleIndexPage, CaseIndexPage):
+            after = model.objects.child_of(home).first()
+            if after is not None:
+                break
+    page = WorkshopIndexPage(
+        title=WORKSHOP_INDEX_TITLE,
+        slug=WORKSHOP_INDEX_SLUG,
+        intro=WORKSHOP_INDEX_INTRO,
+        show_in_menus=True,
+        live=False,
+    )
+    page = _add(home, page, before=before, after=after)
+    page.save_revision().publish()
+    created[_label(WorkshopIndexPage)] += 1
 
 
 def _seed_consortium_page(

@@ -11,7 +11,13 @@ from django.db import models
 from wagtail.models import Revision
 
 from cms.demo import CASES
-from cms.models import CaseDiscussion, CaseIndexPage, HomePage, StandardPage
+from cms.models import (
+    CaseDiscussion,
+    CaseIndexPage,
+    HomePage,
+    StandardPage,
+    WorkshopIndexPage,
+)
 from forum.management.commands.seed_demo import (
     ACADEMY_SPACE_SLUG,
     DEMO_PASSWORD,
@@ -34,6 +40,7 @@ from forum.models import (
 )
 from forum.rules import EDITOR_GROUP
 from forum.services import MAX_POSTS_PER_MINUTE
+from workshops.demo import WORKSHOPS
 
 COUNTED = [
     Town,
@@ -88,7 +95,9 @@ def test_first_run_creates_the_expected_objects():
     assert Consortium.objects.count() == 2
     assert Phase.objects.count() == 6
     assert get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]).count() == 11
-    assert StandardPage.objects.live().count() == 4
+    # Impressum, Datenschutz, Barrierefreiheit; the overviews have page types of their own.
+    assert StandardPage.objects.live().count() == 3
+    assert WorkshopIndexPage.objects.live().count() == 1
     for person in PEOPLE:
         assert person.email in output
 
@@ -208,8 +217,9 @@ def test_footer_and_menu_pages_are_published_under_the_home_page():
     home = HomePage.objects.get()
     assert home.intro and home.body
 
-    menu = StandardPage.objects.child_of(home).live().in_menu()
-    assert set(menu.values_list("slug", flat=True)) == {"werkstaetten"}
+    # The overview pages of the menu are their own page types now (cms.demo).
+    assert not StandardPage.objects.child_of(home).live().in_menu().exists()
+    assert WorkshopIndexPage.objects.child_of(home).live().in_menu().get().slug == "werkstaetten"
     # The case index (cms.demo) took the place of the former "Fallstudien" placeholder.
     assert CaseIndexPage.objects.child_of(home).live().in_menu().get().slug == "fallstudien"
     pages = StandardPage.objects.child_of(home).live().filter(show_in_footer=True)
@@ -243,8 +253,9 @@ def _forum_counts() -> dict[str, int]:
 
 
 def _demo_topics():
-    """The demo discussions, without the topics opened by publishing the demo case pages."""
-    return Topic.objects.filter(case_discussion__isnull=True)
+    """The demo discussions, without the topics opened by publishing the demo case pages and
+    by planning the demo workshops (workshops.demo)."""
+    return Topic.objects.filter(case_discussion__isnull=True, workshop__isnull=True)
 
 
 @pytest.mark.django_db
@@ -253,8 +264,10 @@ def test_second_run_adds_no_forum_content():
     counts = _forum_counts()
     discussions = CaseDiscussion.objects.count()
     assert discussions == 5
-    assert counts["Topic"] == len(FORUM_TOPICS) + discussions
-    assert counts["Post"] == sum(1 + len(t.replies) for t in FORUM_TOPICS) + discussions
+    # Each demo workshop opens a discussion with one post by its creator.
+    workshops = len(WORKSHOPS)
+    assert counts["Topic"] == len(FORUM_TOPICS) + discussions + workshops
+    assert counts["Post"] == sum(1 + len(t.replies) for t in FORUM_TOPICS) + discussions + workshops
     assert counts["Tag"] == len(FORUM_TAGS)
     assert counts["HelpfulMark"] == sum(
         len(p.helpful) for t in FORUM_TOPICS for p in (t.opening, *t.replies)
@@ -325,6 +338,8 @@ def test_no_demo_author_exceeds_the_posting_rate_limit():
     per_author = Counter(p.author for t in FORUM_TOPICS for p in (t.opening, *t.replies))
     # Publishing a demo case page opens its discussion in the name of the town's author.
     per_author.update(case.author for case in CASES)
+    # Planning a demo workshop opens its discussion in the name of its creator.
+    per_author.update(workshop.created_by for workshop in WORKSHOPS)
     assert max(per_author.values()) < MAX_POSTS_PER_MINUTE
     # The browser tests post as these two right after seeding: leave them room.
     assert per_author["anna.berger"] <= 5

@@ -50,6 +50,7 @@ from forum.services import (
     set_lesson,
     toggle_helpful,
 )
+from workshops.demo import seed_workshops_demo
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 EMAIL_DOMAIN = "kleinstadtakademie.example"
@@ -461,20 +462,9 @@ DEMO_NOTICE = (
 )
 
 # Overview pages in the main navigation that no app has taken over yet. The case index
-# ("Fallstudien") and the action modules come from cms.demo; the workshops app will replace
-# "Transferwerkstätten" with its own index page, until then it describes what workshops are.
-MENU_PAGES = [
-    (
-        "werkstaetten",
-        "Transferwerkstätten",
-        "<p>Einmal im Verbund kommen alle zusammen: Eine Transferwerkstatt dauert 24 Stunden und "
-        "findet reihum in einer der beteiligten Städte statt – vom frühen Nachmittag mit "
-        "Ankunft und Stadtrundgang über Impulse und ein gemeinsames Abendessen bis zur "
-        "Arbeitssitzung und einem Fahrplan am nächsten Mittag.</p>"
-        "<p>Die Begegnung vor Ort schafft den meisten Austausch. Diese Plattform hilft, die "
-        "Werkstätten vorzubereiten, sich anzumelden und die Ergebnisse festzuhalten.</p>",
-    ),
-]
+# ("Fallstudien"), the action modules and the workshops overview ("Transferwerkstätten")
+# come from cms.demo, which replaces earlier plain placeholders of theirs.
+MENU_PAGES: list[tuple[str, str, str]] = []
 
 STANDARD_PAGES = [
     (
@@ -997,6 +987,7 @@ class Command(BaseCommand):
             self._seed_pages()
             seed_cms_demo(created=self.created, updated=self.updated, warn=self._warn)
             self._seed_forum(consortia)
+            seed_workshops_demo(created=self.created, updated=self.updated)
 
         self._report()
 
