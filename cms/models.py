@@ -1,8 +1,9 @@
 """Wagtail pages of the academy site.
 
 Tree: HomePage → CaseIndexPage, ActionModuleIndexPage → ActionModulePage, ConsortiumPage →
-LabCasePage and TownPage, StandardPage. Consortium and town facts live in the community models
-of ``forum``; the pages link to them and add editorial text only.
+LabCasePage and TownPage, WorkshopIndexPage → WorkshopSummaryPage, StandardPage. Consortium and
+town facts live in the community models of ``forum``; the pages link to them and add editorial
+text only.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class HomePage(Page):
         "cms.CaseIndexPage",
         "cms.ActionModuleIndexPage",
         "cms.ConsortiumPage",
+        "cms.WorkshopIndexPage",
     ]
     max_count = 1
 
@@ -399,6 +401,82 @@ class ActionModulePage(Page):
             action_modules=self
         )
         return context
+
+
+class WorkshopIndexPage(Page):
+    """ "Transferwerkstätten": the workshops their coaches announced publicly, and the summaries
+    of past workshops the editors published. Nothing else of a workshop is shown here."""
+
+    intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.WorkshopSummaryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("Übersicht Transferwerkstätten")
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from workshops.selectors import public_announcements
+
+        context = super().get_context(request, *args, **kwargs)
+        context["announcements"] = list(public_announcements())
+        context["summaries"] = (
+            WorkshopSummaryPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("workshop__host_town", "workshop__consortium")
+            .order_by("-workshop__starts_at", "title")
+        )
+        return context
+
+
+class WorkshopSummaryPage(Page):
+    """The public summary of a held workshop. Only ``workshops.services.propose_summary_page``
+    creates it, as a draft holding what a coach chose to make public; editors publish it.
+
+    The roadmap, when chosen, is copied into ``body`` as it stood: later internal changes to it
+    never reach the public page without an editor."""
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        on_delete=models.PROTECT,
+        related_name="summary_pages",
+        verbose_name=_("Transferwerkstatt"),
+        editable=False,
+    )
+    summary = RichTextField(_("Zusammenfassung"), features=RICH_TEXT_FEATURES)
+    roadmap_public = models.BooleanField(
+        _("Mit Fahrplan"),
+        default=False,
+        editable=False,
+        help_text=_("Der Fahrplan wurde zur Veröffentlichung vorgeschlagen."),
+    )
+    body = StreamField(CaseBodyBlock(), verbose_name=_("Inhalt"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("workshop", read_only=True),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.WorkshopIndexPage"]
+    subpage_types: list[str] = []
+    # Created from the workshop's documentation only; editors review and publish.
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("Zusammenfassung einer Transferwerkstatt")
+        verbose_name_plural = _("Zusammenfassungen von Transferwerkstätten")
 
 
 class ConsortiumEditing(models.Model):

@@ -11,6 +11,7 @@ from wagtail.models import Page
 from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum.models import Consortium, Phase, Post, Role, Topic
+from workshops import selectors as workshop_selectors
 
 from .models import (
     ActionModulePage,
@@ -75,7 +76,21 @@ def home_page_context(user: Any) -> dict[str, Any]:
     if user.is_authenticated and (policy.is_signed_in_member(user) or policy.is_editor(user)):
         context["my_spaces"] = forum_selectors.spaces_for_home(user)
         context["new_topics"] = forum_selectors.new_for_user(user, limit=5)
+    context.update(_home_workshops(user))
     return context
+
+
+def _home_workshops(user: Any) -> dict[str, Any]:
+    """The member's next workshops, and the publicly announced ones not already among them;
+    an announcement links into the closed area only for those who may open the workshop."""
+    upcoming: list[Any] = []
+    if policy.is_signed_in_member(user) or policy.is_admin(user):
+        upcoming = list(workshop_selectors.upcoming_for(user))
+    shown = {workshop.pk for workshop in upcoming}
+    announced = [w for w in workshop_selectors.public_announcements() if w.pk not in shown]
+    for workshop in announced:
+        workshop.viewer_may_open = policy.allowed(user, "workshops.see_workshop", workshop)
+    return {"upcoming_workshops": upcoming, "announced_workshops": announced}
 
 
 def case_discussion_for(page: LabCasePage, user: Any) -> dict[str, Any]:

@@ -6,13 +6,24 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forum.forms import MultipleFileField
 from forum.models import Consortium
+from forum.uploads import MAX_ATTACHMENTS_PER_POST
 
-from .models import AgendaItem, Registration, Workshop
-from .services import AgendaEntry, RegistrationDetails, WorkshopData, default_schedule
+from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
+from .services import (
+    MAX_PROTOCOL_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    AgendaEntry,
+    RegistrationDetails,
+    RoadmapEntry,
+    WorkshopData,
+    default_schedule,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -183,3 +194,144 @@ class RegistrationForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Workshop.Status.choices)
+
+
+# --- documentation -------------------------------------------------------------------------
+
+
+class ProtocolForm(forms.Form):
+    protocol = forms.CharField(
+        label=_("Protokoll"),
+        required=False,
+        max_length=MAX_PROTOCOL_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Markdown: # Überschrift, **fett**, *kursiv*, - Aufzählung, [Linktext](Adresse). "
+            "Nur für den Verbund sichtbar."
+        ),
+        error_messages={"max_length": _("Das Protokoll darf höchstens 50.000 Zeichen lang sein.")},
+    )
+
+
+class RoadmapItemForm(forms.Form):
+    what = forms.CharField(label=_("Was"), max_length=300)
+    who = forms.CharField(label=_("Wer"), max_length=200)
+    due = forms.DateField(
+        label=_("Bis wann"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+    status = forms.ChoiceField(
+        label=_("Stand"),
+        choices=RoadmapItem.Status.choices,
+        initial=RoadmapItem.Status.OPEN,
+    )
+
+    def entry(self) -> RoadmapEntry:
+        return RoadmapEntry(
+            what=self.cleaned_data["what"],
+            who=self.cleaned_data["who"],
+            due=self.cleaned_data["due"],
+            status=self.cleaned_data["status"],
+        )
+
+
+RoadmapFormSet = forms.formset_factory(
+    RoadmapItemForm, extra=3, can_delete=True, max_num=50, validate_max=True
+)
+
+
+def roadmap_entries(formset: Any) -> list[RoadmapEntry]:
+    """The filled, not deleted rows; empty extra rows are skipped."""
+    return [
+        form.entry()
+        for form in formset.forms
+        if form.has_changed() and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        label=_("Wer war dabei?"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: list[Registration], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(r.user_id, _person_label(r)) for r in people]
+
+
+def _person_label(registration: Registration) -> str:
+    profile = getattr(registration.user, "profile", None)
+    label = profile.display_name if profile else registration.user.get_username()
+    if registration.town:
+        label += f" ({registration.town.name})"
+    if registration.status == Registration.Status.WAITLISTED:
+        label += " – " + str(_("Warteliste"))
+    return label
+
+
+class FileUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Fotos und Dateien"),
+        help_text=_(
+            "Bis zu 5 Dateien auf einmal, je höchstens 10 MB: Fotos (PNG, JPEG, GIF, WebP), PDF "
+            "und Office-Dokumente. Nur für den Verbund sichtbar."
+        ),
+    )
+    caption = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=300,
+        required=False,
+        help_text=_("Zum Beispiel: Stadtrundgang am Marktplatz."),
+    )
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data["files"]
+        if not files:
+            raise ValidationError(_("Bitte wählen Sie mindestens eine Datei aus."))
+        if len(files) > MAX_ATTACHMENTS_PER_POST:
+            raise ValidationError(
+                _("Bitte laden Sie höchstens %(max)s Dateien auf einmal hoch.")
+                % {"max": MAX_ATTACHMENTS_PER_POST}
+            )
+        return files
+
+
+class PhotoChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: WorkshopFile) -> str:
+        return obj.caption or obj.original_name
+
+
+class SummaryForm(forms.Form):
+    title = forms.CharField(label=_("Titel der Seite"), max_length=255)
+    summary = forms.CharField(
+        label=_("Zusammenfassung"),
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Für die Öffentlichkeit geschrieben: Worum ging es, was haben die Kleinstädte "
+            "mitgenommen? Keine Namen ohne Einverständnis. Leerzeilen trennen Absätze."
+        ),
+    )
+    include_roadmap = forms.BooleanField(
+        label=_("Fahrplan mit veröffentlichen"),
+        required=False,
+        help_text=_("Die Einträge werden so übernommen, wie sie jetzt stehen."),
+    )
+    photos = PhotoChoiceField(
+        label=_("Fotos für die öffentliche Seite"),
+        queryset=WorkshopFile.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Nur Fotos, auf denen alle Abgebildeten mit einer Veröffentlichung einverstanden sind."
+        ),
+    )
+
+    def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].queryset = photos

@@ -68,7 +68,7 @@ can_view = is_workshop_member | policy.is_admin
 can_run = runs_workshop | policy.is_admin
 
 rules.add_perm("workshops.create_workshop", policy.can_manage_members)
-rules.add_perm("workshops.view_workshop", can_view)
+rules.add_perm("workshops.see_workshop", can_view)
 rules.add_perm("workshops.register", is_workshop_member & is_registration_open)
 rules.add_perm("workshops.edit_workshop", can_run & is_not_cancelled)
 rules.add_perm("workshops.edit_agenda", (can_run | is_host_town_staff) & is_still_ahead)

@@ -15,7 +15,7 @@ from .models import Registration, Workshop
 
 
 def workshops_visible_to(user: Any) -> QuerySet[Workshop]:
-    """The queryset side of ``workshops.view_workshop``; a test asserts the two agree."""
+    """The queryset side of ``workshops.see_workshop``; a test asserts the two agree."""
     workshops = Workshop.objects.select_related("consortium", "host_town")
     if policy.is_admin(user):
         return workshops
@@ -81,14 +81,18 @@ class Rotation:
 def rotation(consortium: Consortium) -> Rotation:
     """Which towns have hosted (held or planned), which not yet, and who is next: the first
     town that has not hosted, lead town last; when all have, the one that hosted longest ago."""
+    # Town.objects, not consortium.towns: modelcluster's deferring manager drops its filter on
+    # annotate() and would list every town.
     towns = list(
-        consortium.towns.annotate(
+        Town.objects.filter(consortia=consortium)
+        .annotate(
             last_hosted=Max(
                 "hosted_workshops__starts_at",
                 filter=Q(hosted_workshops__consortium=consortium)
                 & ~Q(hosted_workshops__status=Workshop.Status.CANCELLED),
             )
-        ).order_by("name")
+        )
+        .order_by("name")
     )
     hosted = sorted(
         ((town, town.last_hosted) for town in towns if town.last_hosted), key=lambda t: t[1]

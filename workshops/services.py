@@ -3,6 +3,7 @@ run and document a Transferwerkstatt."""
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,18 +11,28 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.html import linebreaks
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from PIL import Image as PILImage
+from PIL import ImageOps
+from wagtail.images import get_image_model
+from wagtail.log_actions import log
 
+from cms.models import WorkshopIndexPage, WorkshopSummaryPage
+from cms.services import ensure_consortium_editing
 from forum import rules as policy
 from forum import services as forum_services
 from forum.markdown import render_markdown
 from forum.models import Consortium, Town
-from forum.uploads import check_uploads, make_thumbnail
+from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
 from .models import (
     AGENDA_TEMPLATE,
@@ -38,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 REMINDER_DAYS_AHEAD = 3
 MAX_PROTOCOL_LENGTH = 50_000
-MAX_FILES_PER_UPLOAD = 10
+# forum.uploads.check_uploads refuses more anyway; one limit for both.
+MAX_FILES_PER_UPLOAD = MAX_ATTACHMENTS_PER_POST
 
 # Which status a workshop may move to from which.
 TRANSITIONS: dict[str, set[str]] = {
@@ -267,7 +279,7 @@ def register(*, workshop: Workshop, user: Any, details: RegistrationDetails) -> 
     """Sign up (or answer "no") for a workshop; the seat is decided under a row lock on the
     workshop, so two people taking the last seat at once cannot both get it."""
     workshop = Workshop.objects.select_for_update().select_related("consortium").get(pk=workshop.pk)
-    if not policy.allowed(user, "workshops.view_workshop", workshop):
+    if not policy.allowed(user, "workshops.see_workshop", workshop):
         raise PermissionDenied
     if not policy.allowed(user, "workshops.register", workshop):
         raise ValidationError(_closed_message(workshop))
@@ -308,7 +320,7 @@ def cancel_registration(*, workshop: Workshop, user: Any) -> Registration:
     """Withdraw; a freed seat goes to the first person on the waiting list who fits."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     registration = Registration.objects.filter(workshop=workshop, user=user).first()
-    if registration is None or not policy.allowed(user, "workshops.view_workshop", workshop):
+    if registration is None or not policy.allowed(user, "workshops.see_workshop", workshop):
         raise PermissionDenied
     if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
         raise ValidationError(_("Diese Transferwerkstatt ist vorbei oder abgesagt."))
@@ -472,7 +484,7 @@ def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DA
             # Access is checked again when sending: someone removed from the consortium
             # meanwhile gets nothing.
             if not policy.allowed(
-                registration.user, "workshops.view_workshop", registration.workshop
+                registration.user, "workshops.see_workshop", registration.workshop
             ):
                 continue
             _mail_after_commit(registration, "reminder")
@@ -533,3 +545,165 @@ def _send_mail(registration_id: int, kind: str) -> None:
         message.send()
     except Exception:
         logger.exception("Could not send %s mail for registration %s", kind, registration_id)
+
+
+# --- public summary page -------------------------------------------------------------------
+
+SUMMARY_MAX_LENGTH = 5000
+SUMMARY_TITLE_MAX_LENGTH = 255
+MAX_SUMMARY_PHOTOS = 10
+PUBLIC_PHOTO_MAX_PX = 2400
+
+
+def _public_photo(item: WorkshopFile) -> ContentFile:
+    """A copy of a documentation photo fit for the public: re-encoded, so that no metadata
+    (EXIF location, camera owner) leaves the consortium, turned upright, at most 2400 px."""
+    with item.file.open("rb") as source:
+        image = PILImage.open(source)
+        image.load()
+    image = ImageOps.exif_transpose(image) or image
+    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if transparent else "RGB")
+    image.thumbnail((PUBLIC_PHOTO_MAX_PX, PUBLIC_PHOTO_MAX_PX), PILImage.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if transparent:
+        image.save(out, format="PNG", optimize=True)
+        extension = "png"
+    else:
+        image.save(out, format="JPEG", quality=85, optimize=True)
+        extension = "jpg"
+    return ContentFile(out.getvalue(), name=f"werkstatt-{item.workshop_id}-{item.pk}.{extension}")
+
+
+def _roadmap_points(workshop: Workshop) -> list[str]:
+    points = []
+    for item in workshop.roadmap.all():
+        point = _("%(what)s – %(who)s") % {"what": item.what, "who": item.who}
+        if item.due:
+            point += ", " + _("bis %(due)s") % {"due": formats.date_format(item.due, "j. F Y")}
+        point += " " + _("(Stand: %(status)s)") % {"status": item.get_status_display()}
+        points.append(point)
+    return points
+
+
+def _summary_errors(title: str, summary: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = _("Bitte geben Sie einen Titel an.")
+    elif len(title) > SUMMARY_TITLE_MAX_LENGTH:
+        errors["title"] = _("Der Titel darf höchstens %(max)s Zeichen lang sein.") % {
+            "max": SUMMARY_TITLE_MAX_LENGTH
+        }
+    if not summary:
+        errors["summary"] = _("Bitte schreiben Sie eine Zusammenfassung.")
+    elif len(summary) > SUMMARY_MAX_LENGTH:
+        errors["summary"] = _("Die Zusammenfassung darf höchstens %(max)s Zeichen lang sein.") % {
+            "max": SUMMARY_MAX_LENGTH
+        }
+    return errors
+
+
+@transaction.atomic
+def propose_summary_page(
+    *,
+    workshop: Workshop,
+    actor: Any,
+    title: str,
+    summary: str,
+    include_roadmap: bool,
+    photo_ids: list[int],
+) -> WorkshopSummaryPage:
+    """Propose a public summary of a held workshop: a draft page under "Transferwerkstätten"
+    holding only what the coach chose – their summary text, optionally the roadmap as it stands
+    and selected photos (copied into the consortium's public collection). Editors, who may not
+    see the consortium's documentation, review and publish it in Wagtail; nothing goes live here.
+    """
+    workshop = (
+        Workshop.objects.select_for_update()
+        .select_related("consortium", "host_town")
+        .get(pk=workshop.pk)
+    )
+    _require(actor, "workshops.document", workshop)
+    title = " ".join((title or "").split())
+    summary = (summary or "").replace("\x00", "").strip()
+    errors = _summary_errors(title, summary)
+    wanted = set(photo_ids or [])
+    photos = [
+        item
+        for item in workshop.files.filter(pk__in=wanted).order_by("uploaded_at", "pk")
+        if item.is_image
+    ]
+    if len(photos) != len(wanted):
+        errors["photo_ids"] = _(
+            "Mindestens eines der gewählten Fotos gehört nicht zu dieser Dokumentation."
+        )
+    elif len(photos) > MAX_SUMMARY_PHOTOS:
+        errors["photo_ids"] = _("Bitte wählen Sie höchstens %(max)s Fotos aus.") % {
+            "max": MAX_SUMMARY_PHOTOS
+        }
+    if errors:
+        raise ValidationError(errors)
+    if WorkshopSummaryPage.objects.filter(workshop=workshop).exists():
+        raise ValidationError(
+            _(
+                "Für diese Transferwerkstatt gibt es schon eine Zusammenfassung. Änderungen "
+                "daran nimmt die Redaktion vor."
+            )
+        )
+    index = WorkshopIndexPage.objects.first()
+    if index is None:
+        raise ValidationError(
+            _(
+                "Es gibt noch keine öffentliche Seite „Transferwerkstätten“. Bitte wenden Sie "
+                "sich an die Redaktion."
+            )
+        )
+
+    body: list[tuple[str, Any]] = []
+    points = _roadmap_points(workshop) if include_roadmap else []
+    if points:
+        body.append(("next_steps", points))
+    if photos:
+        collection = ensure_consortium_editing(consortium=workshop.consortium).public_collection
+        image_model = get_image_model()
+        credit = (_("Verbund %(name)s") % {"name": workshop.consortium.name})[:120]
+        for item in photos:
+            image = image_model(
+                title=(item.caption or item.original_name)[:255],
+                file=ImageFile(_public_photo(item)),
+                collection=collection,
+                uploaded_by_user=actor,
+            )
+            image._set_image_file_metadata()
+            image.save()
+            alt_text = item.caption or _("Foto von der Transferwerkstatt „%(title)s“") % {
+                "title": workshop.title
+            }
+            body.append(
+                (
+                    "image",
+                    {
+                        "image": image,
+                        "alt_text": alt_text[:250],
+                        "caption": item.caption[:250],
+                        "credit": credit,
+                    },
+                )
+            )
+
+    page = WorkshopSummaryPage(
+        title=title,
+        # Wagtail derives a unique slug from the title; a title of only punctuation gives none.
+        slug="" if slugify(title, allow_unicode=True) else f"werkstatt-{workshop.pk}",
+        owner=actor,
+        live=False,
+        has_unpublished_changes=True,
+        workshop=workshop,
+        summary=linebreaks(summary, autoescape=True),
+        roadmap_public=bool(points),
+        body=body,
+    )
+    index.add_child(instance=page)
+    log(instance=page, action="wagtail.create", user=actor)
+    page.save_revision(user=actor, log_action=True)
+    return page

@@ -20,4 +20,21 @@ urlpatterns = [
         views.workshop_participants_csv,
         name="participants_csv",
     ),
+    path(PREFIX + "<int:pk>/dokumentation/", views.workshop_documentation, name="document"),
+    path(
+        PREFIX + "<int:pk>/dokumentation/dateien/",
+        views.workshop_upload_files,
+        name="upload_files",
+    ),
+    path(PREFIX + "<int:pk>/zusammenfassung/", views.workshop_summary, name="summary"),
+    path("werkstaetten/dateien/<int:pk>/", views.workshop_file, name="file"),
+    path(
+        "werkstaetten/dateien/<int:pk>/vorschau/",
+        views.workshop_file_thumbnail,
+        name="file_thumbnail",
+    ),
+    path("werkstaetten/dateien/<int:pk>/loeschen/", views.workshop_file_delete, name="file_delete"),
+    path(PREFIX + "<int:pk>/kalender.ics", views.workshop_ics, name="ics"),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("konto/kalender/", views.calendar_settings, name="calendar_settings"),
 ]

@@ -14,27 +14,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum.models import Consortium
+from forum.uploads import PNG_MAGIC
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .forms import (
     AgendaFormSet,
+    AttendanceForm,
+    FileUploadForm,
+    ProtocolForm,
     RegistrationForm,
+    RoadmapFormSet,
     StatusForm,
+    SummaryForm,
     VenueForm,
     WorkshopForm,
     agenda_entries,
+    roadmap_entries,
 )
-from .models import Registration, Workshop
+from .models import Registration, Workshop, WorkshopFile
 
 
 def _consortium(request: HttpRequest, slug: str) -> Consortium:
@@ -150,6 +160,8 @@ def _render_detail(
     if flags["can_see_documentation"]:
         context["roadmap"] = list(workshop.roadmap.all())
         context["files"] = list(workshop.files.all())
+        context["photos"] = [item for item in context["files"] if item.is_image]
+        context["documents"] = [item for item in context["files"] if not item.is_image]
         context["attendees"] = [r for r in participants if r.attended]
     return render(request, "workshops/workshop_detail.html", context, status=status)
 
@@ -354,3 +366,319 @@ def workshop_participants_csv(request: HttpRequest, slug: str, pk: int) -> HttpR
 def _csv_safe(value: str) -> str:
     """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+def _ics_response(content: bytes, filename: str, disposition: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=calendar.CONTENT_TYPE)
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def workshop_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One workshop as an .ics file, for whoever may see the workshop."""
+    workshop = _workshop(request, slug, pk)
+    return _ics_response(
+        calendar.workshop_calendar(workshop), calendar.filename_for(workshop), "attachment"
+    )
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal "my workshops" feed. Calendar apps cannot log in, so the secret token is
+    the credential; what it shows is still filtered by the owner's current access."""
+    owner = calendar.feed_owner(token)
+    if owner is None:
+        raise Http404
+    response = _ics_response(
+        calendar.personal_calendar(selectors.registrations_of_user(owner)),
+        "transferwerkstaetten.ics",
+        "inline",
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@never_cache
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Where a person finds (and replaces) the address of their calendar feed."""
+    if request.method == "POST":
+        services.calendar_feed_for(user=request.user, regenerate=True)
+        messages.success(
+            request,
+            _(
+                "Ihre Kalenderadresse ist neu. Die bisherige funktioniert nicht mehr: Tragen Sie "
+                "die neue Adresse in Ihrer Kalender-App ein."
+            ),
+        )
+        return redirect("workshops:calendar_settings")
+    feed = services.calendar_feed_for(user=request.user)
+    feed_url = calendar.absolute_url(feed.get_absolute_url())
+    registrations = selectors.registrations_of_user(request.user).filter(
+        workshop__ends_at__gte=timezone.now()
+    )
+    context = {
+        "feed_url": feed_url,
+        "webcal_url": calendar.webcal_url(feed_url),
+        "registrations": list(registrations),
+    }
+    return render(request, "workshops/calendar_settings.html", context)
+
+
+# --- documentation -------------------------------------------------------------------------
+
+
+def _documentable(request: HttpRequest, slug: str, pk: int) -> Workshop:
+    """The workshop, for those who may document it; 404 for those who may not see it."""
+    workshop = _workshop(request, slug, pk)
+    if not policy.allowed(request.user, "workshops.document", workshop):
+        raise PermissionDenied
+    return workshop
+
+
+def _attendance_people(workshop: Workshop) -> list[Registration]:
+    """Those who had a seat or waited for one: the people whose attendance is recorded."""
+    return [
+        r
+        for r in selectors.participants(workshop)
+        if r.status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+    ]
+
+
+def _documentation_forms(
+    workshop: Workshop, people: list[Registration], data: Any = None
+) -> tuple[ProtocolForm, Any, AttendanceForm]:
+    recorded = [r for r in people if r.attended is not None]
+    if recorded:
+        present = [r.user_id for r in recorded if r.attended]
+    else:
+        # Nothing recorded yet: start from those who had a seat.
+        present = [r.user_id for r in people if r.status == Registration.Status.CONFIRMED]
+    roadmap_initial = [
+        {"what": item.what, "who": item.who, "due": item.due, "status": item.status}
+        for item in workshop.roadmap.all()
+    ]
+    return (
+        ProtocolForm(data, prefix="protokoll", initial={"protocol": workshop.protocol}),
+        RoadmapFormSet(data, prefix="fahrplan", initial=roadmap_initial),
+        AttendanceForm(data, prefix="anwesenheit", people=people, initial={"present": present}),
+    )
+
+
+def _render_documentation(
+    request: HttpRequest,
+    workshop: Workshop,
+    *,
+    people: list[Registration],
+    forms_: tuple[ProtocolForm, Any, AttendanceForm],
+    upload_form: FileUploadForm,
+    status: int = 200,
+) -> HttpResponse:
+    protocol_form, roadmap_formset, attendance_form = forms_
+    context = {
+        "workshop": workshop,
+        "consortium": workshop.consortium,
+        "protocol_form": protocol_form,
+        "roadmap_formset": roadmap_formset,
+        "attendance_form": attendance_form,
+        "has_people": bool(people),
+        "upload_form": upload_form,
+        "files": list(workshop.files.all()),
+    }
+    return render(request, "workshops/workshop_documentation.html", context, status=status)
+
+
+@login_required
+def workshop_documentation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Protocol, roadmap and attendance in one form; files have their own form."""
+    workshop = _documentable(request, slug, pk)
+    people = _attendance_people(workshop)
+    data = request.POST if request.method == "POST" else None
+    protocol_form, roadmap_formset, attendance_form = _documentation_forms(workshop, people, data)
+    if request.method == "POST":
+        valid = [f.is_valid() for f in (protocol_form, roadmap_formset, attendance_form)]
+        if all(valid):
+            try:
+                with transaction.atomic():
+                    services.save_protocol(
+                        workshop=workshop,
+                        actor=request.user,
+                        protocol=protocol_form.cleaned_data["protocol"],
+                    )
+                    services.save_roadmap(
+                        workshop=workshop,
+                        actor=request.user,
+                        entries=roadmap_entries(roadmap_formset),
+                    )
+                    services.record_attendance(
+                        workshop=workshop,
+                        actor=request.user,
+                        present_user_ids=set(attendance_form.cleaned_data["present"]),
+                    )
+            except ValidationError as error:
+                _add_errors(protocol_form, error)
+            else:
+                messages.success(request, _("Die Dokumentation ist gespeichert."))
+                return redirect(workshop.get_absolute_url() + "#dokumentation")
+    return _render_documentation(
+        request,
+        workshop,
+        people=people,
+        forms_=(protocol_form, roadmap_formset, attendance_form),
+        upload_form=FileUploadForm(prefix="dateien"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def workshop_upload_files(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = _documentable(request, slug, pk)
+    form = FileUploadForm(request.POST, request.FILES, prefix="dateien")
+    if form.is_valid():
+        try:
+            stored = services.add_files(
+                workshop=workshop,
+                actor=request.user,
+                uploads=form.cleaned_data["files"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s Datei hochgeladen.", "%(count)s Dateien hochgeladen.", len(stored)
+                )
+                % {"count": len(stored)},
+            )
+            return redirect(
+                reverse("workshops:document", kwargs={"slug": slug, "pk": pk}) + "#dateien"
+            )
+    people = _attendance_people(workshop)
+    return _render_documentation(
+        request,
+        workshop,
+        people=people,
+        forms_=_documentation_forms(workshop, people),
+        upload_form=form,
+        status=400,
+    )
+
+
+@login_required
+def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Propose a public summary page; the editors publish it in Wagtail."""
+    workshop = _documentable(request, slug, pk)
+    existing = workshop.summary_pages.order_by("pk").first()
+    photos = workshop.files.filter(content_type__startswith="image/")
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None,
+        photos=photos,
+        initial={"title": workshop.title},
+    )
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.propose_summary_page(
+                workshop=workshop,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                include_roadmap=form.cleaned_data["include_roadmap"],
+                photo_ids=[item.pk for item in form.cleaned_data["photos"]],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Danke! Ihr Vorschlag liegt jetzt als Entwurf bei der Redaktion. Sie prüft "
+                    "die Zusammenfassung und veröffentlicht sie auf der Seite "
+                    "„Transferwerkstätten“."
+                ),
+            )
+            return redirect(workshop.get_absolute_url() + "#dokumentation")
+    context = {
+        "workshop": workshop,
+        "consortium": workshop.consortium,
+        "form": form,
+        "existing": existing,
+        "has_roadmap": workshop.roadmap.exists(),
+    }
+    return render(
+        request,
+        "workshops/workshop_summary_form.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- documentation files -------------------------------------------------------------------
+
+
+def _file_for(request: HttpRequest, pk: int) -> WorkshopFile:
+    """A documentation file, for those who may see its workshop's documentation; everyone
+    else gets 404, as for a file that does not exist."""
+    item = WorkshopFile.objects.select_related("workshop__consortium").filter(pk=pk).first()
+    if item is None or not policy.allowed(
+        request.user, "workshops.see_documentation", item.workshop
+    ):
+        raise Http404
+    return item
+
+
+def _private_file_headers(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_safe
+def workshop_file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _file_for(request, pk)
+    inline = item.is_image or item.content_type == "application/pdf"
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=not inline,
+        filename=item.original_name,
+    )
+    return _private_file_headers(response)
+
+
+@login_required
+@require_safe
+def workshop_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _file_for(request, pk)
+    if not item.thumbnail:
+        raise Http404
+    handle = item.thumbnail.open("rb")
+    # make_thumbnail writes PNG for images with transparency, JPEG otherwise.
+    content_type = "image/png" if handle.read(8) == PNG_MAGIC else "image/jpeg"
+    handle.seek(0)
+    return _private_file_headers(FileResponse(handle, content_type=content_type))
+
+
+@login_required
+@require_POST
+def workshop_file_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _file_for(request, pk)
+    workshop = item.workshop
+    if not policy.allowed(request.user, "workshops.document", workshop):
+        raise PermissionDenied
+    services.delete_file(item=item, actor=request.user)
+    messages.success(request, _("„%(name)s“ ist gelöscht.") % {"name": item.original_name})
+    return redirect(
+        reverse("workshops:document", kwargs={"slug": workshop.consortium.slug, "pk": workshop.pk})
+        + "#dateien"
+    )

@@ -18,7 +18,7 @@ def test_member_registers_and_coach_exports_the_list(demo_server, browser, scree
     assert "Oestrich-Winkel" in page.locator("h1").inner_text() + page.locator(".lead").inner_text()
     page.get_by_label("Ja, ich komme").check()
     page.get_by_label("Ich brauche eine Übernachtung").check()
-    page.get_by_label("Anreise").select_option(label="mit der Bahn")
+    page.get_by_role("combobox", name="Anreise").select_option(label="mit der Bahn")
     page.get_by_label("Ernährung").fill("vegetarisch")
     page.get_by_role("button", name="Antwort senden").click()
     assert page.get_by_text("Sie sind angemeldet.").first.is_visible()

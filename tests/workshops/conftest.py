@@ -34,7 +34,7 @@ def host_town(cast):
     return cast.user("member").profile.town
 
 
-def make_workshop(cast, status=Workshop.Status.OPEN, **kwargs):
+def make_workshop(cast, status=Workshop.Status.OPEN, host=None, **kwargs):
     coach = cast.user("coach")
     if status == Workshop.Status.HELD:
         kwargs.setdefault("days_ahead", -10)
@@ -47,7 +47,9 @@ def make_workshop(cast, status=Workshop.Status.OPEN, **kwargs):
             registration_deadline=starts_at - timedelta(days=7),
         )
     workshop = services.create_workshop(
-        consortium=cast.consortium, actor=coach, data=workshop_data(host_town(cast), **kwargs)
+        consortium=cast.consortium,
+        actor=coach,
+        data=workshop_data(host or host_town(cast), **kwargs),
     )
     path = {
         Workshop.Status.PLANNED: [],

@@ -30,7 +30,7 @@ EXPECTED = {
     "document": lambda role, state: role in RUNNERS and state == "held",
 }
 PERMISSIONS = {
-    "view": "workshops.view_workshop",
+    "view": "workshops.see_workshop",
     "register": "workshops.register",
     "edit": "workshops.edit_workshop",
     "agenda": "workshops.edit_agenda",
@@ -56,7 +56,7 @@ def test_rule_matrix(cast, workshops, role, action):
 def test_selector_agrees_with_the_view_rule(cast, workshops, role):
     user = cast.user(role)
     visible = set(selectors.workshops_visible_to(user).values_list("pk", flat=True))
-    by_rule = {w.pk for w in workshops.values() if allowed(user, "workshops.view_workshop", w)}
+    by_rule = {w.pk for w in workshops.values() if allowed(user, "workshops.see_workshop", w)}
     assert visible == by_rule
 
 
@@ -120,7 +120,7 @@ def test_staff_of_another_town_may_not_prepare_the_agenda(client, cast, workshop
     colleague = UserFactory(profile__town=other_town)
     MembershipFactory(user=colleague, consortium=cast.consortium)
     workshop = workshops["open"]
-    assert allowed(colleague, "workshops.view_workshop", workshop)
+    assert allowed(colleague, "workshops.see_workshop", workshop)
     assert not allowed(colleague, "workshops.edit_agenda", workshop)
     assert not allowed(colleague, "workshops.export_participants", workshop)
     client.force_login(colleague)
