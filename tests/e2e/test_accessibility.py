@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/handlungsbausteine/",
     "/handlungsbausteine/langen-atem-einplanen/",
     "/suche/?q=Co-Working",
+    "/werkstaetten/",
 ]
 MEMBER_PAGES = [
     "/forum/",
@@ -29,6 +30,8 @@ MEMBER_PAGES = [
     "/konto/profil/",
     "/stadtlabor-kleinstadt/dippoldiswalde-befragung/",
     "/suche/?q=Co-Working",
+    "/verbuende/stadtlabor-kleinstadt/werkstaetten/",
+    "/konto/kalender/",
 ]
 
 
@@ -58,5 +61,15 @@ def test_member_pages_pass_axe(demo_server, browser):
     page.goto(demo_server.url + "/forum/bereiche/stadtlabor-kleinstadt/")
     page.locator("a.topic-title").first.click()
     found["topic"] = _violations(page)
+    workshops = demo_server.url + "/verbuende/stadtlabor-kleinstadt/werkstaetten/"
+    page.goto(workshops)
+    page.locator(".workshop-card a").first.click()
+    found["upcoming workshop"] = _violations(page)
+    # Claudia Weber works for the host town: she prepares agenda and venue.
+    page.get_by_role("link", name="Programm und Ort bearbeiten").click()
+    found["agenda form"] = _violations(page)
+    page.goto(workshops)
+    page.locator(".workshop-card a").last.click()
+    found["held workshop with documentation"] = _violations(page)
     context.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
