@@ -131,6 +131,15 @@ def screenshot_dir() -> Path:
 DEMO_PASSWORD = "Demo-Passwort-2026"
 
 
+# TOTP secrets that tests set up on the shared server, so later sign-ins can pass the second
+# factor (tests share one server and run in any order).
+TOTP_SECRETS: dict[str, str] = {}
+
+
+def remember_totp(email: str, secret: str) -> None:
+    TOTP_SECRETS[email] = secret
+
+
 def sign_in(browser, base_url: str, email: str):
     """A new German-speaking browser context signed in as ``email``; returns (context, page)."""
     context = browser.new_context(locale="de-DE")
@@ -139,7 +148,13 @@ def sign_in(browser, base_url: str, email: str):
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(DEMO_PASSWORD)
     page.locator("main form").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(lambda url: url == base_url + "/" or "/2fa/authenticate/" in url)
+    if "/2fa/authenticate/" in page.url:
+        # allauth refuses a code twice: wait for the next 30-second step if needed.
+        time.sleep(30 - time.time() % 30 + 1)
+        page.locator("input[name=code]").fill(current_totp(TOTP_SECRETS[email]))
+        page.locator("main form").get_by_role("button").first.click()
+        page.wait_for_url(base_url + "/")
     return context, page
 
 

@@ -11,7 +11,7 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, current_totp, sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, current_totp, remember_totp, sign_in
 
 AUTHOR = "anna.berger@kleinstadtakademie.example"
 REPLIER = "jan.petersen@kleinstadtakademie.example"
@@ -32,7 +32,7 @@ HIDDEN_NOTICE = "Von der Moderation ausgeblendet"
 TEXT_LABEL = re.compile(r"^Text:?$")
 
 
-def _set_up_totp(page, base_url: str, target: str) -> None:
+def _set_up_totp(page, base_url: str, target: str, email: str) -> None:
     """Follow the redirect from a moderation page through reauthentication to TOTP setup."""
     page.goto(base_url + target)
     if "/konto/reauthenticate/" in page.url:
@@ -40,6 +40,7 @@ def _set_up_totp(page, base_url: str, target: str) -> None:
         page.locator("main form").get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/totp/activate/.*"))
     secret = page.locator("#authenticator_secret").input_value()
+    remember_totp(email, secret)
     page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
     page.locator("main form").get_by_role("button").last.click()
     page.wait_for_url(lambda url: "/2fa/totp/activate/" not in url)
@@ -109,7 +110,7 @@ def test_member_topic_reply_with_attachment_and_moderation(
     # julia (core team) must set up a second factor before she can hide the reply.
     julia_context, julia = sign_in(browser, base, MODERATOR)
     hide_path = f"/forum/beitraege/{post_id}/ausblenden/"
-    _set_up_totp(julia, base, hide_path)
+    _set_up_totp(julia, base, hide_path, MODERATOR)
     julia.goto(base + hide_path)
     assert julia.get_by_role("heading", name="Beitrag ausblenden").is_visible()
     julia.get_by_role("button", name="Ausblenden").click()

@@ -3,7 +3,7 @@
 import re
 import time
 
-from tests.e2e.conftest import DEMO_PASSWORD, current_totp, sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, current_totp, remember_totp, sign_in
 
 COACH = "katrin.vogel@kleinstadtakademie.example"
 
@@ -21,6 +21,7 @@ def test_coach_invites_and_invitee_signs_up(demo_server, browser, screenshot_dir
     page.locator("main form").get_by_role("button").first.click()
     page.wait_for_url(re.compile(r".*/konto/2fa/totp/activate/.*"))
     secret = page.locator("#authenticator_secret").input_value()
+    remember_totp(COACH, secret)
     page.screenshot(path=screenshot_dir / "mfa-setup.png", full_page=True)
     page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
     page.locator("main form").get_by_role("button").last.click()
