@@ -140,15 +140,22 @@ AgendaFormSet = forms.formset_factory(
 )
 
 
+def kept_forms(formset: Any) -> list[Any]:
+    """The rows to save: every existing row unless marked for deletion (an unchanged row is
+    still a row), and the extra rows that were filled in."""
+    initial = formset.initial_form_count()
+    return [
+        form
+        for index, form in enumerate(formset.forms)
+        if not form.cleaned_data.get("DELETE") and (index < initial or form.has_changed())
+    ]
+
+
 def agenda_entries(formset: Any) -> list[AgendaEntry]:
-    """The filled, not deleted rows; empty extra rows are skipped."""
-    entries = []
-    for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE"):
-            continue
-        data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-        entries.append(AgendaEntry(**data))
-    return entries
+    return [
+        AgendaEntry(**{k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
+        for form in kept_forms(formset)
+    ]
 
 
 class RegistrationForm(forms.Form):
@@ -243,12 +250,7 @@ RoadmapFormSet = forms.formset_factory(
 
 
 def roadmap_entries(formset: Any) -> list[RoadmapEntry]:
-    """The filled, not deleted rows; empty extra rows are skipped."""
-    return [
-        form.entry()
-        for form in formset.forms
-        if form.has_changed() and not form.cleaned_data.get("DELETE")
-    ]
+    return [form.entry() for form in kept_forms(formset)]
 
 
 class AttendanceForm(forms.Form):

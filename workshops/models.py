@@ -209,7 +209,8 @@ class RoadmapItem(models.Model):
     class Meta:
         verbose_name = _("Fahrplan-Eintrag")
         verbose_name_plural = _("Fahrplan")
-        ordering = ["due", "pk"]
+        # Undated items last on every database (PostgreSQL and SQLite sort NULL differently).
+        ordering = [models.F("due").asc(nulls_last=True), "pk"]
 
     def __str__(self) -> str:
         return self.what

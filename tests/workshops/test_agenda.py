@@ -1,0 +1,63 @@
+"""Agenda and venue form: unchanged rows stay, changed rows change, deleted rows go."""
+
+from django.urls import reverse
+
+from workshops.models import AgendaItem
+
+from .conftest import make_workshop
+
+
+def _form_data(workshop, rows, extra=2):
+    data = {
+        "ort-venue_name": workshop.venue_name,
+        "ort-venue_address": workshop.venue_address,
+        "ort-directions": "Vom Bahnhof zehn Minuten zu Fuß.",
+        "programm-TOTAL_FORMS": str(len(rows) + extra),
+        "programm-INITIAL_FORMS": str(len(rows)),
+        "programm-MIN_NUM_FORMS": "0",
+        "programm-MAX_NUM_FORMS": "40",
+    }
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"programm-{index}-{key}"] = value
+    return data
+
+
+def _rows(workshop):
+    return [
+        {
+            "day": item.day,
+            "start": item.start.strftime("%H:%M"),
+            "title": item.title,
+            "kind": item.kind,
+            "speaker": item.speaker,
+            "description": item.description,
+        }
+        for item in workshop.agenda.all()
+    ]
+
+
+def test_saving_the_venue_keeps_the_unchanged_agenda(client, cast):
+    workshop = make_workshop(cast)
+    before = list(workshop.agenda.values_list("day", "start", "title"))
+    assert len(before) == 7  # the 24-hour template
+    client.force_login(cast.user("member"))  # host town staff
+    url = reverse("workshops:agenda", kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    response = client.post(url, _form_data(workshop, _rows(workshop)))
+    assert response.status_code == 302
+    assert list(workshop.agenda.values_list("day", "start", "title")) == before
+    workshop.refresh_from_db()
+    assert workshop.directions == "Vom Bahnhof zehn Minuten zu Fuß."
+
+
+def test_agenda_rows_change_and_go(client, cast):
+    workshop = make_workshop(cast)
+    rows = _rows(workshop)
+    rows[1]["speaker"] = "Bürgermeisterin"
+    rows[-1]["DELETE"] = "on"
+    client.force_login(cast.user("coach"))
+    url = reverse("workshops:agenda", kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    assert client.post(url, _form_data(workshop, rows)).status_code == 302
+    items = list(AgendaItem.objects.filter(workshop=workshop))
+    assert len(items) == 6
+    assert items[1].speaker == "Bürgermeisterin"
