@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install browser run test lint migrate seed messages
+.PHONY: install browser run worker test lint migrate seed messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,8 +28,15 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# Notification emails need no worker here: the embedded default (TASKS_BACKEND unset) runs each
+# task in this process right after the commit; emails go to the console.
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Only with TASKS_BACKEND=database (production's default): the worker for the task queue.
+# Start `make run` with the same variable in another terminal.
+worker: migrate
+	TASKS_BACKEND=database $(PY) manage.py db_worker
 
 test: install browser
 	$(PY) -m pytest

@@ -16,13 +16,13 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import events, selectors
+from . import events, notifications, selectors
 from . import rules as policy
 from .markdown import Mention, render_markdown
 from .models import (
@@ -231,6 +231,7 @@ def _join(invitation: Invitation, user: Any) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     policy.forget_consortium_roles(user)
     membership_changed.send(sender=Membership, consortium=invitation.consortium)
+    notifications.notify_invitation_accepted(invitation=invitation, user=user)
     return membership
 
 
@@ -390,8 +391,12 @@ def _resolver_for(space: Space):
 
 def _render(body: str, space: Space) -> tuple[str, list[Any]]:
     html, mentions = render_markdown(body, resolve_mention=_resolver_for(space))
-    User = get_user_model()
-    users = list(User.objects.filter(username__in=[m.handle for m in mentions]))
+    # The resolver matched case-insensitively; so must this lookup, or "@Anna.Berger" would be
+    # a link without a notification.
+    handles = Q()
+    for mention in mentions:
+        handles |= Q(username__iexact=mention.handle)
+    users = list(get_user_model().objects.filter(handles)) if mentions else []
     return html, users
 
 
@@ -523,6 +528,8 @@ def create_topic(
     )
     Topic.objects.filter(pk=topic.pk).update(last_post=post, last_activity_at=post.created_at)
     topic.last_post = post
+    notifications.notify_post(post=post, mentioned=post.mentions.all(), is_reply=False)
+    notifications.notify_new_topic(topic=topic, post=post)
     events.publish(
         f"space:{space.pk}",
         "topic.created",
@@ -572,6 +579,7 @@ def post_reply(
         f"space:{topic.space_id}", "topic.activity", topic_activity_payload(topic), position=post.pk
     )
     _hint_followers(topic, author)
+    notifications.notify_post(post=post, mentioned=post.mentions.all(), is_reply=True)
     return post
 
 
@@ -680,6 +688,11 @@ def _set_hidden(post: Post, moderator: Any, *, hidden: bool, reason: str) -> Pos
         reason=reason,
     )
     _publish_post(post, "post.changed", "hidden" if hidden else "restored")
+    notifications.notify_moderation(
+        post=post,
+        moderator=moderator,
+        action=_("Ausgeblendet") if hidden else _("Wieder eingeblendet"),
+    )
     return post
 
 
@@ -835,7 +848,9 @@ def report_post(*, post: Post, reporter: Any, reason: str) -> Report:
     ).first()
     if open_report:
         return open_report
-    return Report.objects.create(post=post, reporter=reporter, reason=reason)
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason)
+    notifications.notify_report(report=report)
+    return report
 
 
 @transaction.atomic

@@ -28,10 +28,11 @@ from wagtail.log_actions import log
 
 from cms.models import WorkshopIndexPage, WorkshopSummaryPage
 from cms.services import ensure_consortium_editing
+from forum import notifications
 from forum import rules as policy
 from forum import services as forum_services
 from forum.markdown import render_markdown
-from forum.models import Consortium, Town
+from forum.models import Consortium, NotificationKind, Town
 from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
 from .models import (
@@ -227,6 +228,13 @@ def set_status(*, workshop: Workshop, actor: Any, status: str) -> Workshop:
     previous = workshop.status
     workshop.status = status
     workshop.save(update_fields=["status"])
+    if status == Workshop.Status.OPEN and previous != status:
+        notifications.notify_workshop(
+            kind=NotificationKind.WORKSHOP_OPEN,
+            actor=actor,
+            workshop=workshop,
+            recipient_ids=workshop.consortium.memberships.values_list("user_id", flat=True),
+        )
     if status == Workshop.Status.CANCELLED and previous != status:
         people = list(
             workshop.registrations.filter(
@@ -353,7 +361,11 @@ def _fill_free_seats(workshop: Workshop) -> list[Registration]:
         registration.save(update_fields=["status", "updated_at"])
         confirmed += 1
         moved.append(registration)
-        _mail_after_commit(registration, "moved_up")
+        notifications.notify_workshop(
+            kind=NotificationKind.WORKSHOP_MOVED_UP,
+            workshop=workshop,
+            recipient_ids=[registration.user_id],
+        )
     return moved
 
 
@@ -463,8 +475,8 @@ def calendar_feed_for(*, user: Any, regenerate: bool = False) -> CalendarFeed:
 
 
 def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DAYS_AHEAD) -> int:
-    """Email everyone with a seat a few days before; each person once per workshop. Safe to run
-    as often as cron likes."""
+    """Remind everyone with a seat a few days before (in the app, and by email as they chose);
+    each person once per workshop. Safe to run as often as cron likes."""
     now = now or timezone.now()
     due = Registration.objects.filter(
         status=Registration.Status.CONFIRMED,
@@ -487,7 +499,11 @@ def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DA
                 registration.user, "workshops.see_workshop", registration.workshop
             ):
                 continue
-            _mail_after_commit(registration, "reminder")
+            notifications.notify_workshop(
+                kind=NotificationKind.WORKSHOP_REMINDER,
+                workshop=registration.workshop,
+                recipient_ids=[registration.user_id],
+            )
             sent += 1
     return sent
 
@@ -495,8 +511,6 @@ def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DA
 # --- email ---------------------------------------------------------------------------------
 
 SUBJECTS = {
-    "moved_up": gettext_noop("Sie sind nachgerückt: %(title)s"),
-    "reminder": gettext_noop("Erinnerung: %(title)s am %(date)s"),
     "cancelled": gettext_noop("Abgesagt: %(title)s"),
 }
 

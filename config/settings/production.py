@@ -1,7 +1,7 @@
 """Production: secrets and hosts come from the environment; start-up stops if one is missing."""
 
 from .base import *  # noqa: F403
-from .base import env, require_env
+from .base import TASK_BACKENDS, env, require_env
 
 DEBUG = False
 SECRET_KEY = require_env("SECRET_KEY")
@@ -34,3 +34,6 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp
 DEFAULT_FROM_EMAIL = require_env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_BASE_URL = require_env("SITE_URL")
+
+# Durable task queue: run `manage.py db_worker` processes next to the web workers.
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env.str("TASKS_BACKEND", default="database")]}}

@@ -1,0 +1,674 @@
+"""Notifications: who hears of what, in the app and by email, never of anything they may not read.
+
+Services call the ``notify_*`` functions inside their transaction. Rows are written at once (so
+the bell is right after commit); emails and fan-outs run as tasks (django-tasks; the database
+backend in production keeps them across worker restarts). Access is checked when a
+notification is created, again when it is shown (``visible_q``) and again when an email or a
+digest is sent (``is_still_visible``): someone removed from a consortium meanwhile gets nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks_db.backend import DatabaseBackend
+
+from . import events
+from . import rules as policy
+from .markdown import render_plain_snippet
+from .models import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationSettings,
+    Post,
+    Role,
+    Space,
+    SpaceNotificationLevel,
+    Topic,
+)
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_LENGTH = 280
+FAN_OUT_BATCH = 1000
+MAX_EMAIL_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
+DIGEST_PERIODS = {Delivery.DAILY: timedelta(days=1), Delivery.WEEKLY: timedelta(days=7)}
+
+# Kinds a space's "mute" silences; mentions and personal matters always get through.
+MUTABLE_KINDS = {NotificationKind.NEW_TOPIC, NotificationKind.REPLY}
+# Kinds that can happen again for the same post or workshop (hidden, then restored; moved up
+# a second time) and so are not de-duplicated per object.
+REPEATABLE_KINDS = {NotificationKind.MODERATION, NotificationKind.WORKSHOP_MOVED_UP}
+
+
+# --- preferences ---------------------------------------------------------------------------
+
+
+def deliveries_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
+    """Each person's delivery for ``kind``: their preference, else the default."""
+    user_ids = list(user_ids)
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
+            "user_id", "delivery"
+        )
+    )
+    default = DEFAULT_DELIVERY[kind]
+    return {user_id: chosen.get(user_id, default) for user_id in user_ids}
+
+
+def delivery_of(user: Any, kind: str) -> str:
+    return deliveries_for([user.pk], kind)[user.pk]
+
+
+@transaction.atomic
+def set_preferences(*, user: Any, deliveries: dict[str, str]) -> None:
+    for kind, delivery in deliveries.items():
+        NotificationKind(kind)
+        Delivery(delivery)
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )
+
+
+@transaction.atomic
+def set_space_level(*, user: Any, space: Space, level: str) -> None:
+    if not policy.allowed(user, "forum.read_space", space):
+        raise PermissionError
+    SpaceNotificationLevel.Level(level)
+    SpaceNotificationLevel.objects.update_or_create(
+        user=user, space=space, defaults={"level": level}
+    )
+
+
+def _muted(user_ids: Iterable[int], space: Space | None) -> set[int]:
+    if space is None:
+        return set()
+    return set(
+        SpaceNotificationLevel.objects.filter(
+            space=space, user_id__in=list(user_ids), level=SpaceNotificationLevel.Level.MUTE
+        ).values_list("user_id", flat=True)
+    )
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+def _excerpt(post: Post | None) -> str:
+    return render_plain_snippet(post.body, EXCERPT_LENGTH) if post is not None else ""
+
+
+def notify(
+    *,
+    kind: str,
+    recipient_ids: Iterable[int],
+    title: str,
+    url: str,
+    actor: Any = None,
+    space: Space | None = None,
+    topic: Topic | None = None,
+    post: Post | None = None,
+    workshop: Any = None,
+    consortium: Any = None,
+) -> list[Notification]:
+    """Write one notification per recipient (never the actor, never twice for the same post or
+    workshop and kind unless the kind is repeatable, not for preference "off" or a muted space)
+    and queue the emails.
+    Call inside the transaction of the change; nothing happens if it rolls back."""
+    recipients = set(recipient_ids) - {getattr(actor, "pk", None)}
+    if kind in MUTABLE_KINDS:
+        recipients -= _muted(recipients, space)
+    if not recipients:
+        return []
+    duplicate = Notification.objects.filter(kind=kind, recipient_id__in=recipients)
+    if kind not in REPEATABLE_KINDS and post is not None:
+        recipients -= set(duplicate.filter(post=post).values_list("recipient_id", flat=True))
+    elif kind not in REPEATABLE_KINDS and workshop is not None:
+        recipients -= set(
+            duplicate.filter(workshop=workshop).values_list("recipient_id", flat=True)
+        )
+    deliveries = deliveries_for(recipients, kind)
+    wanted = [user_id for user_id, delivery in deliveries.items() if delivery != Delivery.OFF]
+    if consortium is None and space is not None:
+        consortium = space.consortium
+    created = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=user_id,
+            kind=kind,
+            actor=actor,
+            consortium=consortium,
+            space=space,
+            topic=topic,
+            post=post,
+            workshop=workshop,
+            title=title[:300],
+            excerpt=_excerpt(post),
+            url=url[:500],
+        )
+        for user_id in wanted
+    )
+    # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35.
+    for notification in created:
+        events.publish(
+            f"user:{notification.recipient_id}",
+            "notification.created",
+            {"notification_id": notification.pk, "kind": kind},
+        )
+        if deliveries[notification.recipient_id] == Delivery.IMMEDIATE:
+            _enqueue(send_notification_email, notification.pk)
+    return created
+
+
+def _enqueue(task_function: Any, *args: Any) -> None:
+    """A database-backed queue stores the task in this transaction (durable with the change);
+    the in-process backend of the embedded default runs it after commit."""
+    if _is_durable_backend():
+        task_function.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task_function.enqueue(*args))
+
+
+def _is_durable_backend() -> bool:
+    # ``django_tasks.default_task_backend`` is a proxy object: ask the handler for the backend.
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+
+
+# --- notifying about forum events ---------------------------------------------------------
+
+
+def notify_post(*, post: Post, mentioned: Iterable[Any], is_reply: bool) -> None:
+    """A new post: mentions; for replies also the topic's followers and those following every
+    post of the space. (A new topic's readers are told by ``notify_new_topic``.)"""
+    topic = post.topic
+    space = topic.space
+    url = post.get_absolute_url()
+    mentioned_ids = {user.pk for user in mentioned}
+    if mentioned_ids:
+        notify(
+            kind=NotificationKind.MENTION,
+            recipient_ids=_readers(space, mentioned_ids),
+            title=topic.title,
+            url=url,
+            actor=post.author,
+            space=space,
+            topic=topic,
+            post=post,
+        )
+    if not is_reply:
+        return
+    followers = set(topic.subscriptions.values_list("user_id", flat=True))
+    followers |= set(
+        SpaceNotificationLevel.objects.filter(
+            space=space, level=SpaceNotificationLevel.Level.ALL
+        ).values_list("user_id", flat=True)
+    )
+    notify(
+        kind=NotificationKind.REPLY,
+        recipient_ids=_readers(space, followers - mentioned_ids),
+        title=topic.title,
+        url=url,
+        actor=post.author,
+        space=space,
+        topic=topic,
+        post=post,
+    )
+
+
+def notify_new_topic(*, topic: Topic, post: Post) -> None:
+    """Fan-out to everyone who reads the space, as a task: an academy-wide space has thousands."""
+    _enqueue(fan_out_new_topic, topic.pk, post.pk)
+
+
+@task()
+def fan_out_new_topic(topic_id: int, post_id: int) -> int:
+    from . import selectors
+
+    post = (
+        Post.objects.select_related("topic__space__consortium", "author")
+        .filter(pk=post_id, topic_id=topic_id, deleted_at__isnull=True, hidden_at__isnull=True)
+        .first()
+    )
+    if post is None:
+        return 0
+    topic = post.topic
+    already = set(
+        Notification.objects.filter(post=post).values_list("recipient_id", flat=True)
+    )  # mentioned people heard of it already
+    readers = sorted(set(selectors.readers_of(topic.space).values_list("pk", flat=True)) - already)
+    created = 0
+    # An academy-wide space has thousands of readers: short transactions and IN lists well
+    # below SQLite's parameter limit.
+    for start in range(0, len(readers), FAN_OUT_BATCH):
+        with transaction.atomic():
+            created += len(
+                notify(
+                    kind=NotificationKind.NEW_TOPIC,
+                    recipient_ids=readers[start : start + FAN_OUT_BATCH],
+                    title=topic.title,
+                    url=topic.get_absolute_url(),
+                    actor=post.author,
+                    space=topic.space,
+                    topic=topic,
+                    post=post,
+                )
+            )
+    return created
+
+
+def notify_moderation(*, post: Post, moderator: Any, action: str) -> None:
+    """The author hears when a moderator hid, restored or deleted their post."""
+    notify(
+        kind=NotificationKind.MODERATION,
+        recipient_ids=[post.author_id],
+        title=f"{action}: {post.topic.title}",
+        url=post.get_absolute_url(),
+        actor=moderator,
+        space=post.topic.space,
+        topic=post.topic,
+        post=post,
+    )
+
+
+def notify_report(*, report: Any) -> None:
+    """Coaches and core team of the space's consortium (core team and admins academy-wide)."""
+    post = report.post
+    space = post.topic.space
+    moderators = _moderators_of(space)
+    notify(
+        kind=NotificationKind.REPORT,
+        recipient_ids=moderators,
+        title=post.topic.title,
+        url=reverse("forum:reports", kwargs={"slug": space.slug}),
+        actor=report.reporter,
+        space=space,
+        topic=post.topic,
+        post=post,
+    )
+
+
+def notify_invitation_accepted(*, invitation: Any, user: Any) -> None:
+    if invitation.invited_by_id is None:
+        return
+    profile = getattr(user, "profile", None)
+    name = profile.display_name if profile else user.get_username()
+    notify(
+        kind=NotificationKind.INVITATION_ACCEPTED,
+        recipient_ids=[invitation.invited_by_id],
+        title=_("%(name)s ist dem Verbund %(consortium)s beigetreten")
+        % {"name": name, "consortium": invitation.consortium.name},
+        url=reverse("forum:profile", kwargs={"user_id": user.pk}),
+        actor=user,
+        consortium=invitation.consortium,
+    )
+
+
+def notify_workshop(
+    *, kind: str, workshop: Any, recipient_ids: Iterable[int], actor: Any = None
+) -> None:
+    notify(
+        kind=kind,
+        actor=actor,
+        recipient_ids=recipient_ids,
+        title=workshop.title,
+        url=workshop.get_absolute_url(),
+        workshop=workshop,
+        consortium=workshop.consortium,
+    )
+
+
+def _readers(space: Space, user_ids: Iterable[int]) -> set[int]:
+    from . import selectors
+
+    return set(
+        selectors.readers_of(space).filter(pk__in=list(user_ids)).values_list("pk", flat=True)
+    )
+
+
+def _moderators_of(space: Space) -> set[int]:
+    User = get_user_model()
+    if space.is_academy_wide:
+        people = User.objects.filter(
+            Q(is_superuser=True) | Q(memberships__role=Role.CORE_TEAM), is_active=True
+        )
+    else:
+        people = User.objects.filter(
+            memberships__consortium_id=space.consortium_id,
+            memberships__role__in=[Role.COACH, Role.CORE_TEAM],
+            is_active=True,
+        )
+    return set(people.values_list("pk", flat=True))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def visible_q(user: Any) -> Q:
+    """Notifications ``user`` may still see: the queryset side of ``is_still_visible``."""
+    from . import selectors
+
+    readable_space = Q(space__isnull=True) | selectors.readable_spaces_q(user, "space__")
+    # A topic may have been moved since (e.g. out of the academy-wide space into a closed one):
+    # what counts is where it is now.
+    readable_topic = Q(topic__isnull=True) | selectors.readable_spaces_q(user, "topic__space__")
+    member = Q(consortium__isnull=True) | Q(consortium_id__in=list(policy.consortium_roles(user)))
+    if policy.is_admin(user):
+        member = Q()
+    # A hidden post stays visible to its author; moderation and report notices are about
+    # hidden or deleted posts by nature and carry no text of them.
+    visible_post = (
+        Q(post__isnull=True)
+        | Q(kind__in=[NotificationKind.MODERATION, NotificationKind.REPORT])
+        | Q(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
+        | Q(post__author=user, post__deleted_at__isnull=True)
+    )
+    return Q(recipient=user) & readable_space & readable_topic & member & visible_post
+
+
+def notifications_for(user: Any):
+    return (
+        Notification.objects.filter(visible_q(user))
+        .select_related("actor__profile", "space", "workshop")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(user: Any) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(visible_q(user), read_at__isnull=True).count()
+
+
+def is_still_visible(notification: Notification) -> bool:
+    user = notification.recipient
+    if not user.is_active:
+        return False
+    return Notification.objects.filter(visible_q(user), pk=notification.pk).exists()
+
+
+@transaction.atomic
+def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or, without ids, all) of ``user``'s notifications read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        events.publish(f"user:{user.pk}", "notification.read", {})
+    return changed
+
+
+# --- email ---------------------------------------------------------------------------------
+
+
+def unsubscribe_token(user: Any, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(user id, kind) from a token; ``signing.BadSignature`` for anything tampered."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    kind = NotificationKind(data["k"])
+    return int(data["u"]), kind
+
+
+def unsubscribe_url(user: Any, kind: str) -> str:
+    path = reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(user, kind)})
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> tuple[Any, str]:
+    user_id, kind = read_unsubscribe_token(token)
+    user = get_user_model().objects.get(pk=user_id)
+    set_preferences(user=user, deliveries={kind: Delivery.OFF})
+    return user, kind
+
+
+def language_of(user: Any) -> str:
+    profile = getattr(user, "wagtail_userprofile", None)
+    language = getattr(profile, "preferred_language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _include_content() -> bool:
+    return NotificationSettings.load().include_post_content
+
+
+def _message(*, user: Any, subject: str, template: str, context: dict, kind: str | None):
+    with translation.override(language_of(user)):
+        context = {
+            **context,
+            "recipient": user,
+            "include_content": _include_content(),
+            "unsubscribe_url": unsubscribe_url(user, kind) if kind else "",
+            "preferences_url": _absolute(reverse("forum:notification_preferences")),
+        }
+        subject = _(subject) % context.get("subject_args", {})
+        context["subject"] = subject
+        text = render_to_string(f"forum/email/{template}.txt", context)
+        html = render_to_string(f"forum/email/{template}.html", context)
+    headers = {}
+    if context["unsubscribe_url"]:
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=text,
+        to=[user.email],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+SUBJECTS = {
+    NotificationKind.MENTION: gettext_noop("%(actor)s hat Sie erwähnt: %(title)s"),
+    NotificationKind.REPLY: gettext_noop("Neue Antwort: %(title)s"),
+    NotificationKind.NEW_TOPIC: gettext_noop("Neue Diskussion: %(title)s"),
+    NotificationKind.MODERATION: gettext_noop("Moderation an Ihrem Beitrag: %(title)s"),
+    NotificationKind.WORKSHOP_OPEN: gettext_noop("Anmeldung geöffnet: %(title)s"),
+    NotificationKind.WORKSHOP_MOVED_UP: gettext_noop("Sie sind nachgerückt: %(title)s"),
+    NotificationKind.WORKSHOP_REMINDER: gettext_noop("Erinnerung: %(title)s"),
+    NotificationKind.INVITATION_ACCEPTED: gettext_noop("%(title)s"),
+    NotificationKind.REPORT: gettext_noop("Neue Meldung: %(title)s"),
+}
+
+
+FORUM_KINDS = {
+    NotificationKind.MENTION,
+    NotificationKind.REPLY,
+    NotificationKind.NEW_TOPIC,
+    NotificationKind.MODERATION,
+    NotificationKind.REPORT,
+}
+# Subjects (and the email's only sentence) when the academy keeps forum text out of emails.
+CONTENT_FREE_SUBJECTS = {
+    NotificationKind.MENTION: gettext_noop("Sie wurden in einem Beitrag erwähnt"),
+    NotificationKind.REPLY: gettext_noop("Sie haben eine neue Antwort"),
+    NotificationKind.NEW_TOPIC: gettext_noop("Es gibt eine neue Diskussion"),
+    NotificationKind.MODERATION: gettext_noop("Die Moderation hat an Ihrem Beitrag etwas geändert"),
+    NotificationKind.REPORT: gettext_noop("Es gibt eine neue Meldung zum Bearbeiten"),
+}
+
+
+def _actor_name(notification: Notification) -> str:
+    actor = notification.actor
+    if actor is None:
+        return _("Die Kleinstadtakademie")
+    profile = getattr(actor, "profile", None)
+    return profile.display_name if profile else actor.get_username()
+
+
+@task()
+def send_notification_email(notification_id: int) -> str:
+    """One immediate email; idempotent (``emailed_at``), re-checks access, retries SMTP
+    failures with a growing delay, and removes notifications the person may no longer see."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient__profile", "actor__profile", "workshop__host_town")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return "skipped"
+        if not is_still_visible(notification):
+            notification.delete()
+            return "withdrawn"
+        recipient = notification.recipient
+        if not recipient.email or delivery_of(recipient, notification.kind) != Delivery.IMMEDIATE:
+            return "not wanted"
+        # With post content kept out of emails, forum notices say only that there is news.
+        withheld = notification.kind in FORUM_KINDS and not _include_content()
+        message = _message(
+            user=recipient,
+            subject=CONTENT_FREE_SUBJECTS[notification.kind]
+            if withheld
+            else SUBJECTS[notification.kind],
+            template="notification",
+            kind=notification.kind,
+            context={
+                "notification": notification,
+                "withheld": withheld,
+                "actor_name": _actor_name(notification),
+                "url": _absolute(notification.url),
+                "subject_args": {
+                    "actor": _actor_name(notification),
+                    "title": notification.title,
+                },
+            },
+        )
+        notification.email_attempts += 1
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            notification.save(update_fields=["email_attempts"])
+            if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
+                logger.error("Giving up on notification %s: %s", notification_id, error)
+                return "failed"
+            delay = timedelta(minutes=2**notification.email_attempts)
+            logger.warning("Notification %s: %s; retrying in %s", notification_id, error, delay)
+            _retry_later(notification_id, delay)
+            return "retry"
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at", "email_attempts"])
+    return "sent"
+
+
+def _retry_later(notification_id: int, delay: timedelta) -> None:
+    if _is_durable_backend():
+        send_notification_email.using(run_after=timezone.now() + delay).enqueue(notification_id)
+    # The in-process backend of the embedded default cannot wait; the next digest run or a
+    # later event is the fallback there, and the failure is logged.
+
+
+def send_digests(*, period: str, now: Any = None) -> int:
+    """One email per person with something new for ``period`` (daily or weekly), grouped by
+    space and topic; each notification goes into one digest at most. Returns emails sent."""
+    Delivery(period)
+    now = now or timezone.now()
+    # Bounded look-back: in-app-only notifications are never digested and must not pile up here.
+    since = now - DIGEST_PERIODS[Delivery(period)] - timedelta(days=1)
+    candidates = (
+        Notification.objects.filter(
+            digested_at__isnull=True,
+            emailed_at__isnull=True,
+            created_at__lte=now,
+            created_at__gt=since,
+        )
+        .order_by()
+        .values_list("recipient_id", "kind")
+        .distinct()
+    )
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for user_id, kind in candidates:
+        wanted[user_id].add(kind)
+    sent = 0
+    User = get_user_model()
+    for user in User.objects.filter(pk__in=list(wanted), is_active=True).select_related("profile"):
+        kinds = [kind for kind in wanted[user.pk] if delivery_of(user, kind) == period]
+        if not kinds:
+            continue
+        try:
+            if _send_digest(user=user, kinds=kinds, period=period, now=now):
+                sent += 1
+        except (smtplib.SMTPException, OSError) as error:
+            # Rolled back: the entries wait for the next run; the others still get theirs.
+            logger.warning("Digest for user %s not sent: %s", user.pk, error)
+    return sent
+
+
+def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(
+                recipient=user,
+                kind__in=kinds,
+                digested_at__isnull=True,
+                emailed_at__isnull=True,
+                created_at__lte=now,
+            )
+            .select_related("space", "topic", "actor__profile", "workshop")
+            # Forum spaces first, then workshop and consortium news, on every database.
+            .order_by(
+                F("space__name").asc(nulls_last=True),
+                F("topic__title").asc(nulls_last=True),
+                "created_at",
+            )
+        )
+        if not pending:
+            return False
+        visible = set(
+            Notification.objects.filter(
+                visible_q(user), pk__in=[n.pk for n in pending]
+            ).values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in pending if n.pk not in visible]).delete()
+        items = [n for n in pending if n.pk in visible]
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=now)
+        if not items or not user.email:
+            return False
+        groups: dict[str, dict[str, list[Notification]]] = defaultdict(lambda: defaultdict(list))
+        for item in items:
+            space_name = item.space.name if item.space else _("Transferwerkstätten und Verbund")
+            groups[space_name][item.title].append(item)
+        message = _message(
+            user=user,
+            subject=gettext_noop("Ihre Zusammenfassung: %(count)s Neuigkeiten"),
+            template="digest",
+            kind=None,
+            context={
+                "groups": {space: dict(topics) for space, topics in groups.items()},
+                "period": period,
+                "count": len(items),
+                "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+                "subject_args": {"count": len(items)},
+            },
+        )
+        message.send()
+    return True
