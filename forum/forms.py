@@ -1,10 +1,21 @@
 import uuid
+from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Profile, Role, Space, Tag
+from . import notifications
+from .models import (
+    Delivery,
+    Invitation,
+    NotificationKind,
+    Profile,
+    Role,
+    Space,
+    SpaceNotificationLevel,
+    Tag,
+)
 
 
 class InvitationForm(forms.ModelForm):
@@ -179,3 +190,51 @@ class MoveForm(forms.Form):
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = targets
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification and one per space the person can read."""
+
+    def __init__(self, *args: Any, user: Any, spaces: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spaces = {f"space_{space.pk}": space for space in spaces}
+        for kind in NotificationKind:
+            self.fields[f"kind_{kind.value}"] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=notifications.delivery_of(user, kind.value),
+            )
+        levels = dict(
+            SpaceNotificationLevel.objects.filter(user=user, space__in=spaces).values_list(
+                "space_id", "level"
+            )
+        )
+        for name, space in self.spaces.items():
+            self.fields[name] = forms.ChoiceField(
+                label=space.name,
+                choices=SpaceNotificationLevel.Level.choices,
+                initial=levels.get(space.pk, SpaceNotificationLevel.Level.DEFAULT),
+                help_text=_("akademieweit")
+                if space.is_academy_wide
+                else _("geschlossen · %(name)s") % {"name": space.consortium.name},
+            )
+
+    def kind_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("kind_")]
+
+    def space_fields(self) -> list:
+        return [self[name] for name in self.spaces]
+
+    def changed_deliveries(self) -> dict[str, str]:
+        return {
+            name.removeprefix("kind_"): self.cleaned_data[name]
+            for name in self.changed_data
+            if name.startswith("kind_")
+        }
+
+    def changed_levels(self) -> list[tuple[Any, str]]:
+        return [
+            (self.spaces[name], self.cleaned_data[name])
+            for name in self.changed_data
+            if name in self.spaces
+        ]

@@ -64,3 +64,20 @@ urlpatterns = [
     path("konto/profil/", views.profile_edit, name="profile_edit"),
     path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
+
+urlpatterns += [
+    path("benachrichtigungen/", views.notification_list, name="notifications"),
+    path("benachrichtigungen/gelesen/", views.notifications_read, name="notifications_read"),
+    path("benachrichtigungen/anzahl/", views.notification_count, name="notification_count"),
+    path(
+        "benachrichtigungen/abbestellen/<str:token>/",
+        views.unsubscribe,
+        name="unsubscribe",
+    ),
+    path("benachrichtigungen/<int:pk>/", views.notification_open, name="notification_open"),
+    path(
+        "konto/benachrichtigungen/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+]

@@ -1,5 +1,7 @@
-// Live updates for topic and space pages. The pages work without this script; it only adds
-// what arrives over the websocket. Protocol and event kinds: forum/consumers.py, forum/events.py.
+// Live updates for topic and space pages, and the notification bell on every page of a
+// signed-in person (base.html then provides a config for the personal stream only). The pages
+// work without this script; it only adds what arrives over the websocket. Protocol and event
+// kinds: forum/consumers.py, forum/events.py.
 (() => {
   "use strict";
 
@@ -8,13 +10,14 @@
     return;
   }
   const config = JSON.parse(configNode.textContent);
-  const texts = config.texts;
+  const texts = config.texts || {};
   const notice = document.querySelector("[data-live-notice]");
   const postList = document.querySelector("[data-post-list]");
   const topicList = document.querySelector("[data-topic-list]");
   const typingLine = document.querySelector("[data-typing]");
   const presenceLine = document.querySelector("[data-presence]");
   const baseTitle = document.title;
+  const bell = document.querySelector("[data-notification-bell]");
 
   let position = config.after; // last position seen: the reconnect resumes after it
   let socket = null;
@@ -25,6 +28,8 @@
   let typingTimer = null;
   let lastTypingSent = 0;
   let stopped = false;
+  let connectedBefore = false;
+  let countTimer = null;
 
   const interpolate = (text, values) =>
     text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
@@ -158,6 +163,41 @@
       : interpolate(texts.presenceMany, { count: payload.count });
   }
 
+  function setNotificationCount(count) {
+    const number = bell?.querySelector("[data-notification-number]");
+    if (!number || !Number.isInteger(count) || number.textContent === String(count)) {
+      return;
+    }
+    // The count sits in an aria-live region: screen readers hear "3 ungelesen".
+    number.textContent = String(count);
+    bell.querySelector("[data-notification-count]")?.classList.toggle("is-zero", count === 0);
+    if (bell.dataset.label) {
+      bell.setAttribute("aria-label", interpolate(bell.dataset.label, { count }));
+    }
+  }
+
+  function refreshNotificationCount() {
+    // Events carry only ids: ask the server for the number, once per burst of events.
+    if (!bell?.dataset.countUrl) {
+      return;
+    }
+    clearTimeout(countTimer);
+    countTimer = setTimeout(async () => {
+      try {
+        const response = await fetch(bell.dataset.countUrl, {
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { Accept: "application/json" },
+        });
+        if (response.ok) {
+          setNotificationCount((await response.json()).unread);
+        }
+      } catch {
+        // Offline or signed out: the next event or reconnect asks again.
+      }
+    }, 200);
+  }
+
   function onAccessEnded() {
     stopped = true;
     showNotice(texts.accessEnded);
@@ -194,9 +234,14 @@
       case "topic.created":
       case "topic.activity": onTopicActivity(payload); break;
       case "unread.changed":
-        setUnseen(unseen + 1);
-        showNotice(texts.newForYou, () => window.location.reload());
+        if (notice) {
+          setUnseen(unseen + 1);
+          showNotice(texts.newForYou, () => window.location.reload());
+        }
         break;
+      case "notification.created":
+      case "notification.read":
+      case "access.changed": refreshNotificationCount(); break;
       case "typing": onTyping(payload); break;
       case "presence": onPresence(payload); break;
       default: break;
@@ -224,6 +269,10 @@
     socket = new WebSocket(`${scheme}://${window.location.host}/ws/`);
     socket.addEventListener("open", () => {
       attempts = 0;
+      if (connectedBefore) {
+        refreshNotificationCount(); // events sent while the socket was down are not replayed
+      }
+      connectedBefore = true;
       if (notice?.dataset.offline) {
         delete notice.dataset.offline;
         hideNotice();
