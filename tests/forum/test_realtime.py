@@ -193,10 +193,10 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     await subscribe(ws, t)
     await subscribe(ws, s)
 
-    # A reply by someone else: post.created (topic), topic.activity (space), unread.changed
-    # (personal: the member is subscribed to the topic they opened).
+    # A reply by someone else: post.created (topic), topic.activity (space), unread.changed and
+    # notification.created (personal: the member is subscribed to the topic they opened).
     new = await reply(topic, coach, SECRET)
-    got = await receive_many(ws, 3)
+    got = await receive_many(ws, 4)
     created = only(got, t, "post.created")
     assert created["type"] == "event"
     assert created["position"] == new.pk
@@ -218,6 +218,7 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     assert activity["payload"]["last_post_id"] == new.pk
     assert activity["payload"]["reply_count"] == 1
     assert only(got, u, "unread.changed")["payload"] == {"space_id": forum.closed.pk}
+    assert only(got, u, "notification.created")["payload"]["kind"] == "reply"
     assert SECRET not in json.dumps(got)  # the text is fetched over HTTP, per viewer
 
     # post.changed for each change; no position, no text.
@@ -230,8 +231,12 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     ]
     for change, post, call in changes:
         await db(call)()
-        message = await receive(ws)
-        assert (message["stream"], message["kind"]) == (t, "post.changed"), message
+        # Hiding and restoring the member's own post also tells them (personal stream).
+        told = change in ("hidden", "restored")
+        got = await receive_many(ws, 2 if told else 1)
+        if told:
+            assert only(got, u, "notification.created")["payload"]["kind"] == "moderation"
+        message = only(got, t, "post.changed")
         assert message["position"] is None
         assert message["payload"] == {
             "post_id": post.pk,
@@ -265,7 +270,10 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     opened = await db(services.create_topic)(
         space=forum.closed, author=coach, title="Neue Runde", body=SECRET
     )
-    message = await receive(ws)
+    # The member reads the space: a new-topic notification arrives on the personal stream too.
+    got = await receive_many(ws, 2)
+    assert only(got, u, "notification.created")["payload"]["kind"] == "new_topic"
+    message = only(got, s, "topic.created")
     first_post = await db(lambda: opened.posts.get())()
     assert (message["stream"], message["kind"]) == (s, "topic.created")
     assert message["position"] == first_post.pk
@@ -510,9 +518,11 @@ async def test_reconnect_replays_missed_posts_once_in_order(world):
         },
     )
     live = await reply(topic, world.coach)
-    got = await receive_many(ws, 2)  # plus the unread hint: the member follows the topic
+    # Plus the unread hint and the reply notification: the member follows the topic.
+    got = await receive_many(ws, 3)
     assert only(got, stream, "post.created")["position"] == live.pk
     only(got, f"user:{world.member.pk}", "unread.changed")
+    only(got, f"user:{world.member.pk}", "notification.created")
     assert await unexpected(ws) == []
     await ws.disconnect()
 
@@ -540,11 +550,12 @@ async def test_post_committed_during_the_replay_is_delivered_once(world, monkeyp
         ("event", raced[0]),
         ("caught_up", raced[0]),
     ]
-    # The live copy of the post is dropped; the unread hint (the member follows the topic) is
-    # the only thing left.
+    # The live copy of the post is dropped; the unread hint and the reply notification (the
+    # member follows the topic) are the only things left.
     rest = await unexpected(ws)
-    assert [(m["stream"], m["kind"]) for m in rest] == [
-        (f"user:{world.member.pk}", "unread.changed")
+    assert sorted((m["stream"], m["kind"]) for m in rest) == [
+        (f"user:{world.member.pk}", "notification.created"),
+        (f"user:{world.member.pk}", "unread.changed"),
     ]
     await ws.disconnect()
 
