@@ -24,77 +24,17 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from common import choose_database  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIOS = "2x5,100x100,1x10000"
-POSTGRES_SCHEMES = ("postgres://", "postgresql://")
-
-
-# --- database selection (before Django is set up) ------------------------------------------
-
-
-@dataclass
-class Database:
-    url: str
-    label: str
-    cleanup: object  # callable run at exit
-
-
-def _postgres_database(url: str, keep: bool) -> Database:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin_url = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        if exists or keep:
-            return
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    state = "existing database, kept" if exists else ("created, kept" if keep else "temporary")
-    return Database(url=url, label=f"PostgreSQL {parsed.hostname}/{name} ({state})", cleanup=drop)
-
-
-def _sqlite_database(keep: bool) -> Database:
-    directory = Path(tempfile.mkdtemp(prefix="forum-bench-"))
-    path = directory / "bench.sqlite3"
-
-    def remove() -> None:
-        if keep:
-            return
-        for file in directory.iterdir():
-            file.unlink()
-        directory.rmdir()
-
-    return Database(url=f"sqlite:///{path}", label=f"SQLite {path}", cleanup=remove)
-
-
-def choose_database(keep: bool) -> Database:
-    url = os.environ.get("DATABASE_URL", "")
-    database = (
-        _postgres_database(url, keep)
-        if url.startswith(POSTGRES_SCHEMES)
-        else _sqlite_database(keep)
-    )
-    os.environ["DATABASE_URL"] = database.url
-    return database
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -332,7 +272,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    database = choose_database(args.keep_db)
+    database = choose_database(args.keep_db, prefix="forum-bench-")
     try:
         import django
 
