@@ -201,19 +201,8 @@ def notify_post(*, post: Post, mentioned: Iterable[Any], is_reply: bool) -> None
     post of the space. (A new topic's readers are told by ``notify_new_topic``.)"""
     topic = post.topic
     space = topic.space
-    url = post.get_absolute_url()
     mentioned_ids = {user.pk for user in mentioned}
-    if mentioned_ids:
-        notify(
-            kind=NotificationKind.MENTION,
-            recipient_ids=_readers(space, mentioned_ids),
-            title=topic.title,
-            url=url,
-            actor=post.author,
-            space=space,
-            topic=topic,
-            post=post,
-        )
+    notify_mentions(post=post, user_ids=mentioned_ids)
     if not is_reply:
         return
     followers = set(topic.subscriptions.values_list("user_id", flat=True))
@@ -226,9 +215,27 @@ def notify_post(*, post: Post, mentioned: Iterable[Any], is_reply: bool) -> None
         kind=NotificationKind.REPLY,
         recipient_ids=_readers(space, followers - mentioned_ids),
         title=topic.title,
-        url=url,
+        url=post.get_absolute_url(),
         actor=post.author,
         space=space,
+        topic=topic,
+        post=post,
+    )
+
+
+def notify_mentions(*, post: Post, user_ids: set[int]) -> None:
+    """Mentions in a new post, or added to a post by editing it; only readers of the space
+    hear of it, and nobody twice for the same post."""
+    if not user_ids:
+        return
+    topic = post.topic
+    notify(
+        kind=NotificationKind.MENTION,
+        recipient_ids=_readers(topic.space, user_ids),
+        title=topic.title,
+        url=post.get_absolute_url(),
+        actor=post.author,
+        space=topic.space,
         topic=topic,
         post=post,
     )
@@ -424,24 +431,48 @@ def unsubscribe_token(user: Any, kind: str) -> str:
     return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """(user id, kind) from a token; ``signing.BadSignature`` for anything tampered."""
+def digest_unsubscribe_token(user: Any, period: str) -> str:
+    return signing.dumps({"u": user.pk, "p": period}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str | None, str | None]:
+    """(user id, kind, digest period) from a token, exactly one of kind and period set;
+    ``signing.BadSignature`` for anything tampered, ``ValueError`` for unknown values."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    kind = NotificationKind(data["k"])
-    return int(data["u"]), kind
+    if "p" in data:
+        period = Delivery(data["p"])
+        if period not in DIGEST_PERIODS:
+            raise ValueError(period)
+        return int(data["u"]), None, period
+    return int(data["u"]), NotificationKind(data["k"]), None
 
 
-def unsubscribe_url(user: Any, kind: str) -> str:
-    path = reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(user, kind)})
+def _site_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def unsubscribe_url(user: Any, kind: str) -> str:
+    token = unsubscribe_token(user, kind)
+    return _site_url(reverse("forum:unsubscribe", kwargs={"token": token}))
+
+
+def digest_unsubscribe_url(user: Any, period: str) -> str:
+    token = digest_unsubscribe_token(user, period)
+    return _site_url(reverse("forum:unsubscribe", kwargs={"token": token}))
+
+
 @transaction.atomic
-def unsubscribe(*, token: str) -> tuple[Any, str]:
-    user_id, kind = read_unsubscribe_token(token)
+def unsubscribe(*, token: str) -> tuple[Any, list[str]]:
+    """Stops the emails the token stands for: one kind, or every kind the person gets in that
+    digest. The notifications stay in the app. Returns the person and the kinds changed."""
+    user_id, kind, period = read_unsubscribe_token(token)
     user = get_user_model().objects.get(pk=user_id)
-    set_preferences(user=user, deliveries={kind: Delivery.OFF})
-    return user, kind
+    if kind is not None:
+        kinds = [kind] if delivery_of(user, kind) != Delivery.OFF else []
+    else:
+        kinds = [k for k in NotificationKind if delivery_of(user, k) == period]
+    set_preferences(user=user, deliveries={k: Delivery.IN_APP for k in kinds})
+    return user, kinds
 
 
 def language_of(user: Any) -> str:
@@ -450,31 +481,27 @@ def language_of(user: Any) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _include_content() -> bool:
     return NotificationSettings.load().include_post_content
 
 
-def _message(*, user: Any, subject: str, template: str, context: dict, kind: str | None):
+def _message(*, user: Any, subject: str, template: str, context: dict, unsubscribe_link: str):
     with translation.override(language_of(user)):
         context = {
             **context,
             "recipient": user,
             "include_content": _include_content(),
-            "unsubscribe_url": unsubscribe_url(user, kind) if kind else "",
-            "preferences_url": _absolute(reverse("forum:notification_preferences")),
+            "unsubscribe_url": unsubscribe_link,
+            "preferences_url": _site_url(reverse("forum:notification_preferences")),
         }
         subject = _(subject) % context.get("subject_args", {})
         context["subject"] = subject
         text = render_to_string(f"forum/email/{template}.txt", context)
         html = render_to_string(f"forum/email/{template}.html", context)
-    headers = {}
-    if context["unsubscribe_url"]:
-        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
     message = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body=text,
@@ -550,12 +577,12 @@ def send_notification_email(notification_id: int) -> str:
             if withheld
             else SUBJECTS[notification.kind],
             template="notification",
-            kind=notification.kind,
+            unsubscribe_link=unsubscribe_url(recipient, notification.kind),
             context={
                 "notification": notification,
                 "withheld": withheld,
                 "actor_name": _actor_name(notification),
-                "url": _absolute(notification.url),
+                "url": _site_url(notification.url),
                 "subject_args": {
                     "actor": _actor_name(notification),
                     "title": notification.title,
@@ -661,7 +688,7 @@ def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
             user=user,
             subject=gettext_noop("Ihre Zusammenfassung: %(count)s Neuigkeiten"),
             template="digest",
-            kind=None,
+            unsubscribe_link=digest_unsubscribe_url(user, period),
             context={
                 "groups": {space: dict(topics) for space, topics in groups.items()},
                 "period": period,

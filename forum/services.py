@@ -613,7 +613,11 @@ def edit_post(*, post: Post, editor: Any, body: str) -> Post:
     post.body_html, mentioned = _render(body, post.topic.space)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    already_mentioned = set(post.mentions.values_list("pk", flat=True))
     post.mentions.set(mentioned)
+    notifications.notify_mentions(
+        post=post, user_ids={user.pk for user in mentioned} - already_mentioned
+    )
     _publish_post(post, "post.changed", "edited")
     return post
 

@@ -42,6 +42,7 @@ from .forms import (
 from .models import (
     Attachment,
     Consortium,
+    Delivery,
     Invitation,
     Membership,
     Notification,
@@ -1039,12 +1040,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
     GET only shows what will happen (mail scanners open links); POST switches the kind off."""
     try:
-        user_id, kind = notifications.read_unsubscribe_token(token)
+        user_id, kind, period = notifications.read_unsubscribe_token(token)
     except (signing.BadSignature, ValueError, KeyError, TypeError):
         return _unsubscribe_invalid(request)
     if not get_user_model().objects.filter(pk=user_id).exists():
         return _unsubscribe_invalid(request)
-    context = {"token": token, "kind_label": NotificationKind(kind).label, "done": False}
+    context = {
+        "token": token,
+        "kind_label": NotificationKind(kind).label if kind else "",
+        "digest_label": Delivery(period).label if period else "",
+        "done": False,
+    }
     if request.method == "POST":
         try:
             notifications.unsubscribe(token=token)

@@ -340,6 +340,37 @@ def test_sigterm_lets_the_worker_finish_the_running_email_and_the_next_worker_do
     assert not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_worker_was_killed_is_requeued_and_delivered_once(quiet, cast, forum):
+    member = new_member(cast.consortium)
+    with override_settings(TASKS=DATABASE_TASKS):
+        mention(forum.closed_topic, cast.user("coach"), member)
+        # A worker claims the email and is killed (SIGKILL) before it finishes: the row stays
+        # "running" and no other worker would ever take it.
+        [task] = queued_emails()
+        task.claim("killed-worker")
+        run_worker()
+        assert mail.outbox == []
+
+        out = StringIO()
+        call_command("requeue_stuck_tasks", stdout=out)  # started just now: left alone
+        assert "0 Aufgabe(n)" in out.getvalue()
+        DBTaskResult.objects.filter(pk=task.pk).update(
+            started_at=timezone.now() - timedelta(minutes=31)
+        )
+        call_command("requeue_stuck_tasks", stdout=out)
+        assert "1 Aufgabe(n) wieder in die Warteschlange gestellt." in out.getvalue()
+
+        run_worker()
+        call_command("requeue_stuck_tasks", "--minutes", "0", stdout=StringIO())
+        run_worker()
+
+    assert len(emails_to(member)) == 1
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.SUCCESSFUL
+    assert task.worker_ids[0] == "killed-worker" and len(task.worker_ids) == 2
+
+
 # --- digests ----------------------------------------------------------------------------------
 
 
@@ -387,7 +418,12 @@ def test_a_digest_is_grouped_by_space_then_topic(cast, forum, django_capture_on_
     assert body.index("Zweite Antwort.") < body.index("Erste Antwort.")
     assert body.index("Erste Antwort.") < body.index("Vierte Antwort.")
     assert f"{SITE}{workshop.get_absolute_url()}" in body
+    unsubscribe = notifications.digest_unsubscribe_url(member, Delivery.DAILY)
+    assert digest.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Diese Zusammenfassung abbestellen: {unsubscribe}" in body
     html = digest.alternatives[0][0]
+    assert f'href="{unsubscribe}"' in html
     assert (
         html.index(f">{forum.academy.name}</h2>")
         < html.index(f">{forum.closed.name}</h2>")

@@ -382,7 +382,7 @@ def test_unsubscribe_one_click_post_works_without_login_and_without_csrf(cast):
 
     assert response.status_code == 200
     assert "Sie bekommen keine E-Mails mehr zu: Erwähnung" in response.content.decode()
-    assert _preferences_of(member) == {NotificationKind.MENTION: Delivery.OFF}
+    assert _preferences_of(member) == {NotificationKind.MENTION: Delivery.IN_APP}
     assert _preferences_of(coach) == {}
     assert NotificationPreference.objects.count() == 1
     # Nobody was signed in by following the link.
@@ -397,7 +397,60 @@ def test_unsubscribe_token_of_one_person_never_changes_another(cast):
     signed_in_as_coach.post(_unsubscribe_url(member, NotificationKind.REPLY))
 
     assert _preferences_of(coach) == {}
+    assert _preferences_of(member) == {NotificationKind.REPLY: Delivery.IN_APP}
+
+
+def test_digest_unsubscribe_moves_every_kind_of_that_digest_to_the_app_only(cast):
+    member, coach = cast.user("member"), cast.user("coach")
+    notifications.set_preferences(
+        user=member,
+        deliveries={
+            NotificationKind.WORKSHOP_REMINDER: Delivery.DAILY,
+            NotificationKind.NEW_TOPIC: Delivery.WEEKLY,
+        },
+    )
+    token = notifications.digest_unsubscribe_token(member, Delivery.DAILY)
+    url = reverse("forum:unsubscribe", kwargs={"token": token})
+    browserless = Client(enforce_csrf_checks=True)
+
+    page = browserless.get(url)
+    assert "Sie bekommen keine E-Mails mehr für die tägliche Zusammenfassung." in (
+        page.content.decode()
+    )
+    assert NotificationPreference.objects.filter(user=member).count() == 2
+
+    response = browserless.post(url)
+
+    assert response.status_code == 200
+    assert _preferences_of(member) == {
+        NotificationKind.REPLY: Delivery.IN_APP,
+        NotificationKind.WORKSHOP_REMINDER: Delivery.IN_APP,
+        NotificationKind.NEW_TOPIC: Delivery.WEEKLY,
+    }
+    assert notifications.delivery_of(member, NotificationKind.MENTION) == Delivery.IMMEDIATE
+    assert _preferences_of(coach) == {}
+
+
+def test_unsubscribe_keeps_a_kind_that_is_already_off(cast):
+    member = cast.user("member")
+    notifications.set_preferences(user=member, deliveries={NotificationKind.REPLY: Delivery.OFF})
+
+    Client().post(_unsubscribe_url(member, NotificationKind.REPLY))
+
     assert _preferences_of(member) == {NotificationKind.REPLY: Delivery.OFF}
+
+
+@pytest.mark.parametrize("period", [Delivery.IMMEDIATE, Delivery.OFF, "monthly"])
+def test_digest_unsubscribe_token_for_something_that_is_no_digest_is_refused(client, cast, period):
+    from django.core import signing
+
+    member = cast.user("member")
+    token = signing.dumps(
+        {"u": member.pk, "p": period}, salt=notifications.UNSUBSCRIBE_SALT, compress=True
+    )
+    response = client.post(reverse("forum:unsubscribe", kwargs={"token": token}))
+    assert response.status_code == 400
+    assert NotificationPreference.objects.count() == 0
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -126,6 +126,36 @@ def test_someone_mentioned_in_a_new_topic_hears_of_it_once(cast, forum, run):
     assert ids(cast.user("member")) <= recipients(Kind.NEW_TOPIC, topic=topic)
 
 
+def test_a_mention_added_by_editing_reaches_only_the_newly_mentioned_once(cast, forum, run):
+    member, coach, core = cast.user("member"), cast.user("coach"), cast.user("core_team")
+    outsider = cast.user("outsider")
+    post = run(
+        services.post_reply,
+        topic=forum.closed_topic,
+        author=member,
+        body=f"Frage an @{coach.username}.",
+    )
+    mail.outbox.clear()
+
+    run(
+        services.edit_post,
+        post=post,
+        editor=member,
+        body=f"Frage an @{coach.username} und @{core.username}, nicht @{outsider.username}.",
+    )
+
+    assert recipients(Kind.MENTION, post=post) == ids(coach, core)
+    assert Notification.objects.filter(recipient=coach, post=post).count() == 1
+    assert [message.to for message in mail.outbox] == [[core.email]]
+    assert not Notification.objects.filter(recipient=outsider).exists()
+
+    # Taking the mention out and putting it back does not tell anyone a second time.
+    run(services.edit_post, post=post, editor=member, body="Frage an alle.")
+    run(services.edit_post, post=post, editor=member, body=f"Frage an @{core.username}.")
+    assert Notification.objects.filter(recipient=core, kind=Kind.MENTION).count() == 1
+    assert len(mail.outbox) == 1
+
+
 # --- replies ----------------------------------------------------------------------------------
 
 
@@ -654,21 +684,28 @@ def test_an_unsubscribe_token_names_its_own_user_and_kind(cast):
     member = cast.user("member")
     token = notifications.unsubscribe_token(member, Kind.REPLY)
 
-    assert notifications.read_unsubscribe_token(token) == (member.pk, Kind.REPLY)
+    assert notifications.read_unsubscribe_token(token) == (member.pk, Kind.REPLY, None)
     assert token != notifications.unsubscribe_token(member, Kind.MENTION)
     assert token != notifications.unsubscribe_token(cast.user("coach"), Kind.REPLY)
+    digest_token = notifications.digest_unsubscribe_token(member, Delivery.WEEKLY)
+    assert notifications.read_unsubscribe_token(digest_token) == (
+        member.pk,
+        None,
+        Delivery.WEEKLY,
+    )
 
 
-def test_unsubscribing_turns_off_that_kind_for_that_user_only(cast):
+def test_unsubscribing_stops_emails_of_that_kind_for_that_user_only(cast):
     member, coach = cast.user("member"), cast.user("coach")
     notifications.set_preferences(user=member, deliveries={Kind.MENTION: Delivery.IMMEDIATE})
 
-    user, kind = notifications.unsubscribe(
+    user, kinds = notifications.unsubscribe(
         token=notifications.unsubscribe_token(member, Kind.REPLY)
     )
 
-    assert (user, kind) == (member, Kind.REPLY)
-    assert notifications.delivery_of(member, Kind.REPLY) == Delivery.OFF
+    assert (user, kinds) == (member, [Kind.REPLY])
+    # Emails stop; the notifications stay in the app.
+    assert notifications.delivery_of(member, Kind.REPLY) == Delivery.IN_APP
     assert notifications.delivery_of(member, Kind.MENTION) == Delivery.IMMEDIATE
     assert notifications.delivery_of(coach, Kind.REPLY) == DEFAULT_DELIVERY[Kind.REPLY]
 
