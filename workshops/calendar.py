@@ -136,9 +136,8 @@ def event_for(workshop: Workshop, *, stamp: Any, waitlisted: bool = False) -> ic
     event.add("description", _description(workshop, waitlisted=waitlisted))
     event.add("url", absolute_url(workshop.get_absolute_url()))
     event.add("status", _status(workshop, waitlisted=waitlisted))
-    # Without a revision field on the model, the one change that must win over earlier copies
-    # is the (final) cancellation.
-    event.add("sequence", 1 if cancelled else 0)
+    event.add("sequence", workshop.sequence)
+    event.add("last-modified", workshop.updated_at)
     return event
 
 

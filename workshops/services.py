@@ -133,34 +133,67 @@ def create_workshop(*, consortium: Consortium, actor: Any, data: WorkshopData) -
             for day, start, kind, title in AGENDA_TEMPLATE
         )
         space = forum_services.create_consortium_space(consortium=consortium)
-        when = formats.date_format(timezone.localtime(workshop.starts_at), "j. F Y")
+        # No date in the text: it would go stale when the workshop moves; the page is right.
         topic = forum_services.create_topic(
             space=space,
             author=actor,
             title=_("Transferwerkstatt: %(title)s") % {"title": workshop.title},
             body=_(
-                "Hier bereiten wir die Transferwerkstatt in %(town)s am %(date)s vor und tragen "
-                "danach zusammen, was wir mitnehmen. Programm und Anmeldung: %(url)s"
+                "Hier bereiten wir die Transferwerkstatt in %(town)s vor und tragen danach "
+                "zusammen, was wir mitnehmen. Termin, Programm und Anmeldung: %(url)s"
             )
-            % {
-                "town": workshop.host_town.name,
-                "date": when,
-                "url": workshop.get_absolute_url(),
-            },
+            % {"town": workshop.host_town.name, "url": workshop.get_absolute_url()},
         )
     workshop.discussion = topic
     workshop.save(update_fields=["discussion"])
     return workshop
 
 
+def _when_and_where(workshop: Workshop) -> tuple:
+    return (workshop.starts_at, workshop.ends_at, workshop.venue_name, workshop.venue_address)
+
+
+def _in_calendars(workshop: Workshop) -> tuple:
+    """What a calendar entry shows (the agenda aside); a change to it is a new revision."""
+    return (
+        *_when_and_where(workshop),
+        workshop.title,
+        workshop.directions,
+        workshop.description,
+        workshop.status == Workshop.Status.CANCELLED,
+    )
+
+
+def _mark_changed(workshop: Workshop, calendar_before: tuple) -> None:
+    workshop.updated_at = timezone.now()
+    if _in_calendars(workshop) != calendar_before:
+        workshop.sequence += 1
+
+
+def _tell_registered_of_move(workshop: Workshop, when_and_where_before: tuple) -> None:
+    """Everyone with a seat or a waiting-list place hears when the date or venue changes:
+    they book trains and rooms by it."""
+    if _when_and_where(workshop) == when_and_where_before:
+        return
+    if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
+        return
+    for registration in workshop.registrations.filter(
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+    ):
+        _mail_after_commit(registration, "changed")
+
+
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, actor: Any, data: WorkshopData) -> Workshop:
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.edit_workshop", workshop)
+    calendar_before, when_and_where_before = _in_calendars(workshop), _when_and_where(workshop)
     _apply(workshop, data)
     _validate(workshop)
+    _mark_changed(workshop, calendar_before)
     workshop.save()
     _fill_free_seats(workshop)
+    _tell_registered_of_move(workshop, when_and_where_before)
     return workshop
 
 
@@ -171,11 +204,16 @@ def update_venue(
     """Venue and directions: the host town prepares them as well as the coaches."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.edit_agenda", workshop)
+    calendar_before, when_and_where_before = _in_calendars(workshop), _when_and_where(workshop)
     workshop.venue_name = venue_name.strip()
     workshop.venue_address = venue_address.strip()
     workshop.directions = directions.strip()
     workshop.full_clean(exclude=["discussion", "created_by"])
-    workshop.save(update_fields=["venue_name", "venue_address", "directions"])
+    _mark_changed(workshop, calendar_before)
+    workshop.save(
+        update_fields=["venue_name", "venue_address", "directions", "sequence", "updated_at"]
+    )
+    _tell_registered_of_move(workshop, when_and_where_before)
     return workshop
 
 
@@ -204,8 +242,20 @@ def save_agenda(*, workshop: Workshop, actor: Any, entries: list[AgendaEntry]) -
             )
         item.full_clean(exclude=["workshop"])
         items.append(item)
+    fields = ("day", "start", "title", "kind", "speaker", "description")
+    before = list(workshop.agenda.order_by("day", "start", "pk").values_list(*fields))
+    after = sorted(
+        (tuple(getattr(item, field) for field in fields) for item in items),
+        key=lambda row: (row[0], row[1]),
+    )
+    if before == after:
+        return
     workshop.agenda.all().delete()
     AgendaItem.objects.bulk_create(items)
+    # The agenda is part of the calendar entry's description.
+    workshop.sequence += 1
+    workshop.updated_at = timezone.now()
+    workshop.save(update_fields=["sequence", "updated_at"])
 
 
 @transaction.atomic
@@ -226,8 +276,10 @@ def set_status(*, workshop: Workshop, actor: Any, status: str) -> Workshop:
             _("Eine Transferwerkstatt in der Zukunft kann nicht stattgefunden haben.")
         )
     previous = workshop.status
+    calendar_before = _in_calendars(workshop)
     workshop.status = status
-    workshop.save(update_fields=["status"])
+    _mark_changed(workshop, calendar_before)
+    workshop.save(update_fields=["status", "sequence", "updated_at"])
     if status == Workshop.Status.OPEN and previous != status:
         notifications.notify_workshop(
             kind=NotificationKind.WORKSHOP_OPEN,
@@ -512,6 +564,7 @@ def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DA
 
 SUBJECTS = {
     "cancelled": gettext_noop("Abgesagt: %(title)s"),
+    "changed": gettext_noop("Neuer Termin oder Ort: %(title)s"),
 }
 
 

@@ -9,11 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from forum import services as forum_services
 from forum.models import Membership
 from tests.conftest import ROLES, client_for
+from tests.factories import MembershipFactory, UserFactory
+from tests.workshops.conftest import make_workshop
 from workshops import services
 from workshops.models import CalendarFeed, Workshop
 from workshops.services import RegistrationDetails, WorkshopData
@@ -179,7 +181,114 @@ def test_cancelled_workshop_is_cancelled_in_the_calendar(client, cast):
         event = only_event(calendar)
         assert str(event["STATUS"]) == "CANCELLED"
         assert str(event["SUMMARY"]) == f"Abgesagt: {workshop.title}"
-        assert event["SEQUENCE"] == 1
+        assert event["SEQUENCE"] == 1  # a revision after the first copy
+
+
+def _data_of(workshop, **changes) -> WorkshopData:
+    values = {field: getattr(workshop, field) for field in WorkshopData.__dataclass_fields__}
+    return WorkshopData(**{**values, **changes})
+
+
+def test_a_moved_workshop_is_a_new_revision_and_the_registered_are_told(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    workshop = plan_workshop(cast, capacity=1)
+    coach, member = cast.user("coach"), cast.user("member")
+    waiting, declined = UserFactory(), UserFactory()
+    for user in (waiting, declined):
+        MembershipFactory(user=user, consortium=cast.consortium)
+    register(workshop, member)
+    register(workshop, waiting)
+    register(workshop, declined, attending=False)
+    client = client_for(client, member)
+    first = only_event(parse(client.get(ics_url(workshop))))
+    assert first["SEQUENCE"] == 0  # opening the registration changes no calendar entry
+
+    # Only the description changes: a new revision, but nobody needs an email.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_workshop(
+            workshop=workshop, actor=coach, data=_data_of(workshop, description="Mit Stadtgang.")
+        )
+    assert mailoutbox == []
+    assert only_event(parse(client.get(ics_url(workshop))))["SEQUENCE"] == 1
+
+    later = workshop.starts_at + timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_workshop(
+            workshop=workshop,
+            actor=coach,
+            data=_data_of(
+                workshop,
+                starts_at=later,
+                ends_at=later + timedelta(hours=25),
+                registration_deadline=later - timedelta(days=7),
+            ),
+        )
+
+    moved = only_event(parse(client.get(ics_url(workshop))))
+    assert moved["SEQUENCE"] == 2
+    assert moved.decoded("DTSTART") == later
+    updated_at = Workshop.objects.get(pk=workshop.pk).updated_at
+    assert moved.decoded("LAST-MODIFIED") == updated_at.replace(microsecond=0)
+    assert only_event(parse(client.get(feed_url(member))))["SEQUENCE"] == 2
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([member.email, waiting.email])
+    [to_member] = [message for message in mailoutbox if message.to == [member.email]]
+    assert to_member.subject == f"[Kleinstadtakademie] Neuer Termin oder Ort: {workshop.title}"
+    when = formats.date_format(timezone.localtime(later), "l, j. F Y, H:i")
+    assert f"Beginn: {when} Uhr" in to_member.body
+    assert "Ihr Platz bleibt Ihnen." in to_member.body
+    [to_waiting] = [message for message in mailoutbox if message.to == [waiting.email]]
+    assert "Sie stehen weiter auf der Warteliste." in to_waiting.body
+
+
+def test_the_host_moving_the_venue_tells_the_registered_and_an_unchanged_save_does_not(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    workshop = make_workshop(cast)  # in the member's town: its staff prepare the venue
+    member = cast.user("member")
+    register(workshop, member)
+    sequence = Workshop.objects.get(pk=workshop.pk).sequence
+
+    def save_venue(name):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.update_venue(
+                workshop=workshop,
+                actor=member,
+                venue_name=name,
+                venue_address=workshop.venue_address,
+                directions="",
+            )
+
+    assert save_venue("Rathaus, Großer Saal").sequence == sequence
+    assert mailoutbox == []
+    assert save_venue("Alte Schule, Aula").sequence == sequence + 1
+    [message] = mailoutbox
+    assert message.to == [member.email]
+    assert "Ort: Alte Schule, Aula, Marktplatz 1" in message.body
+
+
+def test_a_changed_agenda_is_a_new_revision_an_unchanged_one_is_not(cast):
+    workshop = plan_workshop(cast)
+    coach = cast.user("coach")
+    entries = [
+        services.AgendaEntry(
+            day=item.day,
+            start=item.start,
+            title=item.title,
+            kind=item.kind,
+            speaker=item.speaker,
+            description=item.description,
+        )
+        for item in workshop.agenda.all()
+    ]
+    sequence = Workshop.objects.get(pk=workshop.pk).sequence
+
+    services.save_agenda(workshop=workshop, actor=coach, entries=entries)
+    assert Workshop.objects.get(pk=workshop.pk).sequence == sequence
+
+    services.save_agenda(workshop=workshop, actor=coach, entries=entries[:-1])
+    assert Workshop.objects.get(pk=workshop.pk).sequence == sequence + 1
+    assert workshop.agenda.count() == len(entries) - 1
 
 
 @pytest.mark.parametrize("role", ROLES)
