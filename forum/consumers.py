@@ -4,6 +4,7 @@ Client → server messages
     ``{"type": "ping"}`` → ``{"type": "pong"}`` (heartbeat, every ~25 s)
     ``{"type": "subscribe", "stream": "topic:5", "after": 123}`` — ``after`` is the last
         position the client saw; everything after it is replayed from the database first
+        (``workshop:<id>`` has no positions: the idea board page reloads the board instead)
     ``{"type": "unsubscribe", "stream": "topic:5"}``
     ``{"type": "typing", "stream": "topic:5"}`` (throttled to one event per 3 s per person)
 Server → client messages
@@ -31,7 +32,7 @@ from . import events, services
 from . import rules as policy
 from .models import Post, Space, Topic
 
-STREAM = re.compile(r"^(topic|space|user):(\d{1,18})$")
+STREAM = re.compile(r"^(topic|space|user|workshop):(\d{1,18})$")
 IDLE_SECONDS = 75
 TYPING_THROTTLE_SECONDS = 3
 CATCH_UP_PAGE = 500
@@ -223,6 +224,11 @@ def _may_read(user_id: int, stream: str) -> bool:
     if kind == "space":
         space = Space.objects.filter(pk=pk).first()
         return space is not None and policy.allowed(user, "forum.read_space", space)
+    if kind == "workshop":
+        from workshops.models import Workshop  # the workshops app builds on the forum
+
+        workshop = Workshop.objects.filter(pk=pk).first()
+        return workshop is not None and policy.allowed(user, "workshops.see_idea_board", workshop)
     topic = Topic.objects.select_related("space").filter(pk=pk).first()
     return topic is not None and policy.allowed(user, "forum.read_space", topic)
 

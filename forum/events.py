@@ -8,6 +8,7 @@ Streams and their groups
     ``topic:<id>``  → group ``topic.<id>``   everyone reading the topic
     ``space:<id>``  → group ``space.<id>``   everyone looking at the space's topic list
     ``user:<id>``   → group ``user.<id>``    one person's sockets (personal stream)
+    ``workshop:<id>`` → group ``workshop.<id>`` everyone looking at a workshop's idea board
 
 Envelope sent to a group: ``{"type": "stream.event", "stream", "kind", "payload", "position",
 "sent_at"}``. ``position`` orders a stream (the post id where there is one, else ``None``);
@@ -27,6 +28,9 @@ that differs by viewer (hidden text, edit buttons) is fetched by the client over
         ``topic.created``  topic_id, space_id, title, url             (position = first post id)
         ``topic.activity`` topic_id, space_id, reply_count, last_post_id, last_activity_at,
                            last_poster                                (position = last_post_id)
+    workshop stream
+        ``idea.changed``   workshop_id, card_id, change ∈ added/moved/removed — the client
+                           fetches the board again (no position; a reconnect does the same)
     personal stream
         ``unread.changed`` space_id — the client refreshes its counters over HTTP
         ``access.changed`` consortium_id — the consumer re-checks every subscription

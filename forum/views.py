@@ -395,7 +395,7 @@ def _back_to(post: Post) -> HttpResponse:
 @login_required
 def forum_home(request: HttpRequest) -> HttpResponse:
     context = {
-        "live_config": _live_config(f"user:{request.user.pk}", 0),
+        "live_config": live_config(f"user:{request.user.pk}", 0),
         "spaces": selectors.spaces_for_home(request.user),
         "new_topics": selectors.new_for_user(request.user),
         "can_see_academy_log": policy.allowed(request.user, "forum.see_academy_moderation_log"),
@@ -418,7 +418,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     topics = list(page.object_list)
     context = {
-        "live_config": _live_config(
+        "live_config": live_config(
             f"space:{space.pk}", max((t.last_post_id or 0 for t in topics), default=0)
         ),
         "space": space,
@@ -525,7 +525,7 @@ LIVE_TEXTS = {
 }
 
 
-def _live_config(stream: str, after: int, **extra: Any) -> dict:
+def live_config(stream: str, after: int, **extra: Any) -> dict:
     """What ``static/js/live.js`` needs: the stream, where to resume, and its texts."""
     return {
         "stream": stream,
@@ -538,7 +538,7 @@ def _live_config(stream: str, after: int, **extra: Any) -> dict:
 def _topic_context(request, topic, page, posts, reply_form) -> dict:
     user = request.user
     return {
-        "live_config": _live_config(
+        "live_config": live_config(
             f"topic:{topic.pk}",
             posts[-1].pk if posts else 0,
             isLastPage=not page.has_next(),

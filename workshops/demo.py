@@ -40,7 +40,7 @@ from django.utils import timezone
 from forum.models import Consortium, Post, Topic, Town
 
 from . import services
-from .models import AGENDA_TEMPLATE, AgendaItem, Registration, RoadmapItem, Workshop
+from .models import AGENDA_TEMPLATE, AgendaItem, IdeaCard, Registration, RoadmapItem, Workshop
 from .services import AgendaEntry, RegistrationDetails, RoadmapEntry, WorkshopData
 
 logger = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ class DemoWorkshop:
     attendees: tuple[Attendee, ...]
     protocol: str = ""
     roadmap: tuple[RoadmapEntry, ...] = ()
+    # Cards of the idea board: (author, group, text).
+    ideas: tuple[tuple[str, str, str], ...] = ()
     capacity: int = 20
     seats_per_town: int | None = 4
     announce_publicly: bool = False
@@ -535,6 +537,23 @@ WORKSHOPS = [
             Kind.ROADMAP: ("Fahrplan bis zum Jahresende", "Julia Schmidt", ""),
         },
         attendees=_team("moelln"),
+        ideas=(
+            ("jan.petersen", "Co-Working", "Schnuppertage für Pendelnde: eine Woche kostenlos"),
+            ("anna.berger", "Co-Working", "Arbeitsplätze im Bahnhof statt am Stadtrand"),
+            (
+                "claudia.weber",
+                "Co-Working",
+                "Regionale Firmen als Ankermieter gewinnen, bevor der Raum aufmacht",
+            ),
+            ("michael.huber", "Beteiligung", "Zur Abendveranstaltung persönlich einladen"),
+            (
+                "sabine.richter",
+                "Beteiligung",
+                "Auch über das Scheitern berichten – das macht anderen Mut",
+            ),
+            ("katrin.vogel", "Verstetigung", "Wer betreibt den Raum nach der Laborphase?"),
+            ("julia.schmidt", "", "Themenwochen der anderen Labore gegenseitig besuchen"),
+        ),
         protocol=_markdown(
             (
                 "**Phase:** Transfer · **Gastgeberin:** Stadt Mölln, während der Themenwoche „Co-"
@@ -832,6 +851,9 @@ def _seed_workshop(consortium: Consortium, town: Town, data: DemoWorkshop, creat
     services.save_protocol(workshop=workshop, actor=actor, protocol=data.protocol)
     services.save_roadmap(workshop=workshop, actor=actor, entries=list(data.roadmap))
     created[RoadmapItem._meta.label] += len(data.roadmap)
+    for local, group, text in data.ideas:
+        services.add_idea(workshop=workshop, actor=_demo_user(local), text=text, group=group)
+    created[IdeaCard._meta.label] += len(data.ideas)
 
 
 def _write_history(workshop: Workshop, data: DemoWorkshop) -> set[int]:

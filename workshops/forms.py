@@ -337,3 +337,33 @@ class SummaryForm(forms.Form):
     def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["photos"].queryset = photos
+
+
+# --- idea board ----------------------------------------------------------------------------
+
+
+def _group_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"list": "idea-group-names", "autocomplete": "off"}),
+        error_messages={"max_length": _("Ein Gruppenname darf höchstens 80 Zeichen lang sein.")},
+    )
+
+
+class IdeaForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ihre Idee"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Bitte schreiben Sie Ihre Idee auf die Karte."),
+            "max_length": _("Eine Karte hat Platz für höchstens 500 Zeichen."),
+        },
+    )
+    group = _group_field(_("Gruppe (optional)"))
+
+
+class IdeaGroupForm(forms.Form):
+    group = _group_field(_("Gruppe"))

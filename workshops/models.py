@@ -219,6 +219,28 @@ class RoadmapItem(models.Model):
         return self.what
 
 
+class IdeaCard(models.Model):
+    """A card on the workshop's live idea board; grouped by a free label, kept as documentation."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="ideas")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("Idee"), max_length=500)
+    group = models.CharField(_("Gruppe"), max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Ideenkarte")
+        verbose_name_plural = _("Ideenwand")
+        ordering = ["group", "created_at", "pk"]
+        indexes = [models.Index(fields=["workshop", "group"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 def workshop_file_path(instance: models.Model, filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"workshops/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"

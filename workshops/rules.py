@@ -2,7 +2,8 @@
 
 Workshops are the consortium's own: their existence, agenda, participants and documentation are
 for its members (any role) and admins. Coaches and core team run them; the staff of the host
-town prepare agenda and venue and may export the participant list.
+town prepare agenda and venue and may export the participant list. Every member pins and
+groups cards on the idea board, from the opening of the registration on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import rules
 from forum import rules as policy
 from forum.models import Role
 
-from .models import Workshop
+from .models import IdeaCard, Workshop
 
 
 def _role(user: Any, workshop: Workshop) -> str | None:
@@ -64,8 +65,31 @@ def is_still_ahead(user: Any, workshop: Workshop) -> bool:
     )
 
 
+@rules.predicate
+def has_idea_board(user: Any, workshop: Workshop) -> bool:
+    """The board is up from the opening of the registration; after the workshop it stays
+    (cards are added while writing things up); a planned or cancelled one has none."""
+    return workshop.status in (
+        Workshop.Status.OPEN,
+        Workshop.Status.CLOSED,
+        Workshop.Status.HELD,
+    )
+
+
 can_view = is_workshop_member | policy.is_admin
 can_run = runs_workshop | policy.is_admin
+
+
+@rules.predicate
+def may_remove_idea(user: Any, card: IdeaCard) -> bool:
+    """Authors take back their own cards; those who run the workshop tidy up any card."""
+    workshop = card.workshop
+    if not has_idea_board(user, workshop):
+        return False
+    if can_run(user, workshop):
+        return True
+    return card.author_id == user.pk and is_workshop_member(user, workshop)
+
 
 rules.add_perm("workshops.create_workshop", policy.can_manage_members)
 rules.add_perm("workshops.see_workshop", can_view)
@@ -75,3 +99,7 @@ rules.add_perm("workshops.edit_agenda", (can_run | is_host_town_staff) & is_stil
 rules.add_perm("workshops.export_participants", can_run | is_host_town_staff)
 rules.add_perm("workshops.document", can_run & is_held)
 rules.add_perm("workshops.see_documentation", can_view & is_held)
+rules.add_perm("workshops.see_idea_board", can_view & has_idea_board)
+# Posting and grouping cards is for everyone at the table, as on a real pinboard.
+rules.add_perm("workshops.post_idea", is_workshop_member & has_idea_board)
+rules.add_perm("workshops.remove_idea", may_remove_idea)

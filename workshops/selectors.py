@@ -11,7 +11,7 @@ from django.utils import timezone
 from forum import rules as policy
 from forum.models import Consortium, Town
 
-from .models import Registration, Workshop
+from .models import IdeaCard, Registration, Workshop
 
 
 def workshops_visible_to(user: Any) -> QuerySet[Workshop]:
@@ -139,3 +139,13 @@ def registrations_of_user(user: Any) -> QuerySet[Registration]:
         .prefetch_related(Prefetch("workshop__agenda"))
         .order_by("workshop__starts_at")
     )
+
+
+def idea_groups(workshop: Workshop) -> list[tuple[str, list[IdeaCard]]]:
+    """The board's cards by group, cards not yet grouped first, groups by name, cards oldest
+    first (the model's ordering)."""
+    groups: dict[str, list[IdeaCard]] = {}
+    for card in workshop.ideas.select_related("author__profile__town"):
+        card.workshop = workshop  # the policy asks about it for every card
+        groups.setdefault(card.group, []).append(card)
+    return list(groups.items())

@@ -28,7 +28,7 @@ from wagtail.log_actions import log
 
 from cms.models import WorkshopIndexPage, WorkshopSummaryPage
 from cms.services import ensure_consortium_editing
-from forum import notifications
+from forum import events, notifications
 from forum import rules as policy
 from forum import services as forum_services
 from forum.markdown import render_markdown
@@ -39,6 +39,7 @@ from .models import (
     AGENDA_TEMPLATE,
     AgendaItem,
     CalendarFeed,
+    IdeaCard,
     Registration,
     RoadmapItem,
     Workshop,
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 REMINDER_DAYS_AHEAD = 3
 MAX_PROTOCOL_LENGTH = 50_000
+MAX_IDEAS_PER_WORKSHOP = 500
 # forum.uploads.check_uploads refuses more anyway; one limit for both.
 MAX_FILES_PER_UPLOAD = MAX_ATTACHMENTS_PER_POST
 
@@ -558,6 +560,67 @@ def send_reminders(*, now: datetime | None = None, days_ahead: int = REMINDER_DA
             )
             sent += 1
     return sent
+
+
+# --- idea board ----------------------------------------------------------------------------
+
+
+def _one_line(value: str) -> str:
+    return " ".join((value or "").replace("\x00", "").split())
+
+
+def _card_text(value: str) -> str:
+    return (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
+
+
+def _publish_idea(card: IdeaCard, change: str) -> None:
+    events.publish(
+        f"workshop:{card.workshop_id}",
+        "idea.changed",
+        {"workshop_id": card.workshop_id, "card_id": card.pk, "change": change},
+    )
+
+
+@transaction.atomic
+def add_idea(*, workshop: Workshop, actor: Any, text: str, group: str = "") -> IdeaCard:
+    # The workshop row lock makes the size limit hold under many people posting at once.
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _require(actor, "workshops.post_idea", workshop)
+    card = IdeaCard(workshop=workshop, author=actor, text=_card_text(text), group=_one_line(group))
+    card.full_clean(exclude=["workshop", "author"])
+    if workshop.ideas.count() >= MAX_IDEAS_PER_WORKSHOP:
+        raise ValidationError(
+            _("Die Ideenwand ist voll (%(count)s Karten). Fassen Sie Karten zusammen.")
+            % {"count": MAX_IDEAS_PER_WORKSHOP}
+        )
+    card.save()
+    _publish_idea(card, "added")
+    return card
+
+
+@transaction.atomic
+def regroup_idea(*, card: IdeaCard, actor: Any, group: str) -> IdeaCard:
+    card = IdeaCard.objects.select_for_update().select_related("workshop").get(pk=card.pk)
+    _require(actor, "workshops.post_idea", card.workshop)
+    group = _one_line(group)
+    if group == card.group:
+        return card
+    card.group = group
+    card.full_clean(exclude=["workshop", "author"])
+    card.updated_at = timezone.now()
+    card.save(update_fields=["group", "updated_at"])
+    _publish_idea(card, "moved")
+    return card
+
+
+@transaction.atomic
+def remove_idea(*, card: IdeaCard, actor: Any) -> None:
+    card = IdeaCard.objects.select_for_update().select_related("workshop").get(pk=card.pk)
+    _require(actor, "workshops.remove_idea", card)
+    card_id = card.pk
+    card.delete()
+    card.pk = card_id
+    _publish_idea(card, "removed")
 
 
 # --- email ---------------------------------------------------------------------------------

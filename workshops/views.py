@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from forum import rules as policy
 from forum import selectors as forum_selectors
+from forum import views as forum_views
 from forum.models import Consortium
 from forum.uploads import PNG_MAGIC
 
@@ -34,6 +35,8 @@ from .forms import (
     AgendaFormSet,
     AttendanceForm,
     FileUploadForm,
+    IdeaForm,
+    IdeaGroupForm,
     ProtocolForm,
     RegistrationForm,
     RoadmapFormSet,
@@ -44,7 +47,7 @@ from .forms import (
     agenda_entries,
     roadmap_entries,
 )
-from .models import Registration, Workshop, WorkshopFile
+from .models import IdeaCard, Registration, Workshop, WorkshopFile
 
 
 def _consortium(request: HttpRequest, slug: str) -> Consortium:
@@ -78,6 +81,7 @@ def _flags(user: Any, workshop: Workshop) -> dict[str, bool]:
         "can_export": policy.allowed(user, "workshops.export_participants", workshop),
         "can_document": policy.allowed(user, "workshops.document", workshop),
         "can_see_documentation": policy.allowed(user, "workshops.see_documentation", workshop),
+        "can_see_idea_board": policy.allowed(user, "workshops.see_idea_board", workshop),
     }
 
 
@@ -163,6 +167,7 @@ def _render_detail(
         context["photos"] = [item for item in context["files"] if item.is_image]
         context["documents"] = [item for item in context["files"] if not item.is_image]
         context["attendees"] = [r for r in participants if r.attended]
+        context["idea_groups"] = selectors.idea_groups(workshop)
     return render(request, "workshops/workshop_detail.html", context, status=status)
 
 
@@ -682,3 +687,135 @@ def workshop_file_delete(request: HttpRequest, pk: int) -> HttpResponse:
         reverse("workshops:document", kwargs={"slug": workshop.consortium.slug, "pk": workshop.pk})
         + "#dateien"
     )
+
+
+# --- idea board ----------------------------------------------------------------------------
+
+IDEA_TEXTS = {
+    "ideasUpdated": gettext_lazy("Die Ideenwand wurde aktualisiert."),
+    "offline": gettext_lazy(
+        "Verbindung unterbrochen – neue Karten erscheinen, sobald sie wieder steht."
+    ),
+    "accessEnded": gettext_lazy("Sie haben keinen Zugriff mehr auf diese Ideenwand."),
+}
+
+
+def _board_workshop(request: HttpRequest, slug: str, pk: int) -> Workshop:
+    workshop = _workshop(request, slug, pk)
+    if not policy.allowed(request.user, "workshops.see_idea_board", workshop):
+        raise Http404
+    return workshop
+
+
+def _board_context(request: HttpRequest, workshop: Workshop) -> dict[str, Any]:
+    groups = selectors.idea_groups(workshop)
+    for _group, cards in groups:
+        for card in cards:
+            card.can_remove = policy.allowed(request.user, "workshops.remove_idea", card)
+    return {
+        "workshop": workshop,
+        "consortium": workshop.consortium,
+        "groups": groups,
+        "group_names": sorted(name for name, _cards in groups if name),
+        "card_count": sum(len(cards) for _group, cards in groups),
+        "can_post": policy.allowed(request.user, "workshops.post_idea", workshop),
+    }
+
+
+def _render_board(
+    request: HttpRequest,
+    workshop: Workshop,
+    form: IdeaForm | None = None,
+    *,
+    failed_regroup: tuple[int, IdeaGroupForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    config = forum_views.live_config(
+        f"workshop:{workshop.pk}",
+        0,
+        boardUrl=reverse(
+            "workshops:idea_board", kwargs={"slug": workshop.consortium.slug, "pk": workshop.pk}
+        ),
+    )
+    config["texts"].update({key: str(text) for key, text in IDEA_TEXTS.items()})
+    context = {
+        **_board_context(request, workshop),
+        "form": form or IdeaForm(),
+        "failed_card_id": failed_regroup[0] if failed_regroup else None,
+        "failed_group_form": failed_regroup[1] if failed_regroup else None,
+        "live_config": config,
+    }
+    return render(request, "workshops/workshop_ideas.html", context, status=status)
+
+
+@login_required
+def workshop_ideas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The live idea board: cards on a pinboard, grouped together while the workshop runs."""
+    workshop = _board_workshop(request, slug, pk)
+    if request.method != "POST":
+        return _render_board(request, workshop)
+    if not policy.allowed(request.user, "workshops.post_idea", workshop):
+        raise PermissionDenied
+    form = IdeaForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_idea(
+                workshop=workshop,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                group=form.cleaned_data["group"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(_board_url(workshop) + "#ideenwand")
+    return _render_board(request, workshop, form, status=400)
+
+
+def _board_url(workshop: Workshop) -> str:
+    return reverse("workshops:ideas", kwargs={"slug": workshop.consortium.slug, "pk": workshop.pk})
+
+
+@login_required
+@require_safe
+@never_cache
+def workshop_idea_board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Only the board, for the page's script to swap in when a card changes."""
+    workshop = _board_workshop(request, slug, pk)
+    return render(request, "workshops/includes/idea_board.html", _board_context(request, workshop))
+
+
+def _card_for(request: HttpRequest, pk: int) -> IdeaCard:
+    card = IdeaCard.objects.select_related("workshop__consortium").filter(pk=pk).first()
+    if card is None or not policy.allowed(request.user, "workshops.see_idea_board", card.workshop):
+        raise Http404
+    return card
+
+
+@login_required
+@require_POST
+def idea_regroup(request: HttpRequest, pk: int) -> HttpResponse:
+    card = _card_for(request, pk)
+    workshop = card.workshop
+    if not policy.allowed(request.user, "workshops.post_idea", workshop):
+        raise PermissionDenied
+    form = IdeaGroupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.regroup_idea(card=card, actor=request.user, group=form.cleaned_data["group"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(_board_url(workshop) + f"#idee-{card.pk}")
+    return _render_board(request, workshop, failed_regroup=(card.pk, form), status=400)
+
+
+@login_required
+@require_POST
+def idea_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    card = _card_for(request, pk)
+    if not policy.allowed(request.user, "workshops.remove_idea", card):
+        raise PermissionDenied
+    services.remove_idea(card=card, actor=request.user)
+    messages.success(request, _("Die Karte ist entfernt."))
+    return redirect(_board_url(card.workshop) + "#ideenwand")

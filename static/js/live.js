@@ -1,7 +1,7 @@
-// Live updates for topic and space pages, and the notification bell on every page of a
-// signed-in person (base.html then provides a config for the personal stream only). The pages
-// work without this script; it only adds what arrives over the websocket. Protocol and event
-// kinds: forum/consumers.py, forum/events.py.
+// Live updates for topic and space pages, the idea board, and the notification bell on every
+// page of a signed-in person (base.html then provides a config for the personal stream only).
+// The pages work without this script; it only adds what arrives over the websocket. Protocol
+// and event kinds: forum/consumers.py, forum/events.py.
 (() => {
   "use strict";
 
@@ -198,10 +198,42 @@
     }, 200);
   }
 
+  // Idea board: any change re-fetches the whole board (small, and a reconnect needs nothing
+  // else to catch up). Not while someone is typing into it: then once they leave it.
+  const board = () => document.querySelector("[data-idea-board]");
+  let boardStale = false;
+
+  async function refreshBoard() {
+    const current = board();
+    if (!current || !config.boardUrl) {
+      return;
+    }
+    if (current.contains(document.activeElement)) {
+      boardStale = true;
+      return;
+    }
+    boardStale = false;
+    const fresh = await fetchFragment(config.boardUrl);
+    if (fresh && board()) {
+      board().replaceWith(fresh);
+      showNotice(texts.ideasUpdated);
+    }
+  }
+
+  document.addEventListener("focusout", () => {
+    // After the focus has moved on, so activeElement is the new target.
+    setTimeout(() => {
+      if (boardStale) {
+        refreshBoard();
+      }
+    }, 0);
+  });
+
   function onAccessEnded() {
     stopped = true;
     showNotice(texts.accessEnded);
-    document.querySelectorAll(".reply form button, .reply form textarea").forEach((el) => {
+    const inputs = ".reply form button, .reply form textarea, .idea-form button, .idea-form textarea";
+    document.querySelectorAll(`${inputs}, [data-idea-board] button`).forEach((el) => {
       el.disabled = true;
     });
     socket?.close();
@@ -242,6 +274,7 @@
       case "notification.created":
       case "notification.read":
       case "access.changed": refreshNotificationCount(); break;
+      case "idea.changed": refreshBoard(); break;
       case "typing": onTyping(payload); break;
       case "presence": onPresence(payload); break;
       default: break;
@@ -271,6 +304,7 @@
       attempts = 0;
       if (connectedBefore) {
         refreshNotificationCount(); // events sent while the socket was down are not replayed
+        refreshBoard();
       }
       connectedBefore = true;
       if (notice?.dataset.offline) {

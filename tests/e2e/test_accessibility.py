@@ -71,5 +71,9 @@ def test_member_pages_pass_axe(demo_server, browser):
     page.goto(workshops)
     page.locator(".workshop-card a").last.click()
     found["held workshop with documentation"] = _violations(page)
+    page.goto(workshops)
+    page.get_by_role("link", name="Mölln – zu Gast bei der Themenwoche").click()
+    page.get_by_role("link", name="Ideenwand").click()
+    found["idea board"] = _violations(page)
     context.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
