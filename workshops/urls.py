@@ -29,6 +29,7 @@ urlpatterns = [
     path(PREFIX + "<int:pk>/zusammenfassung/", views.workshop_summary, name="summary"),
     path(PREFIX + "<int:pk>/ideen/", views.workshop_ideas, name="ideas"),
     path(PREFIX + "<int:pk>/ideen/tafel/", views.workshop_idea_board, name="idea_board"),
+    path("werkstaetten/ideen/<int:pk>/", views.idea_card, name="idea_card"),
     path("werkstaetten/ideen/<int:pk>/gruppe/", views.idea_regroup, name="idea_regroup"),
     path("werkstaetten/ideen/<int:pk>/entfernen/", views.idea_remove, name="idea_remove"),
     path("werkstaetten/dateien/<int:pk>/", views.workshop_file, name="file"),

@@ -697,6 +697,7 @@ IDEA_TEXTS = {
         "Verbindung unterbrochen – neue Karten erscheinen, sobald sie wieder steht."
     ),
     "accessEnded": gettext_lazy("Sie haben keinen Zugriff mehr auf diese Ideenwand."),
+    "ungrouped": gettext_lazy("Noch ohne Gruppe"),
 }
 
 
@@ -717,7 +718,6 @@ def _board_context(request: HttpRequest, workshop: Workshop) -> dict[str, Any]:
         "consortium": workshop.consortium,
         "groups": groups,
         "group_names": sorted(name for name, _cards in groups if name),
-        "card_count": sum(len(cards) for _group, cards in groups),
         "can_post": policy.allowed(request.user, "workshops.post_idea", workshop),
     }
 
@@ -736,6 +736,7 @@ def _render_board(
         boardUrl=reverse(
             "workshops:idea_board", kwargs={"slug": workshop.consortium.slug, "pk": workshop.pk}
         ),
+        cardUrl=reverse("workshops:idea_card", kwargs={"pk": 0}).replace("/0/", "/%(id)s/"),
     )
     config["texts"].update({key: str(text) for key, text in IDEA_TEXTS.items()})
     context = {
@@ -785,8 +786,27 @@ def workshop_idea_board(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     return render(request, "workshops/includes/idea_board.html", _board_context(request, workshop))
 
 
+@login_required
+@require_safe
+@never_cache
+def idea_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """One card as the viewer sees it: what the page's script fetches when a card is added or
+    moved (the whole board would cost every open board hundreds of kilobytes per change)."""
+    card = _card_for(request, pk)
+    card.can_remove = policy.allowed(request.user, "workshops.remove_idea", card)
+    context = {
+        "card": card,
+        "can_post": policy.allowed(request.user, "workshops.post_idea", card.workshop),
+    }
+    return render(request, "workshops/includes/idea_card.html", context)
+
+
 def _card_for(request: HttpRequest, pk: int) -> IdeaCard:
-    card = IdeaCard.objects.select_related("workshop__consortium").filter(pk=pk).first()
+    card = (
+        IdeaCard.objects.select_related("workshop__consortium", "author__profile__town")
+        .filter(pk=pk)
+        .first()
+    )
     if card is None or not policy.allowed(request.user, "workshops.see_idea_board", card.workshop):
         raise Http404
     return card

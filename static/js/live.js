@@ -198,9 +198,11 @@
     }, 200);
   }
 
-  // Idea board: any change re-fetches the whole board (small, and a reconnect needs nothing
-  // else to catch up). Not while someone is typing into it: then once they leave it.
+  // Idea board: a changed card is fetched alone (rendered for this viewer) and put into its
+  // group; the whole board only after a reconnect, when nothing else tells what was missed.
+  // A card someone is typing into is left alone until they leave it.
   const board = () => document.querySelector("[data-idea-board]");
+  const cardRequests = new Map();
   let boardStale = false;
 
   async function refreshBoard() {
@@ -216,8 +218,79 @@
     const fresh = await fetchFragment(config.boardUrl);
     if (fresh && board()) {
       board().replaceWith(fresh);
-      showNotice(texts.ideasUpdated);
     }
+  }
+
+  function updateGroupCounts() {
+    board()?.querySelectorAll(".idea-group").forEach((section) => {
+      const count = section.querySelectorAll(".idea-card").length;
+      if (count === 0) {
+        section.remove();
+      } else {
+        section.querySelector("[data-count]").textContent = `(${count})`;
+      }
+    });
+  }
+
+  function groupList(name) {
+    const current = board();
+    const sections = [...current.querySelectorAll(".idea-group")];
+    let section = sections.find((candidate) => candidate.dataset.group === name);
+    if (!section) {
+      section = document.createElement("section");
+      section.className = "idea-group";
+      section.dataset.group = name;
+      const heading = document.createElement("h3");
+      heading.id = `idea-group-new-${Date.now()}-${sections.length}`;
+      heading.textContent = `${name || texts.ungrouped} `;
+      const count = document.createElement("span");
+      count.className = "meta";
+      count.dataset.count = "";
+      heading.append(count);
+      section.setAttribute("aria-labelledby", heading.id);
+      const list = document.createElement("ul");
+      list.className = "idea-cards";
+      section.append(heading, list);
+      // Groups in name order, cards not yet grouped ("") first, as the server renders them.
+      const next = sections.find((candidate) => candidate.dataset.group > name);
+      current.insertBefore(section, next || current.querySelector("datalist"));
+      current.querySelector(":scope > .empty")?.remove();
+      if (name) {
+        const option = document.createElement("option");
+        option.value = name;
+        current.querySelector("datalist")?.append(option);
+      }
+    }
+    return section.querySelector(".idea-cards");
+  }
+
+  async function onIdeaChanged(payload) {
+    if (!board() || !config.cardUrl) {
+      return;
+    }
+    const existing = document.getElementById(`idee-${payload.card_id}`);
+    if (existing?.contains(document.activeElement)) {
+      boardStale = true;
+      return;
+    }
+    // Two quick changes of one card: only the answer to the latest request counts.
+    const request = (cardRequests.get(payload.card_id) || 0) + 1;
+    cardRequests.set(payload.card_id, request);
+    const fresh = payload.change === "removed"
+      ? null
+      : await fetchFragment(interpolate(config.cardUrl, { id: payload.card_id }));
+    if (cardRequests.get(payload.card_id) !== request || !board()) {
+      return;
+    }
+    document.getElementById(`idee-${payload.card_id}`)?.remove();
+    if (fresh) {
+      groupList(fresh.dataset.group).append(fresh);
+    }
+    updateGroupCounts();
+    if (!board().querySelector(".idea-card")) {
+      refreshBoard(); // the server's "no cards yet" text
+    }
+    showNotice(texts.ideasUpdated);
   }
 
   document.addEventListener("focusout", () => {
@@ -274,7 +347,7 @@
       case "notification.created":
       case "notification.read":
       case "access.changed": refreshNotificationCount(); break;
-      case "idea.changed": refreshBoard(); break;
+      case "idea.changed": onIdeaChanged(payload); break;
       case "typing": onTyping(payload); break;
       case "presence": onPresence(payload); break;
       default: break;

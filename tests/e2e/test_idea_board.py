@@ -1,5 +1,6 @@
 """The idea board live in two browsers: a card pinned by one member appears on the other's
-board without a reload, and a card grouped there moves on the first board too.
+board without a reload, a card grouped there moves on the first board too, and a card taken
+back disappears.
 
 A (anna.berger) and B (michael.huber) are members of the demo consortium; the upcoming
 Transferwerkstatt in Oestrich-Winkel has its registration open, so its board is up.
@@ -26,6 +27,10 @@ def _open_board(page, base: str) -> list:
     page.get_by_role("link", name="Ideenwand").click()
     expect(page.locator("h1")).to_have_text("Ideenwand")
     return frames
+
+
+def _subscriptions(frames: list) -> int:
+    return sum('"subscribed"' in frame and "workshop:" in frame for frame in frames)
 
 
 def _wait_until(page, condition, timeout_ms: int = 10_000) -> None:
@@ -76,11 +81,23 @@ def test_cards_and_groups_appear_live_on_the_other_board(demo_server, browser, s
     _wait_until(
         writer, lambda: any('"subscribed"' in f and "workshop:" in f for f in writer_frames)
     )
+    subscriptions = _subscriptions(reader_frames)
     card.get_by_label("Gruppe").fill("Leerstand")
     card.get_by_role("button", name="Einordnen").click()
     moved = writer.locator(".idea-group", has=writer.get_by_role("heading", name="Leerstand"))
     expect(moved.locator(".idea-card", has_text=CARD)).to_be_visible(timeout=10_000)
+    # The emptied group is gone, the count of the new one is right.
+    expect(writer.get_by_role("heading", name="Innenstadt")).to_have_count(0)
+    expect(moved.locator("[data-count]")).to_have_text("(1)")
     writer.screenshot(path=screenshot_dir / "idea-board-regrouped.png", full_page=True)
+
+    # A takes the card back: it leaves B's board, which says again that it is empty.
+    _wait_until(reader, lambda: _subscriptions(reader_frames) > subscriptions)
+    writer.locator(".idea-card", has_text=CARD).get_by_role(
+        "button", name="Karte entfernen"
+    ).click()
+    expect(reader.locator(".idea-card", has_text=CARD)).to_have_count(0, timeout=10_000)
+    expect(reader.get_by_text("Noch keine Karten an der Ideenwand.")).to_be_visible()
 
     writer_context.close()
     reader_context.close()

@@ -120,9 +120,35 @@ def test_the_board_shows_cards_by_group_with_author_and_town(client, cast):
     assert content.index("Bahnhof nutzen") < content.index("Leerstand &lt;b&gt;kartieren")
     assert f"({member.profile.town.name})" in content
     assert '<option value="Orte">' in content
-    assert "3 Karten" in content
+    assert 'data-group="Orte"' in content and "(2)" in content
     # The member may remove their own card only; the coach's cards have no remove button.
     assert content.count("Karte entfernen") == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_single_card_as_the_viewer_sees_it(client, cast, role):
+    """What the board's script fetches when a card is added or moved."""
+    workshop = make_workshop(cast)
+    member = cast.user("member")
+    card = services.add_idea(workshop=workshop, actor=member, text="Markt beleben", group="Orte")
+    url = reverse("workshops:idea_card", kwargs={"pk": card.pk})
+
+    response = client_for(client, cast.user(role)).get(url)
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    if role not in CONSORTIUM_ROLES | {"admin"}:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.startswith(f'<li class="idea-card" id="idee-{card.pk}" data-group="Orte">')
+    assert "Markt beleben" in content
+    assert ("Karte entfernen" in content) is (role in {"member"} | RUNNERS)
+    assert ('name="group"' in content) is (role in CONSORTIUM_ROLES)
+    services.remove_idea(card=card, actor=member)
+    assert client.get(url).status_code == 404
 
 
 def test_empty_board_says_so(client, cast):
