@@ -175,17 +175,26 @@ def notify(
             {"notification_id": notification.pk, "kind": kind},
         )
         if deliveries[notification.recipient_id] == Delivery.IMMEDIATE:
-            _enqueue(send_notification_email, notification.pk)
+            enqueue(send_notification_email, notification.pk)
     return created
 
 
-def _enqueue(task_function: Any, *args: Any) -> None:
+def enqueue(task_function: Any, *args: Any) -> None:
     """A database-backed queue stores the task in this transaction (durable with the change);
     the in-process backend of the embedded default runs it after commit."""
     if _is_durable_backend():
         task_function.enqueue(*args)
     else:
         transaction.on_commit(lambda: task_function.enqueue(*args))
+
+
+def enqueue_later(task_function: Any, delay: timedelta, *args: Any) -> bool:
+    """Run the task again after ``delay`` (a retry); only a durable queue can wait. Returns
+    whether it was queued."""
+    if not _is_durable_backend():
+        return False
+    task_function.using(run_after=timezone.now() + delay).enqueue(*args)
+    return True
 
 
 def _is_durable_backend() -> bool:
@@ -243,7 +252,7 @@ def notify_mentions(*, post: Post, user_ids: set[int]) -> None:
 
 def notify_new_topic(*, topic: Topic, post: Post) -> None:
     """Fan-out to everyone who reads the space, as a task: an academy-wide space has thousands."""
-    _enqueue(fan_out_new_topic, topic.pk, post.pk)
+    enqueue(fan_out_new_topic, topic.pk, post.pk)
 
 
 @task()
@@ -599,18 +608,13 @@ def send_notification_email(notification_id: int) -> str:
                 return "failed"
             delay = timedelta(minutes=2**notification.email_attempts)
             logger.warning("Notification %s: %s; retrying in %s", notification_id, error, delay)
-            _retry_later(notification_id, delay)
+            # The in-process backend of the embedded default cannot wait: there the failure
+            # is only logged, and the next digest run or a later event is the fallback.
+            enqueue_later(send_notification_email, delay, notification_id)
             return "retry"
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at", "email_attempts"])
     return "sent"
-
-
-def _retry_later(notification_id: int, delay: timedelta) -> None:
-    if _is_durable_backend():
-        send_notification_email.using(run_after=timezone.now() + delay).enqueue(notification_id)
-    # The in-process backend of the embedded default cannot wait; the next digest run or a
-    # later event is the fallback there, and the failure is logged.
 
 
 def send_digests(*, period: str, now: Any = None) -> int:

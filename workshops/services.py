@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from django.utils.html import linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 from PIL import Image as PILImage
 from PIL import ImageOps
 from wagtail.images import get_image_model
@@ -632,12 +634,14 @@ SUBJECTS = {
 
 
 def _mail_after_commit(registration: Registration, kind: str) -> None:
-    registration_id = registration.pk
-    transaction.on_commit(lambda: _send_mail(registration_id, kind))
+    notifications.enqueue(send_registration_email, registration.pk, kind)
 
 
-def _send_mail(registration_id: int, kind: str) -> None:
-    """Sent after commit; a failing mail server is logged and never undoes the change."""
+@task()
+def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -> str:
+    """A message to one registered person (cancelled, date or venue changed), in their language.
+    Runs after the commit as a task; a failing mail server never undoes the change and is tried
+    again with a growing delay, as the notification emails are."""
     registration = (
         Registration.objects.select_related(
             "workshop__host_town", "workshop__consortium", "user__profile"
@@ -646,35 +650,46 @@ def _send_mail(registration_id: int, kind: str) -> None:
         .first()
     )
     if registration is None or not registration.user.email:
-        return
+        return "skipped"
     workshop = registration.workshop
+    with translation.override(notifications.language_of(registration.user)):
+        starts = timezone.localtime(workshop.starts_at)
+        context = {
+            "registration": registration,
+            "workshop": workshop,
+            "name": getattr(getattr(registration.user, "profile", None), "display_name", "")
+            or registration.user.get_username(),
+            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + workshop.get_absolute_url(),
+            "starts": starts,
+            "ends": timezone.localtime(workshop.ends_at),
+        }
+        subject = _(SUBJECTS[kind]) % {"title": workshop.title}
+        text = render_to_string(f"workshops/email/{kind}.txt", context)
+        html = render_to_string(f"workshops/email/{kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=text,
+        to=[registration.user.email],
+    )
+    message.attach_alternative(html, "text/html")
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            starts = timezone.localtime(workshop.starts_at)
-            context = {
-                "registration": registration,
-                "workshop": workshop,
-                "name": getattr(getattr(registration.user, "profile", None), "display_name", "")
-                or registration.user.get_username(),
-                "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + workshop.get_absolute_url(),
-                "starts": starts,
-                "ends": timezone.localtime(workshop.ends_at),
-            }
-            subject = _(SUBJECTS[kind]) % {
-                "title": workshop.title,
-                "date": formats.date_format(starts, "j. F Y"),
-            }
-            text = render_to_string(f"workshops/email/{kind}.txt", context)
-            html = render_to_string(f"workshops/email/{kind}.html", context)
-        message = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body=text,
-            to=[registration.user.email],
-        )
-        message.attach_alternative(html, "text/html")
         message.send()
-    except Exception:
-        logger.exception("Could not send %s mail for registration %s", kind, registration_id)
+    except (smtplib.SMTPException, OSError) as error:
+        delay = timedelta(minutes=2**attempt)
+        if attempt < notifications.MAX_EMAIL_ATTEMPTS and notifications.enqueue_later(
+            send_registration_email, delay, registration_id, kind, attempt + 1
+        ):
+            logger.warning(
+                "%s mail for registration %s: %s; retrying in %s",
+                kind,
+                registration_id,
+                error,
+                delay,
+            )
+            return "retry"
+        logger.error("Could not send %s mail for registration %s: %s", kind, registration_id, error)
+        return "failed"
+    return "sent"
 
 
 # --- public summary page -------------------------------------------------------------------
