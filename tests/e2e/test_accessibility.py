@@ -52,7 +52,7 @@ def test_public_pages_pass_axe(demo_server, browser, path):
     page.close()
 
 
-def test_member_pages_pass_axe(demo_server, browser):
+def test_member_pages_pass_axe(demo_server, browser, screenshot_dir):
     context, page = sign_in(browser, demo_server.url, "claudia.weber@kleinstadtakademie.example")
     found = {}
     for path in MEMBER_PAGES:
@@ -73,6 +73,8 @@ def test_member_pages_pass_axe(demo_server, browser):
     found["held workshop with documentation"] = _violations(page)
     page.goto(workshops)
     page.get_by_role("link", name="Mölln – zu Gast bei der Themenwoche").click()
+    page.locator("#ideen").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "workshop-documentation-ideas.png")
     page.get_by_role("link", name="Ideenwand").click()
     found["idea board"] = _violations(page)
     context.close()
