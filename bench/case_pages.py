@@ -26,19 +26,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import statistics
 import sys
 import time
 import uuid
-import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from common import choose_database  # bench/ is on sys.path when run as a script
+from common import start_django  # bench/ is on sys.path when run as a script
 
-ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIOS = "5,100,1000"
 SEARCH_WORD = "Leerstand"
 
@@ -303,29 +299,13 @@ def main() -> int:
     args = parser.parse_args()
     scenarios = parse_scenarios(args.scenarios)
 
-    # WhiteNoise warns about the missing collectstatic directory; irrelevant here.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    database = choose_database(args.keep_db, prefix="case-bench-")
+    database = start_django(args.keep_db, prefix="case-bench-")
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()  # ALLOWED_HOSTS "testserver", locmem email
         logging.getLogger("wagtail").setLevel(logging.WARNING)  # no line per created page
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # errors: see the table
-        print(f"Datenbank: {database.label}")
-        print(f"Einstellungen: {os.environ['DJANGO_SETTINGS_MODULE']}")
-        began = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrate: {time.perf_counter() - began:.1f} s")
 
         site = build_site()
         clients = {"anonym": Client(), "Mitglied": Client()}

@@ -1,4 +1,5 @@
-"""What the benchmarks share: a throw-away database chosen before Django is set up.
+"""What the in-process benchmarks share: a throw-away database chosen before Django is set up,
+and starting Django on it.
 
 Without a PostgreSQL ``DATABASE_URL`` a fresh temporary SQLite file is used (any other
 ``DATABASE_URL`` is ignored, so a development database is never touched). A PostgreSQL database
@@ -8,12 +9,16 @@ that does not exist is created and dropped again at the end.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -69,4 +74,33 @@ def choose_database(keep: bool, prefix: str = "bench-") -> Database:
         else _sqlite_database(keep, prefix)
     )
     os.environ["DATABASE_URL"] = database.url
+    return database
+
+
+def start_django(keep: bool, prefix: str) -> Database:
+    """Choose the database, set Django up with the test settings (unless
+    ``DJANGO_SETTINGS_MODULE`` says otherwise) and migrate. The caller runs
+    ``database.cleanup()`` at the end, also when something fails."""
+    # WhiteNoise warns about the missing collectstatic directory; irrelevant here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    database = choose_database(keep, prefix=prefix)
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()  # ALLOWED_HOSTS "testserver", locmem email
+        print(f"Datenbank: {database.label}")
+        print(f"Einstellungen: {os.environ['DJANGO_SETTINGS_MODULE']}")
+        began = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrate: {time.perf_counter() - began:.1f} s")
+    except BaseException:
+        database.cleanup()
+        raise
     return database

@@ -24,17 +24,12 @@ is the server time one change costs while 30 people have the board open; the who
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-import warnings
 from datetime import date, timedelta
-from pathlib import Path
 
-from common import choose_database  # bench/ is on sys.path when run as a script
+from common import start_django  # bench/ is on sys.path when run as a script
 
-ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIOS = "10,100,500"
 WATCHERS = 30
 GROUPS = 12
@@ -122,28 +117,15 @@ def main() -> int:
     args = parser.parse_args()
     scenarios = sorted({int(item) for item in args.scenarios.split(",") if item.strip()})
 
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    database = choose_database(args.keep_db, prefix="idea-bench-")
+    database = start_django(args.keep_db, prefix="idea-bench-")
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext, setup_test_environment
+        from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
         from workshops import services
 
-        setup_test_environment()
-        print(f"Datenbank: {database.label}")
-        began = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrate: {time.perf_counter() - began:.1f} s")
         workshop, members = build_workshop()
         client = Client()
         client.force_login(members[1])

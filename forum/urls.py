@@ -63,9 +63,6 @@ urlpatterns = [
     path("personen/<int:user_id>/", views.profile_detail, name="profile"),
     path("konto/profil/", views.profile_edit, name="profile_edit"),
     path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
-]
-
-urlpatterns += [
     path("benachrichtigungen/", views.notification_list, name="notifications"),
     path("benachrichtigungen/gelesen/", views.notifications_read, name="notifications_read"),
     path("benachrichtigungen/anzahl/", views.notification_count, name="notification_count"),
