@@ -557,6 +557,8 @@ class NotificationKind(models.TextChoices):
     WORKSHOP_OPEN = "workshop_open", _("Anmeldung zu einer Transferwerkstatt geöffnet")
     WORKSHOP_MOVED_UP = "workshop_moved_up", _("Von der Warteliste nachgerückt")
     WORKSHOP_REMINDER = "workshop_reminder", _("Erinnerung an eine Transferwerkstatt")
+    WORKSHOP_MOVED = "workshop_moved", _("Neuer Termin oder Ort einer Transferwerkstatt")
+    WORKSHOP_CANCELLED = "workshop_cancelled", _("Transferwerkstatt abgesagt")
     INVITATION_ACCEPTED = "invitation_accepted", _("Einladung angenommen")
     REPORT = "report", _("Neue Meldung zum Bearbeiten")
 
@@ -578,6 +580,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.WORKSHOP_OPEN: Delivery.IMMEDIATE,
     NotificationKind.WORKSHOP_MOVED_UP: Delivery.IMMEDIATE,
     NotificationKind.WORKSHOP_REMINDER: Delivery.IMMEDIATE,
+    NotificationKind.WORKSHOP_MOVED: Delivery.IMMEDIATE,
+    NotificationKind.WORKSHOP_CANCELLED: Delivery.IMMEDIATE,
     NotificationKind.INVITATION_ACCEPTED: Delivery.IN_APP,
     NotificationKind.REPORT: Delivery.IMMEDIATE,
 }

@@ -59,7 +59,11 @@ DIGEST_PERIODS = {Delivery.DAILY: timedelta(days=1), Delivery.WEEKLY: timedelta(
 MUTABLE_KINDS = {NotificationKind.NEW_TOPIC, NotificationKind.REPLY}
 # Kinds that can happen again for the same post or workshop (hidden, then restored; moved up
 # a second time) and so are not de-duplicated per object.
-REPEATABLE_KINDS = {NotificationKind.MODERATION, NotificationKind.WORKSHOP_MOVED_UP}
+REPEATABLE_KINDS = {
+    NotificationKind.MODERATION,
+    NotificationKind.WORKSHOP_MOVED_UP,
+    NotificationKind.WORKSHOP_MOVED,
+}
 
 
 # --- preferences ---------------------------------------------------------------------------
@@ -529,6 +533,8 @@ SUBJECTS = {
     NotificationKind.WORKSHOP_OPEN: gettext_noop("Anmeldung geöffnet: %(title)s"),
     NotificationKind.WORKSHOP_MOVED_UP: gettext_noop("Sie sind nachgerückt: %(title)s"),
     NotificationKind.WORKSHOP_REMINDER: gettext_noop("Erinnerung: %(title)s"),
+    NotificationKind.WORKSHOP_MOVED: gettext_noop("Neuer Termin oder Ort: %(title)s"),
+    NotificationKind.WORKSHOP_CANCELLED: gettext_noop("Abgesagt: %(title)s"),
     NotificationKind.INVITATION_ACCEPTED: gettext_noop("%(title)s"),
     NotificationKind.REPORT: gettext_noop("Neue Meldung: %(title)s"),
 }

@@ -47,6 +47,14 @@ def consortium_workshops(consortium: Consortium, user: Any) -> QuerySet[Workshop
     return with_seat_counts(workshops_visible_to(user).filter(consortium=consortium))
 
 
+# A seat or a place on the waiting list: those people are told when the workshop changes.
+HOLDING_A_PLACE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+
+
+def holding_a_place(workshop: Workshop) -> QuerySet[Registration]:
+    return workshop.registrations.filter(status__in=HOLDING_A_PLACE)
+
+
 def registration_of(workshop: Workshop, user: Any) -> Registration | None:
     if not user.is_authenticated:
         return None
@@ -132,7 +140,7 @@ def registrations_of_user(user: Any) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(
             user=user,
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+            status__in=HOLDING_A_PLACE,
             workshop__in=workshops_visible_to(user),
         )
         .select_related("workshop__host_town", "workshop__consortium")

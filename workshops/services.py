@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,15 +13,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.html import linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django_tasks import task
 from PIL import Image as PILImage
 from PIL import ImageOps
 from wagtail.images import get_image_model
@@ -37,6 +32,7 @@ from forum.markdown import render_markdown
 from forum.models import Consortium, NotificationKind, Town
 from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
+from . import selectors
 from .models import (
     AGENDA_TEMPLATE,
     AgendaItem,
@@ -181,10 +177,11 @@ def _tell_registered_of_move(workshop: Workshop, when_and_where_before: tuple) -
         return
     if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
         return
-    for registration in workshop.registrations.filter(
-        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
-    ):
-        _mail_after_commit(registration, "changed")
+    notifications.notify_workshop(
+        kind=NotificationKind.WORKSHOP_MOVED,
+        workshop=workshop,
+        recipient_ids=selectors.holding_a_place(workshop).values_list("user_id", flat=True),
+    )
 
 
 @transaction.atomic
@@ -292,13 +289,12 @@ def set_status(*, workshop: Workshop, actor: Any, status: str) -> Workshop:
             recipient_ids=workshop.consortium.memberships.values_list("user_id", flat=True),
         )
     if status == Workshop.Status.CANCELLED and previous != status:
-        people = list(
-            workshop.registrations.filter(
-                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
-            ).select_related("user__profile")
+        notifications.notify_workshop(
+            kind=NotificationKind.WORKSHOP_CANCELLED,
+            actor=actor,
+            workshop=workshop,
+            recipient_ids=selectors.holding_a_place(workshop).values_list("user_id", flat=True),
         )
-        for registration in people:
-            _mail_after_commit(registration, "cancelled")
     return workshop
 
 
@@ -623,73 +619,6 @@ def remove_idea(*, card: IdeaCard, actor: Any) -> None:
     card.delete()
     card.pk = card_id
     _publish_idea(card, "removed")
-
-
-# --- email ---------------------------------------------------------------------------------
-
-SUBJECTS = {
-    "cancelled": gettext_noop("Abgesagt: %(title)s"),
-    "changed": gettext_noop("Neuer Termin oder Ort: %(title)s"),
-}
-
-
-def _mail_after_commit(registration: Registration, kind: str) -> None:
-    notifications.enqueue(send_registration_email, registration.pk, kind)
-
-
-@task()
-def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -> str:
-    """A message to one registered person (cancelled, date or venue changed), in their language.
-    Runs after the commit as a task; a failing mail server never undoes the change and is tried
-    again with a growing delay, as the notification emails are."""
-    registration = (
-        Registration.objects.select_related(
-            "workshop__host_town", "workshop__consortium", "user__profile"
-        )
-        .filter(pk=registration_id)
-        .first()
-    )
-    if registration is None or not registration.user.email:
-        return "skipped"
-    workshop = registration.workshop
-    with translation.override(notifications.language_of(registration.user)):
-        starts = timezone.localtime(workshop.starts_at)
-        context = {
-            "registration": registration,
-            "workshop": workshop,
-            "name": getattr(getattr(registration.user, "profile", None), "display_name", "")
-            or registration.user.get_username(),
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + workshop.get_absolute_url(),
-            "starts": starts,
-            "ends": timezone.localtime(workshop.ends_at),
-        }
-        subject = _(SUBJECTS[kind]) % {"title": workshop.title}
-        text = render_to_string(f"workshops/email/{kind}.txt", context)
-        html = render_to_string(f"workshops/email/{kind}.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text,
-        to=[registration.user.email],
-    )
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        delay = timedelta(minutes=2**attempt)
-        if attempt < notifications.MAX_EMAIL_ATTEMPTS and notifications.enqueue_later(
-            send_registration_email, delay, registration_id, kind, attempt + 1
-        ):
-            logger.warning(
-                "%s mail for registration %s: %s; retrying in %s",
-                kind,
-                registration_id,
-                error,
-                delay,
-            )
-            return "retry"
-        logger.error("Could not send %s mail for registration %s: %s", kind, registration_id, error)
-        return "failed"
-    return "sent"
 
 
 # --- public summary page -------------------------------------------------------------------

@@ -449,11 +449,7 @@ def _documentable(request: HttpRequest, slug: str, pk: int) -> Workshop:
 
 def _attendance_people(workshop: Workshop) -> list[Registration]:
     """Those who had a seat or waited for one: the people whose attendance is recorded."""
-    return [
-        r
-        for r in selectors.participants(workshop)
-        if r.status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
-    ]
+    return [r for r in selectors.participants(workshop) if r.status in selectors.HOLDING_A_PLACE]
 
 
 def _documentation_forms(

@@ -2,10 +2,8 @@
 
 A worker stopped with ``SIGTERM`` finishes its task; one killed hard (``SIGKILL``, out of memory,
 power loss) leaves it marked as running forever, and no other worker takes it. Our tasks are
-safe to run again (a notification email remembers that it was sent; a fan-out skips people
-already told; only a workshop's cancel or change email can go out twice, if the worker died
-right after sending it), so cron can call this every few minutes:
-``*/10 * * * * … manage.py requeue_stuck_tasks``.
+safe to run again (an email remembers that it was sent; a fan-out skips people already told),
+so cron can call this every few minutes: ``*/10 * * * * … manage.py requeue_stuck_tasks``.
 """
 
 from __future__ import annotations
