@@ -41,7 +41,6 @@ from .models import (
     NotificationPreference,
     NotificationSettings,
     Post,
-    Role,
     Space,
     SpaceNotificationLevel,
     Topic,
@@ -57,6 +56,8 @@ DIGEST_PERIODS = {Delivery.DAILY: timedelta(days=1), Delivery.WEEKLY: timedelta(
 
 # Kinds a space's "mute" silences; mentions and personal matters always get through.
 MUTABLE_KINDS = {NotificationKind.NEW_TOPIC, NotificationKind.REPLY}
+# Kinds about posts that may be hidden or deleted: they never carry the post's text.
+WITHOUT_EXCERPT = {NotificationKind.MODERATION, NotificationKind.REPORT}
 # Kinds that can happen again for the same post or workshop (hidden, then restored; moved up
 # a second time) and so are not de-duplicated per object.
 REPEATABLE_KINDS = {
@@ -166,7 +167,7 @@ def notify(
             post=post,
             workshop=workshop,
             title=title[:300],
-            excerpt=_excerpt(post),
+            excerpt="" if kind in WITHOUT_EXCERPT else _excerpt(post),
             url=url[:500],
         )
         for user_id in wanted
@@ -313,10 +314,11 @@ def notify_report(*, report: Any) -> None:
     """Coaches and core team of the space's consortium (core team and admins academy-wide)."""
     post = report.post
     space = post.topic.space
-    moderators = _moderators_of(space)
+    from . import selectors
+
     notify(
         kind=NotificationKind.REPORT,
-        recipient_ids=moderators,
+        recipient_ids=selectors.moderators_of(space).values_list("pk", flat=True),
         title=post.topic.title,
         url=reverse("forum:reports", kwargs={"slug": space.slug}),
         actor=report.reporter,
@@ -364,21 +366,6 @@ def _readers(space: Space, user_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _moderators_of(space: Space) -> set[int]:
-    User = get_user_model()
-    if space.is_academy_wide:
-        people = User.objects.filter(
-            Q(is_superuser=True) | Q(memberships__role=Role.CORE_TEAM), is_active=True
-        )
-    else:
-        people = User.objects.filter(
-            memberships__consortium_id=space.consortium_id,
-            memberships__role__in=[Role.COACH, Role.CORE_TEAM],
-            is_active=True,
-        )
-    return set(people.values_list("pk", flat=True))
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -393,13 +380,15 @@ def visible_q(user: Any) -> Q:
     member = Q(consortium__isnull=True) | Q(consortium_id__in=list(policy.consortium_roles(user)))
     if policy.is_admin(user):
         member = Q()
-    # A hidden post stays visible to its author; moderation and report notices are about
-    # hidden or deleted posts by nature and carry no text of them.
+    # As ``forum.see_post_content``: a hidden post stays visible to its author and the
+    # moderators, a deleted one to the moderators. A moderation notice tells the author what
+    # happened to their post, whatever it was, and carries no text of it.
     visible_post = (
         Q(post__isnull=True)
-        | Q(kind__in=[NotificationKind.MODERATION, NotificationKind.REPORT])
+        | Q(kind=NotificationKind.MODERATION)
         | Q(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
         | Q(post__author=user, post__deleted_at__isnull=True)
+        | selectors.moderated_spaces_q(user, "post__topic__space__")
     )
     return Q(recipient=user) & readable_space & readable_topic & member & visible_post
 
@@ -568,7 +557,8 @@ def _actor_name(notification: Notification) -> str:
 @task()
 def send_notification_email(notification_id: int) -> str:
     """One immediate email; idempotent (``emailed_at``), re-checks access, retries SMTP
-    failures with a growing delay, and removes notifications the person may no longer see."""
+    failures with a growing delay. What the person may not see (any more) is not sent; the row
+    stays, hidden by ``visible_q`` for as long as that lasts (a hidden post may be restored)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
@@ -579,7 +569,6 @@ def send_notification_email(notification_id: int) -> str:
         if notification is None or notification.emailed_at is not None:
             return "skipped"
         if not is_still_visible(notification):
-            notification.delete()
             return "withdrawn"
         recipient = notification.recipient
         if not recipient.email or delivery_of(recipient, notification.kind) != Delivery.IMMEDIATE:
@@ -685,9 +674,9 @@ def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
                 visible_q(user), pk__in=[n.pk for n in pending]
             ).values_list("pk", flat=True)
         )
-        Notification.objects.filter(pk__in=[n.pk for n in pending if n.pk not in visible]).delete()
+        # What may not be seen now is left out and not offered again.
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digested_at=now)
         items = [n for n in pending if n.pk in visible]
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=now)
         if not items or not user.email:
             return False
         groups: dict[str, dict[str, list[Notification]]] = defaultdict(lambda: defaultdict(list))
@@ -703,7 +692,7 @@ def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
                 "groups": {space: dict(topics) for space, topics in groups.items()},
                 "period": period,
                 "count": len(items),
-                "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+                "site_url": _site_url(""),
                 "subject_args": {"count": len(items)},
             },
         )

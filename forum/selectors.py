@@ -108,6 +108,11 @@ def profile_user_visible_to(user_id: int, viewer: Any) -> Any | None:
     return other
 
 
+# A condition true for every row that, unlike ``Q()``, keeps its meaning when OR-ed with
+# others (``Q(a) | Q()`` is just ``Q(a)``: an admin would lose everything but ``a``).
+EVERYTHING = ~Q(pk__in=[])
+
+
 def readable_spaces_q(user: Any, prefix: str = "") -> Q:
     """The filter for spaces ``user`` may read, as one membership join (never a list of ids).
 
@@ -117,7 +122,7 @@ def readable_spaces_q(user: Any, prefix: str = "") -> Q:
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if policy.is_admin(user):
-        return Q()
+        return EVERYTHING
     readable = Q(**{f"{prefix}consortium__memberships__user": user})
     if policy.is_signed_in_member(user) or policy.is_editor(user):
         readable |= Q(**{f"{prefix}consortium__isnull": True})
@@ -133,6 +138,37 @@ def readers_of(space: Space) -> QuerySet[Any]:
     else:
         readers |= Q(memberships__consortium_id=space.consortium_id)
     return get_user_model().objects.filter(readers, is_active=True).distinct()
+
+
+def moderated_spaces_q(user: Any, prefix: str = "") -> Q:
+    """The filter for spaces ``user`` moderates: the queryset side of
+    ``forum.rules.can_moderate_space`` (a test asserts the two agree)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if policy.is_admin(user):
+        return EVERYTHING
+    guided = [
+        consortium_id
+        for consortium_id, role in policy.consortium_roles(user).items()
+        if role in (Role.COACH, Role.CORE_TEAM)
+    ]
+    moderated = Q(**{f"{prefix}consortium_id__in": guided})
+    if policy.is_core_team_anywhere(user):
+        moderated |= Q(**{f"{prefix}consortium__isnull": True})
+    return moderated
+
+
+def moderators_of(space: Space) -> QuerySet[Any]:
+    """Everyone who moderates ``space``: the user side of ``can_moderate_space``."""
+    moderators = Q(is_superuser=True)
+    if space.is_academy_wide:
+        moderators |= Q(memberships__role=Role.CORE_TEAM)
+    else:
+        moderators |= Q(
+            memberships__consortium_id=space.consortium_id,
+            memberships__role__in=[Role.COACH, Role.CORE_TEAM],
+        )
+    return get_user_model().objects.filter(moderators, is_active=True).distinct()
 
 
 def spaces_visible_to(user: Any) -> QuerySet[Space]:

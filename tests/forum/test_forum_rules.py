@@ -3,6 +3,7 @@
 import pytest
 
 from forum import selectors
+from forum.models import Space
 from tests.conftest import ROLES
 
 READ = {
@@ -84,6 +85,56 @@ def test_readers_of_agrees_with_read_permission(cast, forum, kind):
         user = cast.user(role)
         if user.is_authenticated:
             assert (user in readers) is user.has_perm("forum.read_space", space), role
+
+
+@pytest.mark.parametrize("kind", ["closed", "academy"])
+def test_moderator_selectors_agree_with_moderate_permission(cast, forum, kind):
+    space = getattr(forum, kind)
+    moderators = set(selectors.moderators_of(space))
+    for role in ROLES:
+        user = cast.user(role)
+        if not user.is_authenticated:
+            continue
+        expected = user.has_perm("forum.moderate_space", space)
+        assert (user in moderators) is expected, role
+        moderated = Space.objects.filter(selectors.moderated_spaces_q(user), pk=space.pk)
+        assert moderated.exists() is expected, role
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", ["closed", "academy"])
+@pytest.mark.parametrize("state", ["untouched", "hidden", "deleted"])
+def test_notification_visibility_agrees_with_post_content_permission(
+    cast, forum, role, kind, state
+):
+    """A notice about a post is shown (and emailed, digested) exactly to those who may read the
+    post's text: ``notifications.visible_q`` against ``forum.see_post_content``."""
+    from django.utils import timezone
+
+    from forum import notifications
+    from forum import rules as policy
+    from forum.models import Notification, NotificationKind, Post
+
+    user = cast.user(role)
+    if not user.is_authenticated:
+        return
+    post = getattr(forum, f"{kind}_post")
+    if state != "untouched":
+        Post.objects.filter(pk=post.pk).update(**{f"{state}_at": timezone.now()})
+        post.refresh_from_db()
+    for notice_kind in (NotificationKind.MENTION, NotificationKind.REPORT):
+        notice = Notification.objects.create(
+            recipient=user,
+            kind=notice_kind,
+            post=post,
+            topic=post.topic,
+            space=post.topic.space,
+            consortium=post.topic.space.consortium,
+            title="Hinweis",
+            url=post.get_absolute_url(),
+        )
+        expected = policy.allowed(user, "forum.see_post_content", post)
+        assert notifications.is_still_visible(notice) is expected, (notice_kind, role)
 
 
 @pytest.mark.parametrize("role", ROLES)
