@@ -13,29 +13,19 @@ from typing import Any
 import rules
 
 from forum import rules as policy
-from forum.models import Role
 
 from .models import IdeaCard, Workshop
 
-
-def _role(user: Any, workshop: Workshop) -> str | None:
-    return policy.consortium_roles(user).get(workshop.consortium_id)
-
-
-@rules.predicate
-def is_workshop_member(user: Any, workshop: Workshop) -> bool:
-    return _role(user, workshop) is not None
-
-
-@rules.predicate
-def runs_workshop(user: Any, workshop: Workshop) -> bool:
-    return _role(user, workshop) in (Role.COACH, Role.CORE_TEAM)
+# A workshop carries ``consortium_id``: the forum's consortium predicates apply to it as they are.
+is_workshop_member = policy.is_consortium_member
+can_view = policy.can_view_consortium
+can_run = policy.can_manage_members  # coaches, core team, admins
 
 
 @rules.predicate
 def is_host_town_staff(user: Any, workshop: Workshop) -> bool:
     """A member of the consortium working for the host town."""
-    if _role(user, workshop) is None:
+    if not is_workshop_member(user, workshop):
         return False
     profile = getattr(user, "profile", None)
     return profile is not None and profile.town_id == workshop.host_town_id
@@ -76,10 +66,6 @@ def has_idea_board(user: Any, workshop: Workshop) -> bool:
     )
 
 
-can_view = is_workshop_member | policy.is_admin
-can_run = runs_workshop | policy.is_admin
-
-
 @rules.predicate
 def may_remove_idea(user: Any, card: IdeaCard) -> bool:
     """Authors take back their own cards; those who run the workshop tidy up any card."""
@@ -94,6 +80,8 @@ def may_remove_idea(user: Any, card: IdeaCard) -> bool:
 rules.add_perm("workshops.create_workshop", policy.can_manage_members)
 rules.add_perm("workshops.see_workshop", can_view)
 rules.add_perm("workshops.register", is_workshop_member & is_registration_open)
+# Withdrawing (a seat or a waiting-list place) while the workshop is still ahead.
+rules.add_perm("workshops.cancel_registration", is_workshop_member & is_still_ahead)
 rules.add_perm("workshops.edit_workshop", can_run & is_not_cancelled)
 rules.add_perm("workshops.edit_agenda", (can_run | is_host_town_staff) & is_still_ahead)
 rules.add_perm("workshops.export_participants", can_run | is_host_town_staff)

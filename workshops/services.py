@@ -262,8 +262,7 @@ def save_agenda(*, workshop: Workshop, actor: Any, entries: list[AgendaEntry]) -
 @transaction.atomic
 def set_status(*, workshop: Workshop, actor: Any, status: str) -> Workshop:
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if not (policy.allowed(actor, "workshops.edit_workshop", workshop)):
-        raise PermissionDenied
+    _require(actor, "workshops.edit_workshop", workshop)
     if status not in TRANSITIONS[workshop.status]:
         raise ValidationError(
             _("Von „%(old)s“ kann die Transferwerkstatt nicht auf „%(new)s“ gesetzt werden.")
@@ -339,8 +338,7 @@ def register(*, workshop: Workshop, user: Any, details: RegistrationDetails) -> 
     """Sign up (or answer "no") for a workshop; the seat is decided under a row lock on the
     workshop, so two people taking the last seat at once cannot both get it."""
     workshop = Workshop.objects.select_for_update().select_related("consortium").get(pk=workshop.pk)
-    if not policy.allowed(user, "workshops.see_workshop", workshop):
-        raise PermissionDenied
+    _require(user, "workshops.see_workshop", workshop)
     if not policy.allowed(user, "workshops.register", workshop):
         raise ValidationError(_closed_message(workshop))
     registration = Registration.objects.filter(workshop=workshop, user=user).first()
@@ -380,9 +378,10 @@ def cancel_registration(*, workshop: Workshop, user: Any) -> Registration:
     """Withdraw; a freed seat goes to the first person on the waiting list who fits."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     registration = Registration.objects.filter(workshop=workshop, user=user).first()
-    if registration is None or not policy.allowed(user, "workshops.see_workshop", workshop):
+    _require(user, "workshops.see_workshop", workshop)
+    if registration is None:
         raise PermissionDenied
-    if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
+    if not policy.allowed(user, "workshops.cancel_registration", workshop):
         raise ValidationError(_("Diese Transferwerkstatt ist vorbei oder abgesagt."))
     was_confirmed = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.DECLINED

@@ -78,6 +78,7 @@ def _flags(user: Any, workshop: Workshop) -> dict[str, bool]:
         "can_edit": policy.allowed(user, "workshops.edit_workshop", workshop),
         "can_edit_agenda": policy.allowed(user, "workshops.edit_agenda", workshop),
         "can_register": policy.allowed(user, "workshops.register", workshop),
+        "can_cancel_registration": policy.allowed(user, "workshops.cancel_registration", workshop),
         "can_export": policy.allowed(user, "workshops.export_participants", workshop),
         "can_document": policy.allowed(user, "workshops.document", workshop),
         "can_see_documentation": policy.allowed(user, "workshops.see_documentation", workshop),

@@ -313,3 +313,18 @@ async def test_the_board_stream_is_for_those_who_see_the_board(cast, fresh_layer
     assert await receive(watching) == {"type": "unsubscribed", "stream": stream, "reason": "access"}
     await watching.disconnect()
     await stranger.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+async def test_board_stream_role_matrix(cast, fresh_layer, role):
+    """Who may subscribe to an open workshop's board (anonymous sockets are closed on connect,
+    tests/forum/test_consumers.py)."""
+    workshop = await db(make_workshop)(cast)
+    stream = f"workshop:{workshop.pk}"
+    socket = await connect(cast.user(role))
+    await socket.send_json_to({"type": "subscribe", "stream": stream})
+    answer = await receive(socket)
+    expected = "subscribed" if role in CONSORTIUM_ROLES | {"admin"} else "refused"
+    assert answer == {"type": expected, "stream": stream}
+    await socket.disconnect()

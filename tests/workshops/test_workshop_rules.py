@@ -10,7 +10,7 @@ from forum.rules import allowed
 from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
 from workshops import selectors
-from workshops.models import Workshop
+from workshops.models import Registration, Workshop
 
 from .conftest import make_workshop
 
@@ -21,6 +21,9 @@ RUNNERS = {"coach", "core_team", "admin"}
 EXPECTED = {
     "view": lambda role, state: role in CONSORTIUM_ROLES | {"admin"},
     "register": lambda role, state: role in CONSORTIUM_ROLES and state == "open",
+    "cancel": lambda role, state: (
+        role in CONSORTIUM_ROLES and state in ("planned", "open", "closed")
+    ),
     "edit": lambda role, state: role in RUNNERS and state != "cancelled",
     # The member of the cast works for the host town: they prepare agenda and venue.
     "agenda": lambda role, state: (
@@ -32,6 +35,7 @@ EXPECTED = {
 PERMISSIONS = {
     "view": "workshops.see_workshop",
     "register": "workshops.register",
+    "cancel": "workshops.cancel_registration",
     "edit": "workshops.edit_workshop",
     "agenda": "workshops.edit_agenda",
     "export": "workshops.export_participants",
@@ -92,6 +96,69 @@ def test_pages_answer_by_the_matrix(client, cast, workshops, role):
         assert agenda.status_code == (200 if EXPECTED["agenda"](role, state) else 403), state
         export = client.get(_url(workshop, "participants_csv"))
         assert export.status_code == (200 if EXPECTED["export"](role, state) else 403), state
+
+
+# A status each state may move to, to try the status form with.
+NEXT_STATUS = {"planned": "open", "open": "closed", "closed": "open"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_forms_answer_by_the_matrix(client, cast, workshops, role):
+    """Every POST entry point, per role and state: refused (login, 404, 403 or the closed
+    message) or done, and only then something changed."""
+    user = cast.user(role)
+    client = client_for(client, user)
+    for state, workshop in workshops.items():
+        answers = {
+            name: client.post(_url(workshop, name), data)
+            for name, data in (
+                ("register", {"attending": "ja", "arrival": "train"}),
+                ("edit", {"title": ""}),
+                ("agenda", {"venue_name": ""}),
+                ("upload_files", {"dateien-caption": ""}),
+            )
+        }
+        if role == "anonymous":
+            assert {answer.status_code for answer in answers.values()} == {302}
+            assert not Registration.objects.filter(workshop=workshop).exists()
+            continue
+        if not EXPECTED["view"](role, state):
+            assert {answer.status_code for answer in answers.values()} == {404}, state
+            assert client.post(_url(workshop, "cancel")).status_code == 404
+            assert client.post(_url(workshop, "status"), {"status": "cancelled"}).status_code == 404
+            continue
+        registered = Registration.objects.filter(workshop=workshop, user=user)
+        if EXPECTED["register"](role, state):
+            assert answers["register"].status_code == 302, state
+            assert registered.get().status == Registration.Status.CONFIRMED
+        else:
+            assert answers["register"].status_code == 400, state
+            assert "Anmeldung" in answers["register"].content.decode()
+            assert not registered.exists()
+        # Invalid on purpose: the form comes back (400) for who may, 403 for who may not.
+        for name, action in (("edit", "edit"), ("agenda", "agenda"), ("upload_files", "document")):
+            expected = 400 if EXPECTED[action](role, state) else 403
+            assert answers[name].status_code == expected, (name, state)
+
+        # Withdrawing needs a registration; the member roles get one whatever the state.
+        if role in CONSORTIUM_ROLES:
+            Registration.objects.get_or_create(
+                workshop=workshop, user=user, defaults={"status": Registration.Status.CONFIRMED}
+            )
+            assert client.post(_url(workshop, "cancel")).status_code == 302
+            declined = registered.get().status == Registration.Status.DECLINED
+            assert declined is EXPECTED["cancel"](role, state), state
+        else:
+            assert client.post(_url(workshop, "cancel")).status_code == 403
+
+        if state in NEXT_STATUS:
+            target = NEXT_STATUS[state]
+            answer = client.post(_url(workshop, "status"), {"status": target})
+            workshop.refresh_from_db()
+            if EXPECTED["edit"](role, state):
+                assert (answer.status_code, workshop.status) == (302, target), state
+            else:
+                assert (answer.status_code, workshop.status) == (403, state), state
 
 
 @pytest.mark.parametrize("role", ROLES)
