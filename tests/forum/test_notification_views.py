@@ -18,6 +18,7 @@ from forum.models import (
     NotificationPreference,
     SpaceNotificationLevel,
 )
+from tests.conftest import ROLES
 from tests.factories import MembershipFactory
 
 LIST_URL = reverse("forum:notifications")
@@ -495,3 +496,58 @@ def test_unsubscribe_token_for_an_unknown_kind_is_refused(client, cast):
     response = client.post(reverse("forum:unsubscribe", kwargs={"token": token}))
     assert response.status_code == 400
     assert NotificationPreference.objects.count() == 0
+
+
+# --- the role matrix ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", ["untouched", "hidden"])
+def test_list_count_and_open_by_role(client, cast, forum, role, state):
+    """Each role gets one notice about the closed space's post and one about the academy-wide
+    post; list, bell count and following a notice show exactly those the role may read
+    (``forum.see_post_content``), never another person's."""
+    from django.utils import timezone
+
+    from forum import rules as policy
+    from forum.models import Post
+
+    user = cast.user(role)
+    if not user.is_authenticated:
+        for url in (LIST_URL, COUNT_URL, PREFERENCES_URL):
+            assert client.get(url).status_code == 302
+        return
+    notices = {}
+    for kind in ("closed", "academy"):
+        post = getattr(forum, f"{kind}_post")
+        if state == "hidden":
+            Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now())
+            post.refresh_from_db()
+        notices[kind] = Notification.objects.create(
+            recipient=user,
+            kind=NotificationKind.MENTION,
+            post=post,
+            topic=post.topic,
+            space=post.topic.space,
+            consortium=post.topic.space.consortium,
+            title=f"Hinweis {kind}",
+            url=post.get_absolute_url(),
+        )
+    foreign = _mention(forum, cast.user("member" if role != "member" else "coach"), actor=None)
+    client = _client_for(user)
+
+    listed = client.get(LIST_URL).content.decode()
+    expected = {
+        kind
+        for kind, notice in notices.items()
+        if policy.allowed(user, "forum.see_post_content", notice.post)
+    }
+    assert {kind for kind in notices if f"Hinweis {kind}" in listed} == expected
+    assert json.loads(client.get(COUNT_URL).content)["unread"] == len(expected)
+    for kind, notice in notices.items():
+        opened = client.get(reverse("forum:notification_open", kwargs={"pk": notice.pk}))
+        assert opened.status_code == (302 if kind in expected else 404), kind
+    assert (
+        client.get(reverse("forum:notification_open", kwargs={"pk": foreign.pk})).status_code == 404
+    )
+    assert client.get(PREFERENCES_URL).status_code == 200
