@@ -12,7 +12,7 @@ import rules
 from wagtail.models import Collection
 
 from forum import rules as policy
-from forum.models import Role, Topic
+from forum.models import Topic
 
 from .models import ConsortiumEditing, Visibility
 
@@ -38,8 +38,7 @@ def is_member_of_page_consortium(user: Any, page: Any) -> bool:
 
 @rules.predicate
 def reviews_page_consortium(user: Any, page: Any) -> bool:
-    role = policy.consortium_roles(user).get(consortium_id_of_page(page))
-    return role in (Role.COACH, Role.CORE_TEAM)
+    return consortium_id_of_page(page) in policy.guided_consortium_ids(user)
 
 
 @rules.predicate
@@ -60,20 +59,12 @@ def may_read_collection(user: Any, collection: Collection) -> bool:
 
 
 @rules.predicate
-def is_coach_or_core_team_anywhere(user: Any) -> bool:
-    return bool({Role.COACH, Role.CORE_TEAM} & set(policy.consortium_roles(user).values()))
-
-
-@rules.predicate
 def converts_topic(user: Any, topic: Topic) -> bool:
     """Coaches and core team turn their consortium's topics into case pages; in the
     academy-wide exchange, editors and any coach or core team member may."""
     if topic.space.is_academy_wide:
-        return policy.is_editor(user) or is_coach_or_core_team_anywhere(user)
-    return policy.consortium_roles(user).get(topic.space.consortium_id) in (
-        Role.COACH,
-        Role.CORE_TEAM,
-    )
+        return policy.is_editor(user) or policy.guides_some_consortium(user)
+    return topic.space.consortium_id in policy.guided_consortium_ids(user)
 
 
 can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin

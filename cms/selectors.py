@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from forum import rules as policy
 from forum import selectors as forum_selectors
-from forum.models import Consortium, Phase, Post, Role, Topic
+from forum.models import Consortium, Phase, Post, Topic
 from workshops import selectors as workshop_selectors
 
 from .models import (
@@ -73,7 +73,7 @@ def home_page_context(user: Any) -> dict[str, Any]:
         "action_modules": action_modules_visible_to(user)[:5],
         "consortium_pages": consortium_pages(),
     }
-    if user.is_authenticated and (policy.is_signed_in_member(user) or policy.is_editor(user)):
+    if policy.allowed(user, "forum.read_forum"):
         context["my_spaces"] = forum_selectors.spaces_for_home(user)
         context["new_topics"] = forum_selectors.new_for_user(user, limit=5)
     context.update(_home_workshops(user))
@@ -121,14 +121,9 @@ def reviewable_page_ids(user: Any) -> list[str]:
     team: the consortium pages of their consortia and everything below them."""
     if policy.is_admin(user):
         return [str(pk) for pk in Page.objects.values_list("pk", flat=True)]
-    consortium_ids = [
-        cid
-        for cid, role in policy.consortium_roles(user).items()
-        if role in (Role.COACH, Role.CORE_TEAM)
-    ]
-    paths = ConsortiumPage.objects.filter(consortium_id__in=consortium_ids).values_list(
-        "path", flat=True
-    )
+    paths = ConsortiumPage.objects.filter(
+        consortium_id__in=policy.guided_consortium_ids(user)
+    ).values_list("path", flat=True)
     if not paths:
         return []
     under = Q()
@@ -149,12 +144,7 @@ def conversion_targets(*, topic: Topic, actor: Any) -> QuerySet[ConsortiumPage]:
         return pages.filter(consortium_id=topic.space.consortium_id)
     if policy.is_admin(actor) or policy.is_editor(actor):
         return pages
-    guided = [
-        consortium_id
-        for consortium_id, role in policy.consortium_roles(actor).items()
-        if role in (Role.COACH, Role.CORE_TEAM)
-    ]
-    return pages.filter(consortium_id__in=guided)
+    return pages.filter(consortium_id__in=policy.guided_consortium_ids(actor))
 
 
 def may_be_quoted(post: Post, actor: Any) -> bool:

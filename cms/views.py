@@ -140,11 +140,7 @@ def search(request: HttpRequest) -> HttpResponse:
     read; every result list comes from a selector that applies the policy first."""
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "searched": False}
-    may_search_forum = (
-        policy.is_signed_in_member(request.user)
-        or policy.is_editor(request.user)
-        or policy.is_admin(request.user)
-    )
+    may_search_forum = policy.allowed(request.user, "forum.read_forum")
     context["may_search_forum"] = may_search_forum
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data

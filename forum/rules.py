@@ -35,6 +35,13 @@ def forget_consortium_roles(user: Any) -> None:
         del user._consortium_roles
 
 
+def guided_consortium_ids(user: Any) -> list[int]:
+    """The consortia ``user`` guides as coach or core team."""
+    return [
+        cid for cid, role in consortium_roles(user).items() if role in (Role.COACH, Role.CORE_TEAM)
+    ]
+
+
 def _consortium_id(obj: Any) -> int | None:
     if isinstance(obj, Consortium):
         return obj.pk
@@ -147,7 +154,7 @@ def can_moderate_space(user: Any, obj: Any) -> bool:
         return True
     if space.is_academy_wide:
         return is_core_team_anywhere(user)
-    return consortium_roles(user).get(space.consortium_id) in (Role.COACH, Role.CORE_TEAM)
+    return space.consortium_id in guided_consortium_ids(user)
 
 
 @rules.predicate
@@ -175,10 +182,18 @@ def is_post_not_deleted(user: Any, post: Any) -> bool:
     return post.deleted_at is None
 
 
+@rules.predicate
+def guides_some_consortium(user: Any) -> bool:
+    return bool(guided_consortium_ids(user))
+
+
 can_view_consortium = is_consortium_member | is_admin
+# Reads at least the academy-wide exchange: what forum search, "my spaces" and the like need.
+can_read_forum = is_signed_in_member | is_editor | is_admin
 can_manage_members = is_coach_of | is_core_team_of | is_admin
 
 rules.add_perm("forum.access_consortium", can_view_consortium)
+rules.add_perm("forum.read_forum", can_read_forum)
 rules.add_perm("forum.list_members", can_view_consortium)
 rules.add_perm("forum.manage_members", can_manage_members)
 rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)

@@ -147,12 +147,7 @@ def moderated_spaces_q(user: Any, prefix: str = "") -> Q:
         return Q(pk__in=[])
     if policy.is_admin(user):
         return EVERYTHING
-    guided = [
-        consortium_id
-        for consortium_id, role in policy.consortium_roles(user).items()
-        if role in (Role.COACH, Role.CORE_TEAM)
-    ]
-    moderated = Q(**{f"{prefix}consortium_id__in": guided})
+    moderated = Q(**{f"{prefix}consortium_id__in": policy.guided_consortium_ids(user)})
     if policy.is_core_team_anywhere(user):
         moderated |= Q(**{f"{prefix}consortium__isnull": True})
     return moderated

@@ -211,3 +211,39 @@ def test_admin_page_chooser_hides_foreign_internal_pages(client, cast, case_site
     )
     content = response.content.decode()
     assert (case_site.other_internal_case.title in content) is (role in {"editor", "admin"})
+
+
+FORUM_READERS = {
+    "closed": {"member", "coach", "core_team", "admin"},
+    "academy": {"outsider", "member", "coach", "core_team", "editor", "admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_forum_posts_in_site_search(client, cast, forum, case_site, role):
+    """/suche/ finds forum posts only where the role may read them (``forum.read_forum`` to
+    search at all, the space's read permission per hit); the consortium filter keeps the
+    academy-wide posts out."""
+    from forum import services as forum_services
+
+    author = cast.user("coach")
+    closed = forum_services.post_reply(
+        topic=forum.closed_topic, author=author, body="Quellwasserprojekt im Verbund"
+    )
+    academy = forum_services.post_reply(
+        topic=forum.academy_topic, author=author, body="Quellwasserprojekt für alle"
+    )
+    links = {
+        kind: f'href="{post.get_absolute_url()}"'
+        for kind, post in (("closed", closed), ("academy", academy))
+    }
+    client = client_for(client, cast.user(role))
+    content = client.get(reverse("cms:search"), {"q": "Quellwasserprojekt"}).content.decode()
+    for kind, link in links.items():
+        assert (link in content) is (role in FORUM_READERS[kind]), kind
+
+    filtered = client.get(
+        reverse("cms:search"), {"q": "Quellwasserprojekt", "verbund": cast.consortium.slug}
+    ).content.decode()
+    assert (links["closed"] in filtered) is (role in FORUM_READERS["closed"])
+    assert links["academy"] not in filtered
