@@ -13,11 +13,9 @@ import logging
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,9 +37,10 @@ from wagtail.models import (
 )
 
 from forum import events as forum_events
+from forum import mail
 from forum import rules as policy
 from forum import services as forum_services
-from forum.models import Consortium, Post, Space, Topic, Town
+from forum.models import Consortium, Post, Space, Topic, Town, display_name
 
 from . import selectors
 from .models import (
@@ -241,13 +240,8 @@ def quote_block_id(post_id: int) -> str:
     return str(uuid.uuid5(QUOTE_BLOCK_NAMESPACE, f"forum-post:{post_id}"))
 
 
-def _name_of(user: Any) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.display_name if profile else user.get_username()
-
-
 def _speaker(user: Any) -> str:
-    return _name_of(user)[:SPEAKER_MAX_LENGTH]
+    return display_name(user)[:SPEAKER_MAX_LENGTH]
 
 
 def _speaker_role(user: Any) -> str:
@@ -391,18 +385,6 @@ def convert_topic_to_case_page(
     return page
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _language_of(user: Any) -> str:
-    """The language a person reads the site in: the one chosen in their Wagtail account
-    settings, else the site's default (German)."""
-    profile = getattr(user, "wagtail_userprofile", None)
-    language = getattr(profile, "preferred_language", "") or ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _send_email(
     *,
     to: Any,
@@ -413,15 +395,11 @@ def _send_email(
 ) -> None:
     """A plain-text and HTML email in the recipient's language. ``subject`` is an untranslated
     msgid (marked with ``gettext_noop``), translated here together with the body."""
-    with translation.override(_language_of(to)):
+    with translation.override(mail.language_of(to)):
         text = render_to_string(f"cms/email/{template}.txt", context)
         html = render_to_string(f"cms/email/{template}.html", context)
         subject = _(subject) % (subject_args or {})
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[to.email]
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    mail.message_to(to, subject=subject, text=text, html=html).send()
 
 
 def _send_email_after_commit(**kwargs: Any) -> None:
@@ -434,7 +412,7 @@ def _send_email_after_commit(**kwargs: Any) -> None:
 
 
 def quote_objection_url(quote: ForumQuote) -> str:
-    return _absolute(reverse("cms:quote_objection", kwargs={"quote_id": quote.pk}))
+    return mail.site_url(reverse("cms:quote_objection", kwargs={"quote_id": quote.pk}))
 
 
 def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
@@ -450,7 +428,7 @@ def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
     by_author: dict[int, list[ForumQuote]] = {}
     for quote in quotes:
         by_author.setdefault(quote.author_id, []).append(quote)
-    actor_name = _name_of(actor)
+    actor_name = display_name(actor)
     for author_quotes in by_author.values():
         author = author_quotes[0].author
         if not author.email:
@@ -461,7 +439,7 @@ def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
             template="quote_notice",
             subject=gettext_noop("Ihr Forumsbeitrag wird in einer Fallstudie zitiert"),
             context={
-                "recipient_name": _name_of(author),
+                "recipient_name": display_name(author),
                 "actor_name": actor_name,
                 "page_title": page.draft_title or page.title,
                 "quotes": [
@@ -542,10 +520,10 @@ def _notify_owner_of_objection(*, quote_id: int) -> None:
         subject=gettext_noop("Widerspruch gegen ein Zitat in „%(title)s“"),
         subject_args={"title": page.draft_title or page.title},
         context={
-            "recipient_name": _name_of(page.owner),
-            "author_name": _name_of(quote.author),
+            "recipient_name": display_name(page.owner),
+            "author_name": display_name(quote.author),
             "page_title": page.draft_title or page.title,
             "page_is_live": page.live,
-            "edit_url": _absolute(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+            "edit_url": mail.site_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
         },
     )

@@ -28,6 +28,7 @@ from wagtail.models import Collection
 from forum import rules as policy
 from forum import search as forum_search
 from forum import selectors as forum_selectors
+from forum.forms import add_service_errors
 from forum.models import Consortium, State
 
 from . import selectors, services
@@ -244,14 +245,6 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
 # --- Case pages drawn from forum topics („Aus dem Forum übernehmen“) -------------------------
 
 
-def _add_form_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def convert_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
@@ -280,7 +273,7 @@ def convert_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
                 parent=data["parent"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -30,7 +30,7 @@ from django.core.cache import cache
 
 from . import events, services
 from . import rules as policy
-from .models import Post, Space, Topic
+from .models import Post, Space, Topic, display_name
 
 STREAM = re.compile(r"^(topic|space|user|workshop):(\d{1,18})$")
 IDLE_SECONDS = 75
@@ -244,7 +244,7 @@ def _label_for(user_id: int) -> str:
     """„Anna Berger (Mölln)“ for the typing indicator."""
     user = get_user_model().objects.select_related("profile__town").get(pk=user_id)
     profile = getattr(user, "profile", None)
-    name = profile.display_name if profile else user.get_username()
+    name = display_name(user)
     if profile and profile.town:
         return f"{name} ({profile.town.name})"
     return name

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
@@ -16,6 +17,16 @@ from .models import (
     SpaceNotificationLevel,
     Tag,
 )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ``ValidationError`` onto the form: per field where it names one of the
+    form's fields, else as a form-wide error, so the page shows it next to what was typed."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
 
 
 class InvitationForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -157,6 +158,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.consortium} ({self.get_role_display()})"
+
+
+def display_name(user: Any) -> str:
+    """How a person is named everywhere: the profile's display name, else the username."""
+    profile = getattr(user, "profile", None)
+    return profile.display_name if profile else user.get_username()
 
 
 class Profile(models.Model):

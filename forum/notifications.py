@@ -16,10 +16,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -32,6 +30,7 @@ from django_tasks_db.backend import DatabaseBackend
 
 from . import events
 from . import rules as policy
+from .mail import language_of, message_to, site_url
 from .markdown import render_plain_snippet
 from .models import (
     DEFAULT_DELIVERY,
@@ -44,6 +43,7 @@ from .models import (
     Space,
     SpaceNotificationLevel,
     Topic,
+    display_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -331,8 +331,7 @@ def notify_report(*, report: Any) -> None:
 def notify_invitation_accepted(*, invitation: Any, user: Any) -> None:
     if invitation.invited_by_id is None:
         return
-    profile = getattr(user, "profile", None)
-    name = profile.display_name if profile else user.get_username()
+    name = display_name(user)
     notify(
         kind=NotificationKind.INVITATION_ACCEPTED,
         recipient_ids=[invitation.invited_by_id],
@@ -449,18 +448,14 @@ def read_unsubscribe_token(token: str) -> tuple[int, str | None, str | None]:
     return int(data["u"]), NotificationKind(data["k"]), None
 
 
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def unsubscribe_url(user: Any, kind: str) -> str:
     token = unsubscribe_token(user, kind)
-    return _site_url(reverse("forum:unsubscribe", kwargs={"token": token}))
+    return site_url(reverse("forum:unsubscribe", kwargs={"token": token}))
 
 
 def digest_unsubscribe_url(user: Any, period: str) -> str:
     token = digest_unsubscribe_token(user, period)
-    return _site_url(reverse("forum:unsubscribe", kwargs={"token": token}))
+    return site_url(reverse("forum:unsubscribe", kwargs={"token": token}))
 
 
 @transaction.atomic
@@ -477,12 +472,6 @@ def unsubscribe(*, token: str) -> tuple[Any, list[str]]:
     return user, kinds
 
 
-def language_of(user: Any) -> str:
-    profile = getattr(user, "wagtail_userprofile", None)
-    language = getattr(profile, "preferred_language", "") or ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _include_content() -> bool:
     return NotificationSettings.load().include_post_content
 
@@ -494,7 +483,7 @@ def _message(*, user: Any, subject: str, template: str, context: dict, unsubscri
             "recipient": user,
             "include_content": _include_content(),
             "unsubscribe_url": unsubscribe_link,
-            "preferences_url": _site_url(reverse("forum:notification_preferences")),
+            "preferences_url": site_url(reverse("forum:notification_preferences")),
         }
         subject = _(subject) % context.get("subject_args", {})
         context["subject"] = subject
@@ -504,14 +493,7 @@ def _message(*, user: Any, subject: str, template: str, context: dict, unsubscri
         "List-Unsubscribe": f"<{unsubscribe_link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text,
-        to=[user.email],
-        headers=headers,
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return message_to(user, subject=subject, text=text, html=html, headers=headers)
 
 
 SUBJECTS = {
@@ -546,12 +528,11 @@ CONTENT_FREE_SUBJECTS = {
 }
 
 
-def _actor_name(notification: Notification) -> str:
-    actor = notification.actor
-    if actor is None:
+def actor_name(notification: Notification) -> str:
+    """Who caused it; no query when ``actor__profile`` is joined."""
+    if notification.actor is None:
         return _("Die Kleinstadtakademie")
-    profile = getattr(actor, "profile", None)
-    return profile.display_name if profile else actor.get_username()
+    return display_name(notification.actor)
 
 
 @task()
@@ -585,10 +566,10 @@ def send_notification_email(notification_id: int) -> str:
             context={
                 "notification": notification,
                 "withheld": withheld,
-                "actor_name": _actor_name(notification),
-                "url": _site_url(notification.url),
+                "actor_name": actor_name(notification),
+                "url": site_url(notification.url),
                 "subject_args": {
-                    "actor": _actor_name(notification),
+                    "actor": actor_name(notification),
                     "title": notification.title,
                 },
             },
@@ -692,7 +673,7 @@ def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
                 "groups": {space: dict(topics) for space, topics in groups.items()},
                 "period": period,
                 "count": len(items),
-                "site_url": _site_url(""),
+                "site_url": site_url(""),
                 "subject_args": {"count": len(items)},
             },
         )

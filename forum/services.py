@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import events, notifications, selectors
 from . import rules as policy
+from .mail import site_url
 from .markdown import Mention, render_markdown
 from .models import (
     Attachment,
@@ -44,6 +45,7 @@ from .models import (
     Topic,
     TopicPresence,
     Town,
+    display_name,
     hash_invitation_token,
 )
 from .signals import membership_changed
@@ -75,9 +77,7 @@ def _new_token() -> str:
 
 
 def invitation_url(token: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "forum:invitation_accept", kwargs={"token": token}
-    )
+    return site_url(reverse("forum:invitation_accept", kwargs={"token": token}))
 
 
 def _send_invitation_email(invitation: Invitation, token: str) -> None:
@@ -303,7 +303,7 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
         consortium=membership.consortium,
         actor=actor,
         action=ModerationLogEntry.Action.REMOVE_MEMBER,
-        subject=_display_name(membership.user),
+        subject=display_name(membership.user),
     )
     membership.delete()
     membership_changed.send(sender=Membership, consortium=membership.consortium)
@@ -313,11 +313,6 @@ def remove_member(*, membership: Membership, actor: Any) -> None:
     events.publish(
         f"user:{membership.user_id}", "access.changed", {"consortium_id": membership.consortium_id}
     )
-
-
-def _display_name(user: Any) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.display_name if profile else user.get_username()
 
 
 # --- Forum: spaces, topics, posts ------------------------------------------------------------
@@ -433,7 +428,7 @@ def topic_activity_payload(topic: Topic) -> dict[str, Any]:
         "reply_count": topic.reply_count,
         "last_post_id": topic.last_post_id,
         "last_activity_at": topic.last_activity_at.isoformat(),
-        "last_poster": _display_name(topic.last_post.author) if topic.last_post else "",
+        "last_poster": display_name(topic.last_post.author) if topic.last_post else "",
     }
 
 

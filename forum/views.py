@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -38,6 +37,7 @@ from .forms import (
     ReplyForm,
     ResolutionForm,
     TopicForm,
+    add_service_errors,
 )
 from .models import (
     Attachment,
@@ -45,7 +45,6 @@ from .models import (
     Delivery,
     Invitation,
     Membership,
-    Notification,
     NotificationKind,
     Post,
     Profile,
@@ -57,14 +56,6 @@ from .models import (
 from .services import InvitationError
 
 MEMBERS_PER_PAGE = 50
-
-
-def _add_form_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible_consortium(request: HttpRequest, slug: str) -> Consortium:
@@ -168,7 +159,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
                 town=form.cleaned_data["town"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -451,7 +442,7 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(topic.get_absolute_url())
     status = 400 if form.is_bound else 200
@@ -592,7 +583,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _back_to(post)
     if not policy.allowed(request.user, "forum.post_in_space", topic.space):
@@ -665,7 +656,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.edit_post(post=post, editor=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Ihr Beitrag ist geändert."))
             return _back_to(post)
@@ -803,7 +794,7 @@ def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
             needs_confirmation = True
             form.add_error("confirm", error)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("Dafür fehlt Ihnen die Berechtigung."))
         else:
@@ -949,22 +940,13 @@ def search(request: HttpRequest) -> HttpResponse:
 NOTIFICATIONS_PER_PAGE = 30
 
 
-def _actor_name(notification: Notification) -> str:
-    """Display name of whoever caused the notification; no query (``actor__profile`` is joined)."""
-    actor = notification.actor
-    if actor is None:
-        return _("Die Kleinstadtakademie")
-    profile = getattr(actor, "profile", None)
-    return profile.display_name if profile else actor.get_username()
-
-
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         notifications.notifications_for(request.user), NOTIFICATIONS_PER_PAGE
     ).get_page(request.GET.get("seite"))
     for notification in page.object_list:
-        notification.actor_name = _actor_name(notification)
+        notification.actor_name = notifications.actor_name(notification)
     unread = notifications.unread_count(request.user)
     context = {
         "page": page,

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from forum.mail import site_url
+
 from .models import CalendarFeed, Registration, Workshop
 
 # The academy meets in Germany: the calendar speaks the local time of the workshops.
@@ -31,11 +33,6 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Kleinstadtakademie//Transferwerkstaetten//DE"
 # How often subscribing apps should fetch the personal feed again.
 REFRESH_INTERVAL = timedelta(hours=1)
-
-
-def absolute_url(path: str) -> str:
-    """The public address of ``path`` on this site (calendar apps and mail need absolute URLs)."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def webcal_url(url: str) -> str:
@@ -107,7 +104,7 @@ def _description(workshop: Workshop, *, waitlisted: bool) -> str:
         parts.append(_("Programm:") + "\n" + "\n".join(agenda))
     parts.append(
         _("Programm, Anreise und Anmeldung: %(url)s")
-        % {"url": absolute_url(workshop.get_absolute_url())}
+        % {"url": site_url(workshop.get_absolute_url())}
     )
     return "\n\n".join(parts)
 
@@ -134,7 +131,7 @@ def event_for(workshop: Workshop, *, stamp: Any, waitlisted: bool = False) -> ic
     )
     event.add("location", _location(workshop))
     event.add("description", _description(workshop, waitlisted=waitlisted))
-    event.add("url", absolute_url(workshop.get_absolute_url()))
+    event.add("url", site_url(workshop.get_absolute_url()))
     event.add("status", _status(workshop, waitlisted=waitlisted))
     event.add("sequence", workshop.sequence)
     event.add("last-modified", workshop.updated_at)

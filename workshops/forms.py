@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.forms import MultipleFileField
-from forum.models import Consortium
+from forum.models import Consortium, display_name
 from forum.uploads import MAX_ATTACHMENTS_PER_POST
 
 from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
@@ -267,8 +267,7 @@ class AttendanceForm(forms.Form):
 
 
 def _person_label(registration: Registration) -> str:
-    profile = getattr(registration.user, "profile", None)
-    label = profile.display_name if profile else registration.user.get_username()
+    label = display_name(registration.user)
     if registration.town:
         label += f" ({registration.town.name})"
     if registration.status == Registration.Status.WAITLISTED:

@@ -27,7 +27,9 @@ from django.views.decorators.http import require_POST, require_safe
 from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum import views as forum_views
-from forum.models import Consortium
+from forum.forms import add_service_errors
+from forum.mail import site_url
+from forum.models import Consortium, display_name
 from forum.uploads import PNG_MAGIC
 
 from . import calendar, selectors, services
@@ -62,14 +64,6 @@ def _workshop(request: HttpRequest, slug: str, pk: int) -> Workshop:
     if workshop is None:
         raise Http404
     return workshop
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _flags(user: Any, workshop: Workshop) -> dict[str, bool]:
@@ -116,7 +110,7 @@ def workshop_create(request: HttpRequest, slug: str) -> HttpResponse:
                 consortium=consortium, actor=request.user, data=form.workshop_data()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -192,7 +186,7 @@ def workshop_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 workshop=workshop, user=request.user, details=form.details()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _registration_message(registration))
             return redirect(workshop.get_absolute_url() + "#anmeldung")
@@ -239,7 +233,7 @@ def workshop_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 workshop=workshop, actor=request.user, data=form.workshop_data()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Änderungen gespeichert."))
             return redirect(workshop.get_absolute_url())
@@ -284,7 +278,7 @@ def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     workshop=workshop, actor=request.user, entries=agenda_entries(agenda)
                 )
         except ValidationError as error:
-            _add_errors(venue, error)
+            add_service_errors(venue, error)
         else:
             messages.success(request, _("Programm und Ort gespeichert."))
             return redirect(workshop.get_absolute_url())
@@ -352,10 +346,9 @@ def workshop_participants_csv(request: HttpRequest, slug: str, pk: int) -> HttpR
         ]
     )
     for registration in selectors.participants(workshop):
-        profile = getattr(registration.user, "profile", None)
         writer.writerow(
             [
-                _csv_safe(profile.display_name if profile else registration.user.get_username()),
+                _csv_safe(display_name(registration.user)),
                 _csv_safe(registration.town.name if registration.town else ""),
                 _csv_safe(registration.user.email),
                 registration.get_status_display(),
@@ -425,7 +418,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         )
         return redirect("workshops:calendar_settings")
     feed = services.calendar_feed_for(user=request.user)
-    feed_url = calendar.absolute_url(feed.get_absolute_url())
+    feed_url = site_url(feed.get_absolute_url())
     registrations = selectors.registrations_of_user(request.user).filter(
         workshop__ends_at__gte=timezone.now()
     )
@@ -524,7 +517,7 @@ def workshop_documentation(request: HttpRequest, slug: str, pk: int) -> HttpResp
                         present_user_ids=set(attendance_form.cleaned_data["present"]),
                     )
             except ValidationError as error:
-                _add_errors(protocol_form, error)
+                add_service_errors(protocol_form, error)
             else:
                 messages.success(request, _("Die Dokumentation ist gespeichert."))
                 return redirect(workshop.get_absolute_url() + "#dokumentation")
@@ -597,7 +590,7 @@ def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 photo_ids=[item.pk for item in form.cleaned_data["photos"]],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -764,7 +757,7 @@ def workshop_ideas(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 group=form.cleaned_data["group"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(_board_url(workshop) + "#ideenwand")
     return _render_board(request, workshop, form, status=400)
@@ -821,7 +814,7 @@ def idea_regroup(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.regroup_idea(card=card, actor=request.user, group=form.cleaned_data["group"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(_board_url(workshop) + f"#idee-{card.pk}")
     return _render_board(request, workshop, failed_regroup=(card.pk, form), status=400)

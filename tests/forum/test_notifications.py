@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.users.models import UserProfile
 
 from forum import notifications, services
+from forum.mail import language_of
 from forum.models import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -425,8 +426,8 @@ def test_an_immediate_email_follows_the_readers_language(cast, run):
     run(workshop_services.cancel_registration, workshop=workshop, user=holder)
     run(workshop_services.cancel_registration, workshop=workshop, user=english)
 
-    assert notifications.language_of(fresh(english)) == "en"
-    assert notifications.language_of(fresh(german)) == "de"
+    assert language_of(fresh(english)) == "en"
+    assert language_of(fresh(german)) == "de"
     [to_english] = emails_to(english)
     [to_german] = emails_to(german)
     assert to_english.subject == PREFIX + "You have moved up: Werkstatt am Markt"
