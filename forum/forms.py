@@ -209,11 +209,12 @@ class NotificationPreferencesForm(forms.Form):
     def __init__(self, *args: Any, user: Any, spaces: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.spaces = {f"space_{space.pk}": space for space in spaces}
+        deliveries = notifications.deliveries_by_user([user.pk])[user.pk]
         for kind in NotificationKind:
             self.fields[f"kind_{kind.value}"] = forms.ChoiceField(
                 label=kind.label,
                 choices=Delivery.choices,
-                initial=notifications.delivery_of(user, kind.value),
+                initial=deliveries[kind.value],
             )
         levels = dict(
             SpaceNotificationLevel.objects.filter(user=user, space__in=spaces).values_list(

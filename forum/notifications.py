@@ -86,6 +86,17 @@ def delivery_of(user: Any, kind: str) -> str:
     return deliveries_for([user.pk], kind)[user.pk]
 
 
+def deliveries_by_user(user_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Every kind's delivery for each person, in one query (digests, preferences)."""
+    user_ids = list(user_ids)
+    chosen: dict[int, dict[str, str]] = {user_id: dict(DEFAULT_DELIVERY) for user_id in user_ids}
+    for user_id, kind, delivery in NotificationPreference.objects.filter(
+        user_id__in=user_ids
+    ).values_list("user_id", "kind", "delivery"):
+        chosen[user_id][kind] = delivery
+    return chosen
+
+
 @transaction.atomic
 def set_preferences(*, user: Any, deliveries: dict[str, str]) -> None:
     for kind, delivery in deliveries.items():
@@ -464,10 +475,11 @@ def unsubscribe(*, token: str) -> tuple[Any, list[str]]:
     digest. The notifications stay in the app. Returns the person and the kinds changed."""
     user_id, kind, period = read_unsubscribe_token(token)
     user = get_user_model().objects.get(pk=user_id)
+    deliveries = deliveries_by_user([user.pk])[user.pk]
     if kind is not None:
-        kinds = [kind] if delivery_of(user, kind) != Delivery.OFF else []
+        kinds = [kind] if deliveries[kind] != Delivery.OFF else []
     else:
-        kinds = [k for k in NotificationKind if delivery_of(user, k) == period]
+        kinds = [k for k, delivery in deliveries.items() if delivery == period]
     set_preferences(user=user, deliveries={k: Delivery.IN_APP for k in kinds})
     return user, kinds
 
@@ -476,12 +488,20 @@ def _include_content() -> bool:
     return NotificationSettings.load().include_post_content
 
 
-def _message(*, user: Any, subject: str, template: str, context: dict, unsubscribe_link: str):
+def _message(
+    *,
+    user: Any,
+    subject: str,
+    template: str,
+    context: dict,
+    unsubscribe_link: str,
+    include_content: bool,
+):
     with translation.override(language_of(user)):
         context = {
             **context,
             "recipient": user,
-            "include_content": _include_content(),
+            "include_content": include_content,
             "unsubscribe_url": unsubscribe_link,
             "preferences_url": site_url(reverse("forum:notification_preferences")),
         }
@@ -555,7 +575,8 @@ def send_notification_email(notification_id: int) -> str:
         if not recipient.email or delivery_of(recipient, notification.kind) != Delivery.IMMEDIATE:
             return "not wanted"
         # With post content kept out of emails, forum notices say only that there is news.
-        withheld = notification.kind in FORUM_KINDS and not _include_content()
+        include_content = _include_content()
+        withheld = notification.kind in FORUM_KINDS and not include_content
         message = _message(
             user=recipient,
             subject=CONTENT_FREE_SUBJECTS[notification.kind]
@@ -563,6 +584,7 @@ def send_notification_email(notification_id: int) -> str:
             else SUBJECTS[notification.kind],
             template="notification",
             unsubscribe_link=unsubscribe_url(recipient, notification.kind),
+            include_content=include_content,
             context={
                 "notification": notification,
                 "withheld": withheld,
@@ -615,21 +637,36 @@ def send_digests(*, period: str, now: Any = None) -> int:
     for user_id, kind in candidates:
         wanted[user_id].add(kind)
     sent = 0
+    include_content = _include_content()
+    people = sorted(wanted)
     User = get_user_model()
-    for user in User.objects.filter(pk__in=list(wanted), is_active=True).select_related("profile"):
-        kinds = [kind for kind in wanted[user.pk] if delivery_of(user, kind) == period]
-        if not kinds:
-            continue
-        try:
-            if _send_digest(user=user, kinds=kinds, period=period, now=now):
-                sent += 1
-        except (smtplib.SMTPException, OSError) as error:
-            # Rolled back: the entries wait for the next run; the others still get theirs.
-            logger.warning("Digest for user %s not sent: %s", user.pk, error)
+    # In batches: preferences for a batch in one query, IN lists below SQLite's limit.
+    for start in range(0, len(people), FAN_OUT_BATCH):
+        batch = people[start : start + FAN_OUT_BATCH]
+        deliveries = deliveries_by_user(batch)
+        people_batch = User.objects.filter(pk__in=batch, is_active=True)
+        for user in people_batch.select_related("profile", "wagtail_userprofile"):
+            kinds = [kind for kind in wanted[user.pk] if deliveries[user.pk][kind] == period]
+            if not kinds:
+                continue
+            try:
+                if _send_digest(
+                    user=user,
+                    kinds=kinds,
+                    period=period,
+                    now=now,
+                    include_content=include_content,
+                ):
+                    sent += 1
+            except (smtplib.SMTPException, OSError) as error:
+                # Rolled back: the entries wait for the next run; the others still get theirs.
+                logger.warning("Digest for user %s not sent: %s", user.pk, error)
     return sent
 
 
-def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
+def _send_digest(
+    *, user: Any, kinds: list[str], period: str, now: Any, include_content: bool
+) -> bool:
     with transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(of=("self",))
@@ -669,6 +706,7 @@ def _send_digest(*, user: Any, kinds: list[str], period: str, now: Any) -> bool:
             subject=gettext_noop("Ihre Zusammenfassung: %(count)s Neuigkeiten"),
             template="digest",
             unsubscribe_link=digest_unsubscribe_url(user, period),
+            include_content=include_content,
             context={
                 "groups": {space: dict(topics) for space, topics in groups.items()},
                 "period": period,

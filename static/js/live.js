@@ -176,6 +176,18 @@
     }
   }
 
+  function countOneMore() {
+    // A new notification is one more unread: no request, so that a notice to thousands of
+    // readers (a new topic academy-wide) does not bring thousands of tabs to the server.
+    const number = bell?.querySelector("[data-notification-number]");
+    const current = Number.parseInt(number?.textContent ?? "", 10);
+    if (Number.isInteger(current)) {
+      setNotificationCount(current + 1);
+    } else {
+      refreshNotificationCount();
+    }
+  }
+
   function refreshNotificationCount() {
     // Events carry only ids: ask the server for the number, once per burst of events.
     if (!bell?.dataset.countUrl) {
@@ -344,7 +356,7 @@
           showNotice(texts.newForYou, () => window.location.reload());
         }
         break;
-      case "notification.created":
+      case "notification.created": countOneMore(); break;
       case "notification.read":
       case "access.changed": refreshNotificationCount(); break;
       case "idea.changed": onIdeaChanged(payload); break;

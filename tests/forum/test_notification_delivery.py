@@ -521,3 +521,29 @@ def test_the_digest_command_sends_and_reports_the_number(
 
     with pytest.raises(CommandError):
         call_command("send_notification_digests", "--period", "monthly")
+
+
+def test_digest_queries_per_person_stay_constant(cast, forum, django_capture_on_commit_callbacks):
+    """Preferences and the academy setting are loaded per run (batch), not per person and
+    kind: each further person costs the same few queries for their own digest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def digest_for(count: int) -> int:
+        Notification.objects.all().delete()
+        people = [new_member(cast.consortium) for _index in range(count)]
+        for person in people:
+            services.set_subscription(topic=forum.closed_topic, user=person, subscribed=True)
+            notifications.set_preferences(user=person, deliveries={Kind.MENTION: Delivery.DAILY})
+        with django_capture_on_commit_callbacks(execute=True):
+            mention(forum.closed_topic, cast.user("coach"), *people)
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            notifications.send_digests(period=Delivery.DAILY)
+        assert all(len(emails_to(person)) == 1 for person in people)
+        return len(queries)
+
+    two, six = digest_for(2), digest_for(6)
+    per_person = (six - two) / 4
+    print(f"digest run: {two} queries for 2 people, {six} for 6 ({per_person:g} per person)")
+    assert per_person <= 9  # its own notifications, roles, visibility, mark, savepoints
