@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -313,12 +314,18 @@ def _confirmed(workshop: Workshop):
     return workshop.registrations.filter(status=Registration.Status.CONFIRMED)
 
 
-def _has_seat_for(workshop: Workshop, town_id: int | None, confirmed_count: int) -> bool:
-    if confirmed_count >= workshop.capacity:
+def _seats_by_town(workshop: Workshop) -> Counter:
+    """Confirmed seats per town (``None``: people without a town), in one query."""
+    return Counter(_confirmed(workshop).values_list("town_id", flat=True))
+
+
+def _has_seat_for(workshop: Workshop, town_id: int | None, taken: Counter) -> bool:
+    """A free seat, within the town's quota if the workshop has one."""
+    if sum(taken.values()) >= workshop.capacity:
         return False
     if workshop.seats_per_town is None or town_id is None:
         return True
-    return _confirmed(workshop).filter(town_id=town_id).count() < workshop.seats_per_town
+    return taken[town_id] < workshop.seats_per_town
 
 
 def _closed_message(workshop: Workshop) -> str:
@@ -362,7 +369,7 @@ def register(*, workshop: Workshop, user: Any, details: RegistrationDetails) -> 
         Registration.Status.WAITLISTED,
     ):
         registration.queued_at = timezone.now()
-        seat = _has_seat_for(workshop, registration.town_id, _confirmed(workshop).count())
+        seat = _has_seat_for(workshop, registration.town_id, _seats_by_town(workshop))
         registration.status = (
             Registration.Status.CONFIRMED if seat else Registration.Status.WAITLISTED
         )
@@ -398,19 +405,19 @@ def _fill_free_seats(workshop: Workshop) -> list[Registration]:
     if workshop.status in (Workshop.Status.HELD, Workshop.Status.CANCELLED):
         return []
     moved = []
-    confirmed = _confirmed(workshop).count()
+    taken = _seats_by_town(workshop)
     waiting = workshop.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
         "queued_at", "pk"
     )
-    for registration in waiting.select_related("user__profile"):
-        if confirmed >= workshop.capacity:
+    for registration in waiting:
+        if sum(taken.values()) >= workshop.capacity:
             break
-        if not _has_seat_for(workshop, registration.town_id, confirmed):
+        if not _has_seat_for(workshop, registration.town_id, taken):
             continue
         registration.status = Registration.Status.CONFIRMED
         registration.updated_at = timezone.now()
         registration.save(update_fields=["status", "updated_at"])
-        confirmed += 1
+        taken[registration.town_id] += 1
         moved.append(registration)
         notifications.notify_workshop(
             kind=NotificationKind.WORKSHOP_MOVED_UP,

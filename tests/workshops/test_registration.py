@@ -267,3 +267,29 @@ def test_two_people_taking_the_last_seat_at_once_only_one_gets_it():
     assert errors == [], (connection.vendor, errors)
     assert sorted(outcomes) == ["confirmed", "waitlisted"]
     assert Registration.objects.filter(workshop=workshop, status="confirmed").count() == 1
+
+
+def test_moving_up_past_a_full_town_costs_no_query_per_skipped_person(cast):
+    """Quota 1 per town: the waiting list holds people of a town that has its seat, then one
+    of another town. A seat frees up: the last one moves up, and how many were skipped does
+    not change the number of queries."""
+    from django.test.utils import CaptureQueriesContext
+
+    towns = list(cast.consortium.towns.order_by("pk")[:3])
+
+    def cancel_with(blocked: int) -> int:
+        workshop = make_workshop(cast, capacity=2, seats_per_town=1)
+        [holder] = _members(cast, 1, town=towns[0])
+        [leaver] = _members(cast, 1, town=towns[1])
+        for person in (holder, leaver, *_members(cast, blocked, town=towns[0])):
+            services.register(workshop=workshop, user=person, details=YES)
+        [eligible] = _members(cast, 1, town=towns[2])
+        services.register(workshop=workshop, user=eligible, details=YES)
+        with CaptureQueriesContext(connection) as queries:
+            services.cancel_registration(workshop=workshop, user=leaver)
+        assert Registration.objects.get(workshop=workshop, user=eligible).status == "confirmed"
+        waiting = Registration.objects.filter(workshop=workshop, status="waitlisted")
+        assert waiting.count() == blocked
+        return len(queries)
+
+    assert cancel_with(2) == cancel_with(8)
