@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -28,6 +28,7 @@ from wagtail.models import Collection
 from forum import rules as policy
 from forum import search as forum_search
 from forum import selectors as forum_selectors
+from forum import uploads
 from forum.forms import add_service_errors
 from forum.models import Consortium, State
 
@@ -234,12 +235,12 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     if not storage.exists(path):
         raise Http404
     content_type, _encoding = mimetypes.guess_type(path)
-    response = FileResponse(storage.open(path, "rb"), content_type=content_type)
     internal = collection.consortium_editing if hasattr(collection, "consortium_editing") else None
-    response["Cache-Control"] = "private, max-age=3600" if internal else "public, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploads.file_response(
+        storage.open(path, "rb"),
+        content_type=content_type or "application/octet-stream",
+        cache_control="private, max-age=3600" if internal else "public, max-age=86400",
+    )
 
 
 # --- Case pages drawn from forum topics („Aus dem Forum übernehmen“) -------------------------

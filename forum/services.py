@@ -407,7 +407,8 @@ def _store_attachments(post: Post, uploads: list[Any]) -> None:
         attachment.file.save(f"upload.{checked.extension}", upload, save=False)
         if checked.kind == "image":
             upload.seek(0)
-            attachment.thumbnail.save("thumb.jpg", make_thumbnail(upload), save=False)
+            thumbnail = make_thumbnail(upload)
+            attachment.thumbnail.save(thumbnail.name, thumbnail, save=False)
         attachment.save()
 
 

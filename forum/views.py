@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import notifications, selectors, services
+from . import notifications, selectors, services, uploads
 from . import rules as policy
 from . import search as forum_search
 from .forms import (
@@ -897,16 +897,11 @@ def _attachment_for(request: HttpRequest, pk: int) -> Attachment:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _attachment_for(request, pk)
-    inline = attachment.is_image or attachment.content_type == "application/pdf"
-    response = FileResponse(
+    return uploads.file_response(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
-        as_attachment=not inline,
         filename=attachment.original_name,
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
@@ -914,9 +909,7 @@ def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _attachment_for(request, pk)
     if not attachment.thumbnail:
         raise Http404
-    response = FileResponse(attachment.thumbnail.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return uploads.thumbnail_response(attachment.thumbnail)
 
 
 @login_required

@@ -501,7 +501,8 @@ def add_files(
         item.file.save(f"upload.{checked.extension}", upload, save=False)
         if checked.kind == "image":
             upload.seek(0)
-            item.thumbnail.save("thumb.jpg", make_thumbnail(upload), save=False)
+            thumbnail = make_thumbnail(upload)
+            item.thumbnail.save(thumbnail.name, thumbnail, save=False)
         item.save()
         stored.append(item)
     return stored

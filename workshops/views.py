@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from forum import rules as policy
 from forum import selectors as forum_selectors
+from forum import uploads
 from forum import views as forum_views
 from forum.forms import add_service_errors
 from forum.mail import site_url
 from forum.models import Consortium, display_name
-from forum.uploads import PNG_MAGIC
 
 from . import calendar, selectors, services
 from .forms import (
@@ -630,25 +630,13 @@ def _file_for(request: HttpRequest, pk: int) -> WorkshopFile:
     return item
 
 
-def _private_file_headers(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_safe
 def workshop_file(request: HttpRequest, pk: int) -> HttpResponse:
     item = _file_for(request, pk)
-    inline = item.is_image or item.content_type == "application/pdf"
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=item.content_type,
-        as_attachment=not inline,
-        filename=item.original_name,
+    return uploads.file_response(
+        item.file.open("rb"), content_type=item.content_type, filename=item.original_name
     )
-    return _private_file_headers(response)
 
 
 @login_required
@@ -657,11 +645,7 @@ def workshop_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _file_for(request, pk)
     if not item.thumbnail:
         raise Http404
-    handle = item.thumbnail.open("rb")
-    # make_thumbnail writes PNG for images with transparency, JPEG otherwise.
-    content_type = "image/png" if handle.read(8) == PNG_MAGIC else "image/jpeg"
-    handle.seek(0)
-    return _private_file_headers(FileResponse(handle, content_type=content_type))
+    return uploads.thumbnail_response(item.thumbnail)
 
 
 @login_required

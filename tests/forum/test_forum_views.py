@@ -16,9 +16,10 @@ from tests.forum.test_forum_rules import MODERATE, POST, READ
 KINDS = ["closed", "academy"]
 
 
-def png_upload(name: str = "foto.png") -> SimpleUploadedFile:
+def png_upload(name: str = "foto.png", *, transparent: bool = False) -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (11, 92, 122)).save(buffer, format="PNG")
+    mode, colour = ("RGBA", (11, 92, 122, 128)) if transparent else ("RGB", (11, 92, 122))
+    Image.new(mode, (40, 30), colour).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
@@ -158,7 +159,7 @@ def test_attachment_matrix(client, cast, forum, role, kind):
         topic=topic,
         author=cast.user("coach") if kind == "closed" else cast.user("outsider"),
         body="Foto",
-        uploads=[png_upload()],
+        uploads=[png_upload(transparent=True)],  # its thumbnail is a PNG too
     )
     attachment = post.attachments.get()
     for url in (
@@ -169,8 +170,12 @@ def test_attachment_matrix(client, cast, forum, role, kind):
         readers = READ[kind]
         assert response.status_code == expected_status(role, readers, readers), url
         if response.status_code == 200:
-            assert response["Content-Type"].startswith("image/")
-            assert b"".join(response.streaming_content)[:2] in (b"\x89P", b"\xff\xd8")
+            # The type says what the bytes are (a PNG thumbnail is not served as JPEG).
+            body = b"".join(response.streaming_content)
+            expected_type = "image/png" if body.startswith(b"\x89PNG") else "image/jpeg"
+            assert body[:2] in (b"\x89P", b"\xff\xd8")
+            assert response["Content-Type"] == expected_type
+            assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize("role", ROLES)
