@@ -104,10 +104,6 @@ class Workshop(models.Model):
     def is_registration_open(self) -> bool:
         return self.status == self.Status.OPEN and timezone.now() <= self.registration_deadline
 
-    @property
-    def is_upcoming(self) -> bool:
-        return self.ends_at >= timezone.now() and self.status != self.Status.CANCELLED
-
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
@@ -229,7 +225,6 @@ class IdeaCard(models.Model):
     text = models.TextField(_("Idee"), max_length=500)
     group = models.CharField(_("Gruppe"), max_length=80, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("Ideenkarte")

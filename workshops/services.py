@@ -3,7 +3,6 @@ run and document a Transferwerkstatt."""
 
 from __future__ import annotations
 
-import io
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ from django.utils import formats, timezone, translation
 from django.utils.html import linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
-from PIL import ImageOps
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
@@ -612,8 +609,7 @@ def regroup_idea(*, card: IdeaCard, actor: Any, group: str) -> IdeaCard:
         return card
     card.group = group
     card.full_clean(exclude=["workshop", "author"])
-    card.updated_at = timezone.now()
-    card.save(update_fields=["group", "updated_at"])
+    card.save(update_fields=["group"])
     _publish_idea(card, "moved")
     return card
 
@@ -637,23 +633,13 @@ PUBLIC_PHOTO_MAX_PX = 2400
 
 
 def _public_photo(item: WorkshopFile) -> ContentFile:
-    """A copy of a documentation photo fit for the public: re-encoded, so that no metadata
-    (EXIF location, camera owner) leaves the consortium, turned upright, at most 2400 px."""
+    """A copy of a documentation photo fit for the public: re-encoded by ``make_thumbnail``,
+    so no metadata (EXIF location, camera owner) leaves the consortium; upright, ≤ 2400 px."""
     with item.file.open("rb") as source:
-        image = PILImage.open(source)
-        image.load()
-    image = ImageOps.exif_transpose(image) or image
-    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if transparent else "RGB")
-    image.thumbnail((PUBLIC_PHOTO_MAX_PX, PUBLIC_PHOTO_MAX_PX), PILImage.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if transparent:
-        image.save(out, format="PNG", optimize=True)
-        extension = "png"
-    else:
-        image.save(out, format="JPEG", quality=85, optimize=True)
-        extension = "jpg"
-    return ContentFile(out.getvalue(), name=f"werkstatt-{item.workshop_id}-{item.pk}.{extension}")
+        copy = make_thumbnail(source, max_px=PUBLIC_PHOTO_MAX_PX)
+    extension = copy.name.rsplit(".", 1)[-1]
+    copy.name = f"werkstatt-{item.workshop_id}-{item.pk}.{extension}"
+    return copy
 
 
 def _roadmap_points(workshop: Workshop) -> list[str]:

@@ -343,6 +343,7 @@ def workshop_participants_csv(request: HttpRequest, slug: str, pk: int) -> HttpR
             _("Ernährung"),
             _("Anmerkungen"),
             _("Angemeldet am"),
+            _("Zuletzt geändert"),
         ]
     )
     for registration in selectors.participants(workshop):
@@ -357,6 +358,7 @@ def workshop_participants_csv(request: HttpRequest, slug: str, pk: int) -> HttpR
                 _csv_safe(registration.dietary_needs),
                 _csv_safe(registration.remarks),
                 timezone.localtime(registration.queued_at).strftime("%d.%m.%Y %H:%M"),
+                timezone.localtime(registration.updated_at).strftime("%d.%m.%Y %H:%M"),
             ]
         )
     return response

@@ -210,6 +210,8 @@ def test_participant_csv_for_the_host_and_coaches(client, cast):
     assert rows[0][0] == "Name"
     assert rows[1][0] == cast.user("member").profile.display_name
     assert rows[1][6] == "'=HYPERLINK(1)"  # no formula injection into spreadsheets
+    assert rows[0][-2:] == ["Angemeldet am", "Zuletzt geändert"]
+    assert len(rows[1]) == len(rows[0])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,7 +21,6 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(max_length=500, verbose_name='Idee')),
                 ('group', models.CharField(blank=True, max_length=80, verbose_name='Gruppe')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas', to='workshops.workshop')),
             ],
