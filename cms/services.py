@@ -141,8 +141,6 @@ def ensure_case_workflow() -> Workflow:
         WorkflowTask.objects.update_or_create(
             workflow=workflow, task=task, defaults={"sort_order": order}
         )
-    for page in ConsortiumPage.objects.all():
-        WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
     return workflow
 
 
@@ -156,8 +154,7 @@ def create_consortium_page(
         title=title or consortium.name, slug=consortium.slug, consortium=consortium, intro=intro
     )
     parent.add_child(instance=page)
-    page.save_revision().publish()
-    prepare_consortium_page(page=page)
+    page.save_revision().publish()  # on_page_published prepares it
     return page
 
 

@@ -531,13 +531,6 @@ SUBJECTS = {
 }
 
 
-FORUM_KINDS = {
-    NotificationKind.MENTION,
-    NotificationKind.REPLY,
-    NotificationKind.NEW_TOPIC,
-    NotificationKind.MODERATION,
-    NotificationKind.REPORT,
-}
 # Subjects (and the email's only sentence) when the academy keeps forum text out of emails.
 CONTENT_FREE_SUBJECTS = {
     NotificationKind.MENTION: gettext_noop("Sie wurden in einem Beitrag erwähnt"),
@@ -546,6 +539,8 @@ CONTENT_FREE_SUBJECTS = {
     NotificationKind.MODERATION: gettext_noop("Die Moderation hat an Ihrem Beitrag etwas geändert"),
     NotificationKind.REPORT: gettext_noop("Es gibt eine neue Meldung zum Bearbeiten"),
 }
+# The forum's kinds: those whose emails follow the academy's content setting.
+FORUM_KINDS = frozenset(CONTENT_FREE_SUBJECTS)
 
 
 def actor_name(notification: Notification) -> str:

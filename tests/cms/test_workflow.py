@@ -12,7 +12,9 @@ from wagtail.models import Page, TaskState, WorkflowState
 
 from cms.models import CaseDiscussion, ConsortiumReviewTask, LabCasePage, Visibility
 from forum.models import Membership, Role
+from forum.rules import allowed
 from forum.services import remove_member
+from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import add_case_page
@@ -138,12 +140,17 @@ def test_staff_of_another_consortium_cannot_see_or_edit_the_draft(client, cast, 
     assert not task.user_can_access_editor(page, stranger)
 
 
-def test_reviewers_see_the_review_on_their_dashboard(cast, case_site, client):
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_reviewers_see_the_review_on_their_dashboard(cast, case_site, client, role):
+    """The review step, per role: on the dashboard and with actions exactly for those
+    ``cms.review_case_page`` lets review (coach and core team of the consortium, admins)."""
     page = _draft_by_member(client, cast, case_site)
     task = WorkflowState.objects.get(object_id=str(page.pk)).current_task_state.task.specific
-    assert task.get_task_states_user_can_moderate(cast.user("coach")).count() == 1
-    assert task.get_task_states_user_can_moderate(cast.user("member")).count() == 0
-    assert task.get_task_states_user_can_moderate(cast.user("outsider")).count() == 0
+    user = cast.user(role)
+    reviews = role in {"coach", "core_team", "admin"}
+    assert allowed(user, "cms.review_case_page", page) is reviews
+    assert task.get_task_states_user_can_moderate(user).count() == (1 if reviews else 0)
+    assert bool(task.get_actions(page, user)) is reviews
 
 
 def test_admin_group_follows_membership(cast, case_site):
