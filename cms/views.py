@@ -161,10 +161,9 @@ def search(request: HttpRequest) -> HttpResponse:
             modules = selectors.action_modules_visible_to(request.user).order_by()
             context["module_hits"] = list(modules.search(query)[:SEARCH_LIMIT])
         if kind in ("", "forum") and may_search_forum:
-            hits = forum_search.search_posts(request.user, query, limit=SEARCH_LIMIT)
-            if data["verbund"]:
-                hits = [h for h in hits if h.post.topic.space.consortium_id == data["verbund"].pk]
-            context["forum_hits"] = hits
+            context["forum_hits"] = forum_search.search_posts(
+                request.user, query, consortium=data["verbund"], limit=SEARCH_LIMIT
+            )
     return render(request, "cms/search.html", context)
 
 

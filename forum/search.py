@@ -59,7 +59,12 @@ def searchable_posts(user: Any) -> QuerySet[Post]:
 
 
 def search_posts(
-    user: Any, query: str, *, space: Space | None = None, limit: int = 50
+    user: Any,
+    query: str,
+    *,
+    space: Space | None = None,
+    consortium: Any = None,
+    limit: int = 50,
 ) -> list[SearchHit]:
     """Readable posts whose body or topic title match ``query``, best first.
 
@@ -73,6 +78,8 @@ def search_posts(
     posts = searchable_posts(user).select_related("topic__space__consortium", "author__profile")
     if space is not None:
         posts = posts.filter(topic__space=space)
+    if consortium is not None:
+        posts = posts.filter(topic__space__consortium=consortium)
     if connection.vendor == "postgresql":
         return _search_postgresql(posts, query, limit)
     return _search_fallback(posts, query, limit)

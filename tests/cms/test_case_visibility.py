@@ -247,3 +247,27 @@ def test_forum_posts_in_site_search(client, cast, forum, case_site, role):
     ).content.decode()
     assert (links["closed"] in filtered) is (role in FORUM_READERS["closed"])
     assert links["academy"] not in filtered
+
+
+def test_the_consortium_filter_applies_before_the_result_limit(
+    client, cast, forum, case_site, monkeypatch
+):
+    """With the limit reached by academy-wide hits, the consortium's own hit still shows."""
+    from cms import views
+    from forum import services as forum_services
+
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 1)
+    coach = cast.user("coach")
+    closed = forum_services.post_reply(
+        topic=forum.closed_topic, author=coach, body="Quellwasserprojekt im Verbund"
+    )
+    forum_services.post_reply(
+        topic=forum.academy_topic,
+        author=coach,
+        body="Quellwasserprojekt, Quellwasserprojekt und noch einmal Quellwasserprojekt",
+    )
+    client = client_for(client, cast.user("member"))
+    filtered = client.get(
+        reverse("cms:search"), {"q": "Quellwasserprojekt", "verbund": cast.consortium.slug}
+    ).content.decode()
+    assert f'href="{closed.get_absolute_url()}"' in filtered
