@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -34,7 +35,7 @@ from forum.models import Consortium, State
 
 from . import selectors, services
 from .forms import ConvertTopicForm
-from .models import ForumQuote, LabCasePage, LabFormat, TownSize, Visibility
+from .models import ForumQuote, LabCasePage, LabFormat, TownSize
 
 CASES_PER_PAGE = 12
 SEARCH_LIMIT = 30
@@ -176,13 +177,8 @@ class PublicCaseFeed(Feed):
     link = "/fallstudien/"
 
     def items(self):
-        return (
-            LabCasePage.objects.live()
-            .public()
-            .filter(visibility=Visibility.PUBLIC)
-            .select_related("town", "consortium")
-            .order_by("-first_published_at")[:30]
-        )
+        # What anyone may read: the same selector as every listing, seen by nobody signed in.
+        return selectors.case_pages_visible_to(AnonymousUser()).order_by("-first_published_at")[:30]
 
     def item_title(self, item: LabCasePage) -> str:
         return item.title
