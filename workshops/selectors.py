@@ -33,12 +33,13 @@ def with_seat_counts(workshops: QuerySet[Workshop]) -> QuerySet[Workshop]:
     )
 
 
-def workshop_for(consortium: Consortium, pk: int, user: Any) -> Workshop | None:
+def workshop_for(consortium_slug: str, pk: int, user: Any) -> Workshop | None:
+    """The workshop at ``/verbuende/<slug>/werkstaetten/<pk>/``, if ``user`` may see it."""
     return (
         with_seat_counts(workshops_visible_to(user))
         .select_related("discussion")
         .prefetch_related("agenda")
-        .filter(consortium=consortium, pk=pk)
+        .filter(consortium__slug=consortium_slug, pk=pk)
         .first()
     )
 

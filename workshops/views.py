@@ -60,7 +60,7 @@ def _consortium(request: HttpRequest, slug: str) -> Consortium:
 
 
 def _workshop(request: HttpRequest, slug: str, pk: int) -> Workshop:
-    workshop = selectors.workshop_for(_consortium(request, slug), pk, request.user)
+    workshop = selectors.workshop_for(slug, pk, request.user)
     if workshop is None:
         raise Http404
     return workshop

@@ -34,6 +34,7 @@ def test_detail_page_does_not_grow_with_participants(client, cast):
     few = _count(client, workshop.get_absolute_url())
     _register_people(cast, workshop, 30)  # 19 seats, 11 on the waiting list
     many = _count(client, workshop.get_absolute_url())
+    print(f"workshop detail: {few} queries with 1 participant, {many} with many")
     assert few == many, (few, many)
 
 
@@ -46,4 +47,5 @@ def test_list_page_does_not_grow_with_workshops(client, cast):
     for status in ("planned", "closed", "held", "cancelled", "open", "held"):
         make_workshop(cast, status=status)
     many = _count(client, url)
+    print(f"workshop list: {few} queries with 1 workshop, {many} with 7")
     assert few == many, (few, many)
