@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.forms import MultipleFileField
 from forum.models import Consortium, display_name
-from forum.uploads import MAX_ATTACHMENTS_PER_POST
 
 from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
 from .services import (
@@ -294,12 +293,7 @@ class FileUploadForm(forms.Form):
         files = self.cleaned_data["files"]
         if not files:
             raise ValidationError(_("Bitte wählen Sie mindestens eine Datei aus."))
-        if len(files) > MAX_ATTACHMENTS_PER_POST:
-            raise ValidationError(
-                _("Bitte laden Sie höchstens %(max)s Dateien auf einmal hoch.")
-                % {"max": MAX_ATTACHMENTS_PER_POST}
-            )
-        return files
+        return files  # how many at most: workshops.services.add_files
 
 
 class PhotoChoiceField(forms.ModelMultipleChoiceField):
