@@ -993,7 +993,7 @@ def seed_cms_demo(*, created: Counter, updated: Counter, warn: Warn | None = Non
     if parent is None:
         warn(f"No page of consortium „{REPORT_CONSORTIUM}“: its town and case pages skipped.")
         return
-    for town in consortium.towns.filter(slug__in=TOWN_INTROS).order_by("name"):
+    for town in consortium.own_towns().filter(slug__in=TOWN_INTROS).order_by("name"):
         _seed_town_page(parent, town, created, warn)
     for data in CASES:
         _seed_case_page(parent, consortium, data, created, warn)
@@ -1182,7 +1182,7 @@ def _seed_case_page(
 ) -> None:
     if _slug_taken(parent, data.slug):
         return
-    town = consortium.towns.filter(slug=data.town).first()
+    town = consortium.own_towns().filter(slug=data.town).first()
     author = _demo_user(data.author)
     if town is None or author is None:
         warn(f"Town „{data.town}“ or account „{data.author}“ missing: case page skipped.")

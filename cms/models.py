@@ -218,7 +218,7 @@ class LabCasePageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         parent = self.parent_page.specific if self.parent_page else None
         if isinstance(parent, ConsortiumPage) and "town" in self.fields:
-            self.fields["town"].queryset = parent.consortium.towns.order_by("name")
+            self.fields["town"].queryset = parent.consortium.own_towns().order_by("name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -226,7 +226,7 @@ class LabCasePageForm(WagtailAdminPageForm):
         if isinstance(parent, ConsortiumPage):
             self.instance.consortium_id = parent.consortium_id
             town = cleaned.get("town")
-            if town is not None and not parent.consortium.towns.filter(pk=town.pk).exists():
+            if town is not None and not parent.consortium.own_towns().filter(pk=town.pk).exists():
                 self.add_error("town", _("Diese Kleinstadt gehört nicht zu diesem Verbund."))
         return cleaned
 

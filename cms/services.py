@@ -286,7 +286,7 @@ def _check_target(*, topic: Topic, actor: Any, parent: ConsortiumPage, town: Tow
         )
     if not selectors.conversion_targets(topic=topic, actor=actor).filter(pk=parent.pk).exists():
         raise PermissionDenied
-    if not parent.consortium.towns.filter(pk=town.pk).exists():
+    if not parent.consortium.own_towns().filter(pk=town.pk).exists():
         raise ValidationError({"town": _("Diese Kleinstadt gehört nicht zu diesem Verbund.")})
 
 

@@ -38,7 +38,7 @@ class InvitationForm(forms.ModelForm):
     def __init__(self, *args, consortium, assignable_roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in assignable_roles]
-        self.fields["town"].queryset = consortium.towns.order_by("name")
+        self.fields["town"].queryset = consortium.own_towns().order_by("name")
         self.fields["town"].empty_label = _("– keine (Pate/Patin, Kernteam) –")
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 

@@ -92,6 +92,14 @@ class Consortium(ClusterableModel):
     def get_absolute_url(self) -> str:
         return reverse("forum:consortium", kwargs={"slug": self.slug})
 
+    def own_towns(self) -> models.QuerySet[Town]:
+        """The consortium's towns as a plain queryset, for choices and membership checks.
+
+        ``self.towns`` is modelcluster's deferring manager: once the towns are prefetched, its
+        ``filter()``, ``order_by()`` and ``exists()`` answer for every town in the database.
+        """
+        return Town.objects.filter(consortia=self)
+
 
 class Phase(models.Model):
     class Kind(models.TextChoices):

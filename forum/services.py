@@ -136,7 +136,7 @@ def invite_member(
         raise ValidationError(
             {"town": _("Bitte wählen Sie die Kleinstadt der eingeladenen Person.")}
         )
-    if town is not None and not consortium.towns.filter(pk=town.pk).exists():
+    if town is not None and not consortium.own_towns().filter(pk=town.pk).exists():
         raise ValidationError({"town": _("Diese Kleinstadt gehört nicht zum Verbund.")})
     if Membership.objects.filter(consortium=consortium, user__email__iexact=email).exists():
         raise ValidationError({"email": _("Diese Person ist bereits Mitglied des Verbunds.")})

@@ -82,7 +82,7 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args: Any, consortium: Consortium, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host_town"].queryset = consortium.towns.order_by("name")
+        self.fields["host_town"].queryset = consortium.own_towns().order_by("name")
 
     @classmethod
     def initial_for(cls, suggested_host: Any) -> dict[str, Any]:

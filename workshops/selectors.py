@@ -90,10 +90,8 @@ class Rotation:
 def rotation(consortium: Consortium) -> Rotation:
     """Which towns have hosted (held or planned), which not yet, and who is next: the first
     town that has not hosted, lead town last; when all have, the one that hosted longest ago."""
-    # Town.objects, not consortium.towns: modelcluster's deferring manager drops its filter on
-    # annotate() and would list every town.
     towns = list(
-        Town.objects.filter(consortia=consortium)
+        consortium.own_towns()
         .annotate(
             last_hosted=Max(
                 "hosted_workshops__starts_at",

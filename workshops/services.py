@@ -104,7 +104,7 @@ def _validate(workshop: Workshop) -> None:
         errors["registration_deadline"] = _(
             "Der Anmeldeschluss muss vor dem Beginn der Transferwerkstatt liegen."
         )
-    if not workshop.consortium.towns.filter(pk=workshop.host_town_id).exists():
+    if not workshop.consortium.own_towns().filter(pk=workshop.host_town_id).exists():
         errors["host_town"] = _("Die gastgebende Kleinstadt gehört nicht zu diesem Verbund.")
     if errors:
         raise ValidationError(errors)
