@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -168,10 +169,30 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "cms/search.html", context)
 
 
+# Characters XML 1.0 cannot carry; Django's feed writer fails the whole feed on them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F]")
+
+
+def _feed_text(value: str) -> str:
+    """A field as plain feed text: every field of the case feed is text, never markup."""
+    return _XML_ILLEGAL.sub("", value)
+
+
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are plain text. Django's ``Atom1Feed`` declares every summary
+    ``type="html"``, so a summary an editor typed as text would reach feed readers as live markup.
+    Titles, names and categories are text in Atom already (no ``type`` means text)."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class PublicCaseFeed(Feed):
     """Atom feed of the public case pages, newest publication first."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("Kleinstadtakademie – Fallstudien")
     subtitle = _("Neue öffentliche Fallstudien aus den Pop-up-Laboren der Kleinstädte.")
     link = "/fallstudien/"
@@ -181,10 +202,10 @@ class PublicCaseFeed(Feed):
         return selectors.case_pages_visible_to(AnonymousUser()).order_by("-first_published_at")[:30]
 
     def item_title(self, item: LabCasePage) -> str:
-        return item.title
+        return _feed_text(item.title)
 
     def item_description(self, item: LabCasePage) -> str:
-        return item.summary
+        return _feed_text(item.summary)
 
     def item_link(self, item: LabCasePage) -> str:
         return item.url
@@ -196,7 +217,10 @@ class PublicCaseFeed(Feed):
         return item.last_published_at or item.first_published_at
 
     def item_categories(self, item: LabCasePage) -> list[str]:
-        return [item.consortium.name, item.town.name, item.get_lab_format_display()]
+        return [
+            _feed_text(str(name))
+            for name in (item.consortium.name, item.town.name, item.get_lab_format_display())
+        ]
 
 
 def _collection_of_media_file(path: str) -> Collection | None:

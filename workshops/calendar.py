@@ -145,7 +145,8 @@ def _calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # icalendar writes unknown X- properties verbatim: text must be escaped as text explicitly.
+    calendar.add("x-wr-calname", icalendar.vText(name))
     calendar.add("x-wr-timezone", CALENDAR_TIMEZONE.key)
     if refresh is not None:
         # RFC 7986, and the older name Outlook and Apple Calendar read.

@@ -156,6 +156,26 @@ def test_workshop_ics_describes_the_workshop(client, cast):
     assert response["Cache-Control"] == "private, no-store"
 
 
+def test_workshop_ics_carries_hostile_text_as_text(client, cast):
+    """Calendar fields are plain text: line breaks and separators typed into a title cannot
+    start a property or component of their own, and markup stays characters."""
+    title = "Werkstatt\r\nBEGIN:VALARM\r\nATTACH:http://evil.example;x,y <script>alert(1)</script>"
+    workshop = plan_workshop(cast, title=title)
+    response = client_for(client, cast.user("member")).get(ics_url(workshop))
+    calendar = parse(response)
+
+    event = only_event(calendar)
+    assert not event.walk("VALARM")
+    assert "ATTACH" not in event
+    # iCalendar text has one kind of line break.
+    typed = workshop.title.replace("\r\n", "\n")
+    assert str(event["SUMMARY"]) == typed
+    # icalendar parses X- properties without unescaping: check the escaped line itself.
+    unfolded = response.content.replace(b"\r\n ", b"")
+    assert b"X-WR-CALNAME:Werkstatt\\nBEGIN:VALARM\\nATTACH:http://evil.example\\;x\\,y" in unfolded
+    assert b"\r\nBEGIN:VALARM" not in response.content
+
+
 def test_workshop_uid_is_stable_across_downloads(client, cast):
     workshop = plan_workshop(cast)
     client = client_for(client, cast.user("member"))
