@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -194,7 +195,7 @@ class Profile(models.Model):
     class Meta:
         ordering = ["display_name"]
         verbose_name = _("Profil")
-        verbose_name_plural = _("Profile")
+        verbose_name_plural = pgettext_lazy("plural", "Profile")
 
     def __str__(self) -> str:
         return self.display_name

@@ -1,6 +1,7 @@
 """The community model in the Wagtail admin, so admins and editors work in one place."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.snippets.models import register_snippet
@@ -57,7 +58,8 @@ class MembershipViewSet(SnippetViewSet):
 class ProfileViewSet(SnippetViewSet):
     model = Profile
     icon = "id-card"
-    menu_label = _("Profile")
+    # "Profile" is also an English msgid, which the German catalogues render as "Profil".
+    menu_label = pgettext_lazy("plural", "Profile")
     list_display = ["display_name", "town", "function"]
     list_filter = ["town"]
     search_fields = ["display_name", "function"]

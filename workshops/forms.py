@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forum.forms import MultipleFileField
 from forum.models import Consortium, display_name
@@ -116,7 +117,10 @@ class VenueForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    day = forms.IntegerField(label=_("Tag"), min_value=1, max_value=7)
+    # "Tag" alone is taggit's msgid for a keyword ("Schlagwort" in its German catalogue).
+    day = forms.IntegerField(
+        label=pgettext_lazy("day of a workshop", "Tag"), min_value=1, max_value=7
+    )
     start = forms.TimeField(
         label=_("Uhrzeit"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -130,8 +134,10 @@ class AgendaItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def entry(self) -> AgendaEntry:
-        return AgendaEntry(**self.cleaned_data)
+    def has_changed(self) -> bool:
+        """A select always sends one of its kinds: the kind alone does not fill in a row, so an
+        untouched extra row is skipped, as the form's help text promises."""
+        return any(name != "kind" for name in self.changed_data)
 
 
 AgendaFormSet = forms.formset_factory(

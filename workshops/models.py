@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forum.models import private_storage
 
@@ -116,7 +117,7 @@ class AgendaItem(models.Model):
         DEPARTURE = "departure", _("Abreise")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda")
-    day = models.PositiveSmallIntegerField(_("Tag"), default=1)
+    day = models.PositiveSmallIntegerField(pgettext_lazy("day of a workshop", "Tag"), default=1)
     start = models.TimeField(_("Uhrzeit"))
     title = models.CharField(_("Programmpunkt"), max_length=200)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)

@@ -1,8 +1,11 @@
 """Agenda and venue form: unchanged rows stay, changed rows change, deleted rows go."""
 
+import re
+
 from django.urls import reverse
 
-from workshops.models import AgendaItem
+from tests.browser_forms import unchanged_form_data
+from workshops.models import AgendaItem, Workshop
 
 from .conftest import make_workshop
 
@@ -61,3 +64,37 @@ def test_agenda_rows_change_and_go(client, cast):
     items = list(AgendaItem.objects.filter(workshop=workshop))
     assert len(items) == 6
     assert items[1].speaker == "Bürgermeisterin"
+
+
+def _saved_unchanged(client, url: str, containing: str):
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, unchanged_form_data(page.content.decode(), containing))
+
+
+def test_agenda_form_saves_unchanged_with_its_empty_extra_rows(client, cast):
+    workshop = make_workshop(cast)
+    before = _rows(workshop)
+    client.force_login(cast.user("coach"))
+    url = reverse("workshops:agenda", kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    response = _saved_unchanged(client, url, "programm-TOTAL_FORMS")
+    assert response.status_code == 302, response.content.decode()
+    assert _rows(workshop) == before
+
+
+def test_documentation_form_saves_unchanged_with_its_empty_extra_rows(client, cast):
+    workshop = make_workshop(cast, status=Workshop.Status.HELD)
+    client.force_login(cast.user("coach"))
+    url = reverse("workshops:document", kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    response = _saved_unchanged(client, url, "fahrplan-TOTAL_FORMS")
+    assert response.status_code == 302, response.content.decode()
+    assert not workshop.roadmap.exists()
+
+
+def test_agenda_day_is_labelled_tag_in_german(client, cast):
+    workshop = make_workshop(cast)
+    client.force_login(cast.user("coach"))
+    url = reverse("workshops:agenda", kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert re.search(r"<label[^>]*>\s*Tag\b", html)
+    assert "Schlagwort" not in html
