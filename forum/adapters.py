@@ -1,4 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
+
+# Failed password attempts from one network. allauth's own ``login_failed`` limit is cleared
+# as a whole (every rate of it, the per-network one included) after a completed second factor
+# or a password reset, so anyone with one working account could reset it between guesses. The
+# network's count lives under an action of its own, which only a successful password undoes.
+NETWORK_LOGIN_FAILURES = "login_failed_network"
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -6,3 +13,13 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def authenticate(self, request, **credentials):
+        network = ratelimit.consume(request, app="allauth.account", action=NETWORK_LOGIN_FAILURES)
+        if not network:
+            raise self.validation_error("too_many_login_attempts")
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            # Like allauth's per-account count: a success takes back its own attempt only.
+            network.rollback()
+        return user

@@ -1,11 +1,21 @@
 """Account self-service: profile, password reset, email change with re-verification, MFA."""
 
 import re
+import time
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
+from config.settings import base as base_settings
 from tests.factories import PASSWORD, UserFactory, enable_mfa
 
 
@@ -88,3 +98,43 @@ def test_login_with_mfa_asks_for_the_second_factor(client, db):
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
+
+
+def _sign_in_with_second_factor(client, user, secret: str) -> None:
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.url == reverse("mfa_authenticate")
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    client.logout()
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=base_settings.ACCOUNT_RATE_LIMITS)
+def test_completed_second_factor_does_not_reset_the_network_failure_count(client, db):
+    """Password spraying from one network: failed attempts against different accounts, and
+    in between a completed two-factor login of an account the attacker owns."""
+    cache.clear()
+    attacker = UserFactory()
+    secret = generate_totp_secret()
+    TOTP.activate(attacker, secret)
+    targets = [UserFactory() for _ in range(6)]
+    for target in targets[:4]:
+        client.post(reverse("account_login"), {"login": target.email, "password": "falsch-123"})
+    _sign_in_with_second_factor(client, attacker, secret)
+    client.post(reverse("account_login"), {"login": targets[4].email, "password": "falsch-123"})
+    blocked = client.post(
+        reverse("account_login"), {"login": targets[5].email, "password": PASSWORD}
+    )
+    assert "Zu viele gescheiterte Anmeldeversuche" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=base_settings.ACCOUNT_RATE_LIMITS)
+def test_a_successful_password_login_does_not_count_as_a_failure(client, db):
+    cache.clear()
+    user = UserFactory()
+    for _ in range(4):
+        client.post(reverse("account_login"), {"login": user.email, "password": "falsch-123"})
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
