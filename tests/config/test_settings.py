@@ -54,5 +54,5 @@ def test_production_uses_shared_cache_for_login_rate_limits():
     result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     backend, limit = result.stdout.strip().splitlines()[-1].split()
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert backend == "config.cache.RedisWithLocalFallback"
     assert limit
