@@ -1,24 +1,38 @@
 """The websocket endpoint: one socket per browser tab, many streams over it.
 
-Client → server messages
-    ``{"type": "ping"}`` → ``{"type": "pong"}`` (heartbeat, every ~25 s)
+Client → server messages (JSON text frames of at most ``MAX_FRAME_CHARS`` characters)
+    ``{"type": "ping"}`` → ``{"type": "pong"}`` (heartbeat, every ~25 s; at most once per
+        ``SESSION_CHECK_SECONDS`` it also re-validates the socket's session)
     ``{"type": "subscribe", "stream": "topic:5", "after": 123}`` — ``after`` is the last
         position the client saw; everything after it is replayed from the database first
-        (``workshop:<id>`` has no positions: the idea board page reloads the board instead)
-    ``{"type": "unsubscribe", "stream": "topic:5"}``
+        (``workshop:<id>`` has no positions: the idea board page reloads the board instead).
+        A socket holds at most ``MAX_STREAMS`` subscriptions besides its personal stream.
+    ``{"type": "unsubscribe", "stream": "topic:5"}`` (answered even if not subscribed)
     ``{"type": "typing", "stream": "topic:5"}`` (throttled to one event per 3 s per person)
 Server → client messages
     ``subscribed`` / ``refused`` (same answer for forbidden and for non-existent streams) /
     ``caught_up`` (replay finished, with the position) / ``event`` (see ``forum.events``) /
-    ``unsubscribed`` (access ended while connected)
+    ``unsubscribed`` (reason ``client``, or ``access`` when access ended while connected) /
+    ``error`` — ``{"type": "error", "error": code}``; the socket stays open. Codes:
+    ``invalid_frame`` (binary frame), ``too_large``, ``invalid_json``, ``invalid_message`` (not
+    an object with a string ``type``), ``unknown_message``, ``invalid_stream`` (``stream`` not a
+    string of 1–``MAX_STREAM_CHARS`` characters), ``invalid_position`` (``after`` not null or an
+    integer 0 … 2⁶³−1), ``too_many_streams``, ``personal_stream`` (it cannot be left),
+    ``not_subscribed`` (typing in a topic the socket does not follow).
 
-The consumer is thin: access questions go to ``forum.rules``, reads to the database through
-small functions below, writes (presence) to ``forum.services``.
+Close codes: 4401 the session no longer signs the user in (logout, password changed
+elsewhere, account deactivated or deleted, session deleted or expired), 4403 the account is
+gone, 4408 no heartbeat.
+
+The consumer is thin: access questions go to ``forum.rules``, the session test to
+``forum.sessions``, reads to the database through small functions below, writes (presence) to
+``forum.services``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from typing import Any
@@ -28,14 +42,28 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from . import events, services
+from . import events, services, sessions
 from . import rules as policy
 from .models import Post, Space, Topic, display_name
 
-STREAM = re.compile(r"^(topic|space|user|workshop):(\d{1,18})$")
+# Matched with ``fullmatch``: ``$`` would also accept a trailing newline.
+STREAM = re.compile(r"(topic|space|user|workshop):([0-9]{1,18})")
+MAX_FRAME_CHARS = 4096
+MAX_STREAM_CHARS = 64
+MAX_POSITION = 2**63 - 1  # positions are database ids: a signed 64-bit integer
+MAX_STREAMS = 100
+SESSION_CHECK_SECONDS = 60
 IDLE_SECONDS = 75
 TYPING_THROTTLE_SECONDS = 3
 CATCH_UP_PAGE = 500
+
+
+class BadFrame(Exception):
+    """A frame the protocol cannot serve; ``code`` is sent back in an ``error`` message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class PlatformConsumer(AsyncJsonWebsocketConsumer):
@@ -46,52 +74,66 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.session_checked_at = time.monotonic()
         self.streams: dict[str, int | None] = {}
         self.last_seen = time.monotonic()
         self.display = await database_sync_to_async(_label_for)(user.pk)
         await self.accept()
-        # The personal stream is always on: access changes and logout arrive there.
+        # The personal stream is always on: access changes and session ends arrive there.
         await self._join(f"user:{user.pk}")
         self.watchdog = asyncio.ensure_future(self._close_when_idle())
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "watchdog"):
             self.watchdog.cancel()
-        for stream in list(getattr(self, "streams", {})):
-            await self._leave(stream)
+        await self._leave_all()
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+    async def websocket_receive(self, message: dict) -> None:
+        await self.receive(text_data=message.get("text"), bytes_data=message.get("bytes"))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Every frame is parsed and checked here; a bad one gets an ``error``, never a crash."""
         self.last_seen = time.monotonic()
-        kind = content.get("type") if isinstance(content, dict) else None
+        try:
+            await self._handle(_parse(text_data))
+        except BadFrame as bad:
+            await self.send_json({"type": "error", "error": bad.code})
+
+    async def _handle(self, message: dict) -> None:
+        kind = message["type"]
         if kind == "ping":
-            await self.send_json({"type": "pong"})
-            if any(stream.startswith("topic:") for stream in self.streams):
-                await database_sync_to_async(services.refresh_presence)(
-                    channel_name=self.channel_name
-                )
+            await self._ping()
         elif kind == "subscribe":
-            await self._subscribe(content.get("stream"), content.get("after"))
+            await self._subscribe(_stream_of(message), _position_of(message))
         elif kind == "unsubscribe":
-            stream = content.get("stream")
-            if stream in self.streams and not stream.startswith("user:"):
-                await self._leave(stream)
-                await self.send_json({"type": "unsubscribed", "stream": stream, "reason": "client"})
+            await self._unsubscribe(_stream_of(message))
         elif kind == "typing":
-            await self._typing(content.get("stream"))
+            await self._typing(_stream_of(message))
         else:
-            await self.send_json({"type": "error", "error": "unknown_message"})
+            raise BadFrame("unknown_message")
+
+    async def _ping(self) -> None:
+        # Backstop for sessions that ended where no hook saw it (expiry, raw updates).
+        due = time.monotonic() - self.session_checked_at >= SESSION_CHECK_SECONDS
+        if due and not await self._session_still_signs_in():
+            return
+        await self.send_json({"type": "pong"})
+        if any(stream.startswith("topic:") for stream in self.streams):
+            await database_sync_to_async(services.refresh_presence)(channel_name=self.channel_name)
 
     # --- streams ----------------------------------------------------------------------------
 
-    async def _subscribe(self, stream: Any, after: Any) -> None:
-        if not isinstance(stream, str) or not await database_sync_to_async(_may_read)(
+    async def _subscribe(self, stream: str, after: int | None) -> None:
+        if stream not in self.streams and len(self.streams) > MAX_STREAMS:
+            raise BadFrame("too_many_streams")  # the personal stream is not counted
+        if STREAM.fullmatch(stream) is None or not await database_sync_to_async(_may_read)(
             self.user.pk, stream
         ):
-            await self.send_json({"type": "refused", "stream": str(stream)[:40]})
+            await self.send_json({"type": "refused", "stream": stream})
             return
         await self._join(stream)
         await self.send_json({"type": "subscribed", "stream": stream})
-        if isinstance(after, int) and after >= 0:
+        if after is not None:
             # The client has seen everything up to ``after``; live events queue up while the
             # replay runs and are deduplicated by position afterwards.
             self.streams[stream] = max(after, self.streams.get(stream) or 0)
@@ -113,6 +155,13 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             else:
                 await self._forward({"stream": stream, "kind": "presence", "payload": payload})
 
+    async def _unsubscribe(self, stream: str) -> None:
+        if stream == f"user:{self.user.pk}":
+            raise BadFrame("personal_stream")
+        if stream in self.streams:
+            await self._leave(stream)
+        await self.send_json({"type": "unsubscribed", "stream": stream, "reason": "client"})
+
     async def _join(self, stream: str) -> None:
         if stream not in self.streams:
             self.streams[stream] = None
@@ -129,11 +178,13 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
                 payload = {"topic_id": _id(stream), "count": count}
                 await events.send_from_consumer(stream, "presence", payload)
 
-    async def _typing(self, stream: Any) -> None:
-        if not isinstance(stream, str) or not stream.startswith("topic:"):
-            return
-        if stream not in self.streams:
-            return
+    async def _leave_all(self) -> None:
+        for stream in list(getattr(self, "streams", {})):
+            await self._leave(stream)
+
+    async def _typing(self, stream: str) -> None:
+        if not stream.startswith("topic:") or stream not in self.streams:
+            raise BadFrame("not_subscribed")
         key = f"typing:{self.user.pk}:{stream}"
         if await cache.aadd(key, 1, TYPING_THROTTLE_SECONDS):
             await events.send_from_consumer(
@@ -157,7 +208,10 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             return
         if kind == "session.ended":
             if event["payload"].get("session_key") == self.session_key:
-                await self.close(code=4401)
+                await self._end(4401)
+            return
+        if kind == "session.check":
+            await self._check_session(event["payload"])
             return
         if kind == "access.changed" or kind == "topic.moved":
             await self._recheck_access()
@@ -189,7 +243,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         """Drop every stream the user may no longer read, without waiting for a reconnect."""
         allowed = await database_sync_to_async(_still_readable)(self.user.pk, list(self.streams))
         if allowed is None:
-            await self.close(code=4403)
+            await self._end(4403)
             return
         for stream in list(self.streams):
             if stream not in allowed:
@@ -201,8 +255,70 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(IDLE_SECONDS / 3)
             if time.monotonic() - self.last_seen > IDLE_SECONDS:
-                await self.close(code=4408)
+                await self._end(4408)
                 return
+
+    # --- the session -------------------------------------------------------------------------
+
+    async def _check_session(self, payload: dict) -> None:
+        """The account changed (``session.check``): re-validate the session and every stream.
+
+        ``keep`` is the session that made the change and that Django keeps signed in; its new
+        hash is stored only when that request ends, so it is not tested now. If Django gave it
+        a new key, ``renewed_from`` is the old one: the sockets opened with it follow."""
+        keep = payload.get("keep")
+        if keep and payload.get("renewed_from") == self.session_key:
+            self.session_key = keep
+        if self.session_key != keep and not await self._session_still_signs_in():
+            return
+        await self._recheck_access()
+
+    async def _session_still_signs_in(self) -> bool:
+        """Close the socket (4401) unless its session still signs the user in."""
+        self.session_checked_at = time.monotonic()
+        if await database_sync_to_async(sessions.signs_in)(
+            session_key=self.session_key, user_id=self.user.pk
+        ):
+            return True
+        await self._end(4401)
+        return False
+
+    async def _end(self, code: int) -> None:
+        """Leave every stream first, so nothing more is forwarded while the close completes."""
+        await self._leave_all()
+        await self.close(code=code)
+
+
+def _parse(text: str | None) -> dict:
+    """A client message: a JSON object with a string ``type``, from a text frame."""
+    if text is None:
+        raise BadFrame("invalid_frame")
+    if len(text) > MAX_FRAME_CHARS:
+        raise BadFrame("too_large")
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError):  # also lone surrogates, 4,300+ digit numbers, nesting
+        raise BadFrame("invalid_json") from None
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise BadFrame("invalid_message")
+    return message
+
+
+def _stream_of(message: dict) -> str:
+    stream = message.get("stream")
+    if not isinstance(stream, str) or not 0 < len(stream) <= MAX_STREAM_CHARS:
+        raise BadFrame("invalid_stream")
+    return stream
+
+
+def _position_of(message: dict) -> int | None:
+    after = message.get("after")
+    if after is None:
+        return None
+    # ``bool`` is an ``int`` in Python, but ``true`` is no position.
+    if type(after) is not int or not 0 <= after <= MAX_POSITION:
+        raise BadFrame("invalid_position")
+    return after
 
 
 def _id(stream: str) -> int:
@@ -214,7 +330,7 @@ def _load_user(user_id: int) -> Any | None:
 
 
 def _may_read(user_id: int, stream: str) -> bool:
-    match = STREAM.match(stream)
+    match = STREAM.fullmatch(stream)
     user = _load_user(user_id)
     if match is None or user is None:
         return False

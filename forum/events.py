@@ -34,7 +34,15 @@ that differs by viewer (hidden text, edit buttons) is fetched by the client over
     personal stream
         ``unread.changed`` space_id — the client refreshes its counters over HTTP
         ``access.changed`` consortium_id — the consumer re-checks every subscription
-        ``session.ended``  session_key — sockets of that session close
+        ``session.ended``  session_key — sockets of that session close (logout, or the
+                           session's row deleted by any path; not forwarded to the client)
+        ``session.check``  keep, renewed_from — the account changed (password changed, set or
+                           reset, deactivated, deleted, edited in the admin, a session moved
+                           to a new key): every socket re-validates its session as Django
+                           would on the next request, closing with 4401 if it no longer signs
+                           in, then re-checks its subscriptions. ``keep`` (or ``None``) is the
+                           session that made the change and stays signed in; ``renewed_from``
+                           its previous key, whose sockets follow it (not forwarded)
 """
 
 from __future__ import annotations

@@ -922,7 +922,19 @@ def leave_presence(*, channel_name: str, topic_id: int) -> tuple[int, bool]:
     return _counted(topic_id)
 
 
-def end_realtime_session(*, user: Any, session_key: str | None) -> None:
-    """On logout, the sockets opened with that session close."""
-    if user is not None and session_key:
-        events.publish(f"user:{user.pk}", "session.ended", {"session_key": session_key})
+def end_realtime_session(*, user_id: Any, session_key: str) -> None:
+    """A session ended (logout, or its row deleted by any path): its sockets close."""
+    events.publish(f"user:{user_id}", "session.ended", {"session_key": session_key})
+
+
+def check_realtime_sessions(
+    *, user_id: Any, keep: str | None = None, renewed_from: str | None = None
+) -> None:
+    """The account changed in a way that may end its sessions or change its rights (password
+    changed, set or reset, deactivated, deleted, edited by an admin, a session renewed): every
+    socket of the user re-validates its session (closing if it no longer signs in) and
+    re-checks its subscriptions. ``keep`` is the session that made the change, which Django
+    keeps signed in; ``renewed_from`` its previous key when Django gave it a new one."""
+    events.publish(
+        f"user:{user_id}", "session.check", {"keep": keep, "renewed_from": renewed_from}
+    )

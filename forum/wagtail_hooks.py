@@ -1,5 +1,6 @@
 """The community model in the Wagtail admin, so admins and editors work in one place."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -9,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services
 from .models import Consortium, Membership, Profile, Space, Tag, Town
+from .sessions import kept_session_key
 from .signals import membership_changed
 
 
@@ -125,3 +127,22 @@ def announce_membership_change(request, instance):
     changed = instance if isinstance(instance, list | tuple) else [instance]
     for consortium in {m.consortium for m in changed if isinstance(m, Membership)}:
         membership_changed.send(sender=Membership, consortium=consortium)
+
+
+# --- accounts: the sockets of an account edited in the admin --------------------------------
+
+
+@hooks.register("after_edit_user")
+def check_sockets_of_edited_user(request, user):
+    """Deactivated, password set, admin rights or groups changed: the sockets re-validate."""
+    services.check_realtime_sessions(user_id=user.pk, keep=kept_session_key(request, user))
+
+
+@hooks.register("after_bulk_action")
+def check_sockets_after_bulk_user_action(request, action_type, objects, action_class_instance):
+    """Bulk activation and role changes write with ``update()`` and ``add()``: no signal passes.
+    (Deleted accounts are told by ``forum.apps``, whichever way they are deleted.)"""
+    if action_class_instance.model is not get_user_model() or action_type == "delete":
+        return
+    for user in objects:
+        services.check_realtime_sessions(user_id=user.pk)

@@ -169,6 +169,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Django's database sessions; the store also tells open websockets when a session it keeps
+# moves to a new key (forum.sessions).
+SESSION_ENGINE = "forum.sessions"
 
 # allauth: login by email only, mandatory verification, signup only through an invitation.
 ACCOUNT_ADAPTER = "forum.adapters.InvitationOnlyAccountAdapter"
