@@ -33,7 +33,8 @@ that differs by viewer (hidden text, edit buttons) is fetched by the client over
                            fetches the board again (no position; a reconnect does the same)
     personal stream
         ``unread.changed`` space_id — the client refreshes its counters over HTTP
-        ``access.changed`` consortium_id — the consumer re-checks every subscription
+        ``access.changed`` consortium_id — a membership in that consortium began, ended or
+                           changed (site or admin): the consumer re-checks every subscription
         ``session.ended``  session_key — sockets of that session close (logout, or the
                            session's row deleted by any path; not forwarded to the client)
         ``session.check``  keep, renewed_from — the account changed (password changed, set or
@@ -43,6 +44,9 @@ that differs by viewer (hidden text, edit buttons) is fetched by the client over
                            in, then re-checks its subscriptions. ``keep`` (or ``None``) is the
                            session that made the change and stays signed in; ``renewed_from``
                            its previous key, whose sockets follow it (not forwarded)
+    space and topic streams
+        ``access.changed`` space_id — the space now belongs to another consortium (or none):
+                           subscribers re-check their access
 """
 
 from __future__ import annotations

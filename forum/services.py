@@ -291,28 +291,92 @@ def update_profile(*, user: Any, display_name: str, function: str, bio: str) -> 
 
 @transaction.atomic
 def remove_member(*, membership: Membership, actor: Any) -> None:
-    """Remove a member; what they wrote stays, their access ends with this commit."""
+    """Remove a member (on the site and in the admin); what they wrote stays, their access
+    ends with this commit."""
     _require_manager(actor, membership.consortium)
     if membership.user_id == actor.pk:
         raise ValidationError(_("Sie können sich nicht selbst aus dem Verbund entfernen."))
+    _require_role_holder(actor, membership)
+    membership.delete()
+    _membership_ended(user=membership.user, consortium=membership.consortium, actor=actor)
+
+
+@transaction.atomic
+def add_member(*, user: Any, consortium: Consortium, role: str, actor: Any) -> Membership:
+    """Add a person directly, without an invitation (academy admins in the Wagtail admin)."""
+    _require_role_grant(actor, consortium, role)
+    if Membership.objects.filter(user=user, consortium=consortium).exists():
+        raise ValidationError({"user": _("Diese Person ist bereits Mitglied des Verbunds.")})
+    membership = Membership.objects.create(user=user, consortium=consortium, role=role)
+    _membership_began(membership)
+    return membership
+
+
+@transaction.atomic
+def change_membership(
+    *, membership: Membership, user: Any, consortium: Consortium, role: str, actor: Any
+) -> Membership:
+    """Change a membership's person, consortium or role (the Wagtail admin).
+
+    Handing it to another person or moving it to another consortium ends it for the previous
+    holder or consortium exactly as a removal does, and begins it for the new one."""
+    current = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "consortium")
+        .get(pk=membership.pk)
+    )
+    _require_manager(actor, current.consortium)
+    _require_role_holder(actor, current)
+    _require_role_grant(actor, consortium, role)
+    previous_user, previous_consortium = current.user, current.consortium
+    moved = (previous_user.pk, previous_consortium.pk) != (user.pk, consortium.pk)
+    if moved and Membership.objects.filter(user=user, consortium=consortium).exists():
+        raise ValidationError({"user": _("Diese Person ist bereits Mitglied des Verbunds.")})
+    current.user, current.consortium, current.role = user, consortium, role
+    current.save(update_fields=["user", "consortium", "role"])
+    if moved:
+        _membership_ended(user=previous_user, consortium=previous_consortium, actor=actor)
+    _membership_began(current)
+    return current
+
+
+def _require_role_holder(actor: Any, membership: Membership) -> None:
+    """Only who may grant a role may take it away (coaches do not remove the core team)."""
     if membership.role != Role.MEMBER and membership.role not in policy.roles_assignable_by(
         actor, membership.consortium
     ):
         raise PermissionDenied
-    ModerationLogEntry.objects.create(
-        consortium=membership.consortium,
-        actor=actor,
-        action=ModerationLogEntry.Action.REMOVE_MEMBER,
-        subject=display_name(membership.user),
-    )
-    membership.delete()
+
+
+def _require_role_grant(actor: Any, consortium: Consortium, role: str) -> None:
+    _require_manager(actor, consortium)
+    if role not in policy.roles_assignable_by(actor, consortium):
+        raise ValidationError({"role": _("Diese Rolle dürfen Sie nicht vergeben.")})
+
+
+def _membership_began(membership: Membership) -> None:
+    """A membership began or its role changed: rights are derived anew, open streams re-check."""
+    policy.forget_consortium_roles(membership.user)
     membership_changed.send(sender=Membership, consortium=membership.consortium)
-    Subscription.objects.filter(
-        user_id=membership.user_id, topic__space__consortium_id=membership.consortium_id
-    ).delete()
     events.publish(
         f"user:{membership.user_id}", "access.changed", {"consortium_id": membership.consortium_id}
     )
+
+
+def _membership_ended(*, user: Any, consortium: Consortium, actor: Any) -> None:
+    """What ends with a membership, however it ends: it is logged, the person no longer
+    follows the consortium's topics, rights are derived anew, and the person's open streams
+    re-check their access at once (``access.changed``)."""
+    ModerationLogEntry.objects.create(
+        consortium=consortium,
+        actor=actor,
+        action=ModerationLogEntry.Action.REMOVE_MEMBER,
+        subject=display_name(user),
+    )
+    policy.forget_consortium_roles(user)
+    membership_changed.send(sender=Membership, consortium=consortium)
+    Subscription.objects.filter(user=user, topic__space__consortium=consortium).delete()
+    events.publish(f"user:{user.pk}", "access.changed", {"consortium_id": consortium.pk})
 
 
 # --- Forum: spaces, topics, posts ------------------------------------------------------------
@@ -331,6 +395,36 @@ def create_consortium_space(*, consortium: Consortium) -> Space:
         },
     )
     return space
+
+
+@transaction.atomic
+def change_space(
+    *,
+    space: Space,
+    actor: Any,
+    name: str,
+    slug: str,
+    consortium: Consortium | None,
+    description: str,
+) -> Space:
+    """Edit a space (academy admins, in the Wagtail admin).
+
+    Giving it to another consortium, or making it closed or academy-wide, changes who reads
+    it: everyone on its streams and on the streams of its topics re-checks their access."""
+    if not policy.is_admin(actor):
+        raise PermissionDenied
+    current = Space.objects.select_for_update().get(pk=space.pk)
+    moved = current.consortium_id != (consortium.pk if consortium else None)
+    current.name, current.slug, current.consortium = name, slug, consortium
+    current.description = description
+    current.full_clean()
+    current.save()
+    if moved:
+        payload = {"space_id": current.pk}
+        events.publish(f"space:{current.pk}", "access.changed", payload)
+        for topic_id in current.topics.values_list("pk", flat=True).iterator():
+            events.publish(f"topic:{topic_id}", "access.changed", payload)
+    return current
 
 
 def _free_space_slug(base: str) -> str:
@@ -935,6 +1029,4 @@ def check_realtime_sessions(
     socket of the user re-validates its session (closing if it no longer signs in) and
     re-checks its subscriptions. ``keep`` is the session that made the change, which Django
     keeps signed in; ``renewed_from`` its previous key when Django gave it a new one."""
-    events.publish(
-        f"user:{user_id}", "session.check", {"keep": keep, "renewed_from": renewed_from}
-    )
+    events.publish(f"user:{user_id}", "session.check", {"keep": keep, "renewed_from": renewed_from})

@@ -1,17 +1,23 @@
 """The community model in the Wagtail admin, so admins and editors work in one place."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.log_actions import log
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services
 from .models import Consortium, Membership, Profile, Space, Tag, Town
 from .sessions import kept_session_key
-from .signals import membership_changed
 
 
 class TownViewSet(SnippetViewSet):
@@ -47,8 +53,120 @@ class ConsortiumViewSet(SnippetViewSet):
     ]
 
 
+# --- writes that change who reads what go through the services ------------------------------
+# Memberships and a space's consortium decide who sees a closed consortium: their admin views
+# call the same services as the site (log, clean-up, ``membership_changed``, and the events
+# that make open sockets re-check their access), never Wagtail's plain model save or delete.
+
+
+class ServiceFormMixin:
+    """A create or edit view whose write is one service call: its refusals become form errors
+    (``PermissionDenied`` with a message is shown by Wagtail's view itself)."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+
+
+class MembershipCreateView(ServiceFormMixin, snippet_views.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        membership = services.add_member(
+            user=data["user"],
+            consortium=data["consortium"],
+            role=data["role"],
+            actor=self.request.user,
+        )
+        log(instance=membership, action="wagtail.create", user=self.request.user)
+        return membership
+
+
+class MembershipEditView(ServiceFormMixin, snippet_views.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        membership = services.change_membership(
+            membership=self.object,
+            user=data["user"],
+            consortium=data["consortium"],
+            role=data["role"],
+            actor=self.request.user,
+        )
+        log(
+            instance=membership,
+            action="wagtail.edit",
+            user=self.request.user,
+            content_changed=self.form.has_changed(),
+        )
+        return membership
+
+
+class MembershipDeleteView(snippet_views.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            services.remove_member(membership=self.object, actor=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.get_success_url())
+
+
+class MembershipDeleteBulkAction(DeleteBulkAction):
+    """Bulk deletion removes each member through the service, all or none."""
+
+    models = [Membership]
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        actor = kwargs["self"].request.user
+        for membership in objects:
+            services.remove_member(membership=membership, actor=actor)
+        return len(objects), 0
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.next_url)
+
+
+# Ordered after Wagtail's own snippet deletion, which it replaces for memberships.
+hooks.register("register_bulk_action", MembershipDeleteBulkAction, order=1)
+
+
+class SpaceEditView(ServiceFormMixin, snippet_views.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        space = services.change_space(
+            space=self.object,
+            actor=self.request.user,
+            name=data["name"],
+            slug=data["slug"],
+            consortium=data["consortium"],
+            description=data["description"],
+        )
+        log(
+            instance=space,
+            action="wagtail.edit",
+            user=self.request.user,
+            content_changed=self.form.has_changed(),
+        )
+        return space
+
+
 class MembershipViewSet(SnippetViewSet):
     model = Membership
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+    copy_view_enabled = False  # a copy would be a second membership written past the service
     icon = "user"
     menu_label = _("Mitgliedschaften")
     list_display = ["user", "consortium", "role", "joined_at"]
@@ -76,6 +194,7 @@ class ProfileViewSet(SnippetViewSet):
 
 class SpaceViewSet(SnippetViewSet):
     model = Space
+    edit_view_class = SpaceEditView
     icon = "folder-open-inverse"
     menu_label = _("Forumsbereiche")
     list_display = ["name", "consortium", "slug"]
@@ -117,16 +236,6 @@ def create_space_for_new_consortium(request, instance):
     """A consortium created in the admin gets its closed forum space at once."""
     if isinstance(instance, Consortium):
         services.create_consortium_space(consortium=instance)
-
-
-@hooks.register("after_create_snippet")
-@hooks.register("after_edit_snippet")
-@hooks.register("after_delete_snippet")
-def announce_membership_change(request, instance):
-    """Admins edit memberships here too; whoever derives rights from them must hear of it."""
-    changed = instance if isinstance(instance, list | tuple) else [instance]
-    for consortium in {m.consortium for m in changed if isinstance(m, Membership)}:
-        membership_changed.send(sender=Membership, consortium=consortium)
 
 
 # --- accounts: the sockets of an account edited in the admin --------------------------------
