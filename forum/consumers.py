@@ -46,8 +46,9 @@ from . import events, services, sessions
 from . import rules as policy
 from .models import Post, Space, Topic, display_name
 
-# Matched with ``fullmatch``: ``$`` would also accept a trailing newline.
-STREAM = re.compile(r"(topic|space|user|workshop):([0-9]{1,18})")
+# Matched with ``fullmatch`` (``$`` would also accept a trailing newline); one spelling per
+# stream (no leading zeros), so "topic:05" cannot join a second group for topic 5.
+STREAM = re.compile(r"(topic|space|user|workshop):([1-9][0-9]{0,17})")
 MAX_FRAME_CHARS = 4096
 MAX_STREAM_CHARS = 64
 MAX_POSITION = 2**63 - 1  # positions are database ids: a signed 64-bit integer
@@ -297,7 +298,7 @@ def _parse(text: str | None) -> dict:
         raise BadFrame("too_large")
     try:
         message = json.loads(text)
-    except (ValueError, RecursionError):  # also lone surrogates, 4,300+ digit numbers, nesting
+    except (ValueError, RecursionError):  # also numbers of 4,300+ digits and deep nesting
         raise BadFrame("invalid_json") from None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise BadFrame("invalid_message")

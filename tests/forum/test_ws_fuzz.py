@@ -58,6 +58,8 @@ STREAMS = [
     "workshop:999999999999999999",
     "post:1",
     "topic:1:2",
+    "topic:0",
+    "topic:01",
     "a" * 200,
     "topic:" + "9" * 60,
 ]
@@ -200,11 +202,20 @@ async def test_each_kind_of_bad_frame_has_its_error_code(world, frame, error):
     await ws.disconnect()
 
 
-async def test_a_stream_name_with_a_trailing_newline_is_refused_not_joined(world):
+@pytest.mark.parametrize("spelling", ["topic:{}\n", "topic:0{}", " topic:{}", "Topic:{}"])
+async def test_a_stream_has_one_spelling_only(world, spelling):
+    """Another spelling of a readable stream would join a second group (or crash on it)."""
     ws = await connect(world.member)
-    stream = f"topic:{world.forum.closed_topic.pk}\n"
+    stream = spelling.format(world.forum.closed_topic.pk)
     await ws.send_json_to({"type": "subscribe", "stream": stream})
     assert await receive(ws) == {"type": "refused", "stream": stream}
+    await ws.disconnect()
+
+
+async def test_the_personal_stream_cannot_be_left(world):
+    ws = await connect(world.member)
+    await ws.send_json_to({"type": "unsubscribe", "stream": f"user:{world.member.pk}"})
+    assert await receive(ws) == {"type": "error", "error": "personal_stream"}
     await ws.disconnect()
 
 
