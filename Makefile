@@ -33,10 +33,11 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# Only with TASKS_BACKEND=database (production's default): the worker for the task queue.
+# Only with TASKS_BACKEND=database (production's default): the worker for the task queue; it
+# waits out database outages and writes the heartbeat requeue_stuck_tasks reads.
 # Start `make run` with the same variable in another terminal.
 worker: migrate
-	TASKS_BACKEND=database $(PY) manage.py db_worker
+	TASKS_BACKEND=database $(PY) manage.py run_task_worker
 
 test: install browser
 	$(PY) -m pytest

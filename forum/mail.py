@@ -3,10 +3,14 @@ message itself (subject prefix, plain text with an HTML alternative)."""
 
 from __future__ import annotations
 
+import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 
 def site_url(path: str) -> str:
@@ -34,3 +38,26 @@ def message_to(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+@contextmanager
+def mail_server() -> Iterator[BaseEmailBackend]:
+    """A connection to the mail server that says goodbye (SMTP ``QUIT``) only when the block
+    ends. Open the transaction that records the sending inside it, and ``deliver`` in that
+    transaction: ``deliver`` returns as soon as the server has accepted the message, the record
+    commits right after, and only then is the connection closed. A worker killed while saying
+    goodbye has recorded the email, so its task run again sends nothing; a goodbye that fails
+    does not matter any more."""
+    connection = get_connection()
+    try:
+        yield connection
+    finally:
+        with suppress(smtplib.SMTPException, OSError):
+            connection.close()
+
+
+def deliver(connection: BaseEmailBackend, message: EmailMessage) -> None:
+    """Hand ``message`` to the mail server over ``connection`` (kept open, see ``mail_server``);
+    raises unless the server accepted it."""
+    connection.open()
+    connection.send_messages([message])

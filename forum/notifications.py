@@ -30,7 +30,7 @@ from django_tasks_db.backend import DatabaseBackend
 
 from . import events
 from . import rules as policy
-from .mail import language_of, message_to, site_url
+from .mail import deliver, language_of, mail_server, message_to, site_url
 from .markdown import render_plain_snippet
 from .models import (
     DEFAULT_DELIVERY,
@@ -554,8 +554,13 @@ def actor_name(notification: Notification) -> str:
 def send_notification_email(notification_id: int) -> str:
     """One immediate email; idempotent (``emailed_at``), re-checks access, retries SMTP
     failures with a growing delay. What the person may not see (any more) is not sent; the row
-    stays, hidden by ``visible_q`` for as long as that lasts (a hidden post may be restored)."""
-    with transaction.atomic():
+    stays, hidden by ``visible_q`` for as long as that lasts (a hidden post may be restored).
+
+    The notification stays locked from the check of ``emailed_at`` until the record of the
+    sending commits, right after the mail server accepted the message (see ``mail_server``):
+    two runs of the task cannot both send, and a run after a killed one sends only if the
+    killed one died before the record committed."""
+    with mail_server() as server, transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
             .select_related("recipient__profile", "actor__profile", "workshop__host_town")
@@ -593,7 +598,7 @@ def send_notification_email(notification_id: int) -> str:
         )
         notification.email_attempts += 1
         try:
-            message.send()
+            deliver(server, message)
         except (smtplib.SMTPException, OSError) as error:
             notification.save(update_fields=["email_attempts"])
             if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
@@ -662,7 +667,10 @@ def send_digests(*, period: str, now: Any = None) -> int:
 def _send_digest(
     *, user: Any, kinds: list[str], period: str, now: Any, include_content: bool
 ) -> bool:
-    with transaction.atomic():
+    # The entries are marked digested in the transaction that commits right after the mail
+    # server accepted the digest (see ``mail_server``): a run after a killed one sends nothing
+    # twice.
+    with mail_server() as server, transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(of=("self",))
             .filter(
@@ -710,5 +718,5 @@ def _send_digest(
                 "subject_args": {"count": len(items)},
             },
         )
-        message.send()
+        deliver(server, message)
     return True

@@ -142,8 +142,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Notification emails and fan-outs run as tasks. The embedded default runs them in-process right
-# after the commit; TASKS_BACKEND=database stores them in the database for `manage.py db_worker`
-# processes (production: nothing is lost when a worker restarts).
+# after the commit; TASKS_BACKEND=database stores them in the database for
+# `manage.py run_task_worker` processes (production: nothing is lost when a worker restarts).
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -219,6 +219,11 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds an SMTP call may hang: a stalled mail server must not hold a live (heartbeating)
+# task worker and the notification it locked forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Folder of django.core.mail.backends.filebased.EmailBackend (tests of worker subprocesses).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kleinstadtakademie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

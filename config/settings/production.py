@@ -35,5 +35,5 @@ DEFAULT_FROM_EMAIL = require_env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_BASE_URL = require_env("SITE_URL")
 
-# Durable task queue: run `manage.py db_worker` processes next to the web workers.
+# Durable task queue: run `manage.py run_task_worker` processes next to the web workers.
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env.str("TASKS_BACKEND", default="database")]}}
