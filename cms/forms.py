@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Consortium, Post, Topic, Town
+from forum.numbers import IdChoiceField
 
 from .models import ConsortiumPage
 
@@ -24,7 +25,7 @@ class ConvertTopicForm(forms.Form):
         max_length=255,
         error_messages={"required": _("Bitte geben Sie einen Titel an.")},
     )
-    parent = forms.ModelChoiceField(
+    parent = IdChoiceField(
         label=_("Verbund"),
         queryset=ConsortiumPage.objects.none(),
         empty_label=_("– bitte wählen –"),

@@ -33,6 +33,7 @@ from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
 from forum.models import Consortium, State
+from forum.numbers import page_number
 
 from . import selectors, services
 from .forms import ConvertTopicForm
@@ -108,7 +109,7 @@ def case_index_context(request: HttpRequest) -> dict[str, Any]:
         pages = form.filter(pages)
     elif form.is_bound:
         pages = pages.none()
-    page = Paginator(pages, CASES_PER_PAGE).get_page(request.GET.get("seite"))
+    page = Paginator(pages, CASES_PER_PAGE).get_page(page_number(request.GET))
     return {
         "filter_form": form,
         "cases": page,

@@ -17,6 +17,7 @@ from .models import (
     SpaceNotificationLevel,
     Tag,
 )
+from .numbers import IdChoiceField, IdMultipleChoiceField
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -33,6 +34,7 @@ class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "role", "town"]
+        field_classes = {"town": IdChoiceField}
         help_texts = {"town": _("Pflicht für Mitarbeitende einer Kleinstadt.")}
 
     def __init__(self, *args, consortium, assignable_roles, **kwargs):
@@ -161,7 +163,7 @@ class PostingForm(forms.Form):
 
 class TopicForm(PostingForm):
     title = forms.CharField(label=_("Titel"), max_length=200, min_length=3)
-    tags = forms.ModelMultipleChoiceField(
+    tags = IdMultipleChoiceField(
         label=_("Themen"),
         queryset=Tag.objects.all(),
         required=False,
@@ -191,7 +193,7 @@ class ResolutionForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    target = forms.ModelChoiceField(label=_("Ziel-Bereich"), queryset=Space.objects.none())
+    target = IdChoiceField(label=_("Ziel-Bereich"), queryset=Space.objects.none())
     reason = forms.CharField(label=_("Grund"), max_length=500, required=False)
     confirm = forms.BooleanField(
         label=_("Ich bestätige, dass sich damit ändert, wer die Diskussion lesen kann."),

@@ -53,6 +53,7 @@ from .models import (
     Tag,
     Topic,
 )
+from .numbers import page_number, parse_id, parse_ids
 from .services import InvitationError
 
 MEMBERS_PER_PAGE = 50
@@ -104,7 +105,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def member_directory(request: HttpRequest, slug: str) -> HttpResponse:
     consortium = _visible_consortium(request, slug)
     page = Paginator(selectors.memberships_of(consortium), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("seite")
+        page_number(request.GET)
     )
     context = {
         "consortium": consortium,
@@ -405,7 +406,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if tag is None:
             raise Http404
     page = Paginator(selectors.topics_in_space(space, request.user, tag), TOPICS_PER_PAGE).get_page(
-        request.GET.get("seite")
+        page_number(request.GET)
     )
     topics = list(page.object_list)
     context = {
@@ -481,7 +482,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
     page = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE).get_page(
-        request.GET.get("seite")
+        page_number(request.GET)
     )
     posts = list(page.object_list)
     _prepare_posts(posts, user, topic)
@@ -552,11 +553,11 @@ def _topic_context(request, topic, page, posts, reply_form) -> dict:
 
 def _quote(request: HttpRequest, topic: Topic) -> str:
     """Reply text prefilled with a quote of ``?zitat=<post id>`` from the same topic."""
-    post_id = request.GET.get("zitat", "")
-    if not post_id.isdigit():
+    post_id = parse_id(request.GET.get("zitat"))
+    if post_id is None:
         return ""
     post = (
-        Post.objects.filter(topic=topic, pk=int(post_id), deleted_at=None, hidden_at=None)
+        Post.objects.filter(topic=topic, pk=post_id, deleted_at=None, hidden_at=None)
         .select_related("author__profile")
         .first()
     )
@@ -840,7 +841,7 @@ def space_reports(request: HttpRequest, slug: str) -> HttpResponse:
     if not policy.has_mfa(request.user):
         return _mfa_setup_redirect(request)
     page = Paginator(selectors.open_reports(space), TOPICS_PER_PAGE).get_page(
-        request.GET.get("seite")
+        page_number(request.GET)
     )
     return render(request, "forum/reports.html", {"space": space, "page": page})
 
@@ -873,7 +874,7 @@ def consortium_moderation_log(request: HttpRequest, slug: str) -> HttpResponse:
     consortium = _visible_consortium(request, slug)
     if not policy.allowed(request.user, "forum.see_moderation_log", consortium):
         raise PermissionDenied
-    page = Paginator(selectors.moderation_log(consortium), 50).get_page(request.GET.get("seite"))
+    page = Paginator(selectors.moderation_log(consortium), 50).get_page(page_number(request.GET))
     return render(request, "forum/moderation_log.html", {"consortium": consortium, "page": page})
 
 
@@ -881,7 +882,7 @@ def consortium_moderation_log(request: HttpRequest, slug: str) -> HttpResponse:
 def academy_moderation_log(request: HttpRequest) -> HttpResponse:
     if not policy.allowed(request.user, "forum.see_academy_moderation_log"):
         raise PermissionDenied
-    page = Paginator(selectors.moderation_log(None), 50).get_page(request.GET.get("seite"))
+    page = Paginator(selectors.moderation_log(None), 50).get_page(page_number(request.GET))
     return render(request, "forum/moderation_log.html", {"consortium": None, "page": page})
 
 
@@ -937,7 +938,7 @@ NOTIFICATIONS_PER_PAGE = 30
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         notifications.notifications_for(request.user), NOTIFICATIONS_PER_PAGE
-    ).get_page(request.GET.get("seite"))
+    ).get_page(page_number(request.GET))
     for notification in page.object_list:
         notification.actor_name = notifications.actor_name(notification)
     unread = notifications.unread_count(request.user)
@@ -957,14 +958,14 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         notifications.mark_read(user=request.user)
         messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
     else:
-        ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+        ids = parse_ids(request.POST.getlist("notification"))
         # ``mark_read`` only ever touches the signed-in person's own notifications.
         if ids and notifications.mark_read(user=request.user, notification_ids=ids):
             messages.success(request, _("Die Benachrichtigung ist als gelesen markiert."))
     url = reverse("forum:notifications")
-    page_number = request.POST.get("seite", "")
-    if page_number.isdigit() and page_number != "1":
-        url += f"?seite={page_number}"
+    page = page_number(request.POST)
+    if page != 1:
+        url += f"?seite={page}"
     return redirect(url)
 
 

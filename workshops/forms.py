@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from forum.forms import MultipleFileField
 from forum.models import Consortium, display_name
+from forum.numbers import IdMultipleChoiceField, NumberField
 
 from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
 from .services import (
@@ -47,8 +48,8 @@ class WorkshopForm(forms.Form):
         _("Ende"), help_text=_("Bewährt: 24 Stunden, vom frühen Nachmittag bis zum nächsten.")
     )
     registration_deadline = _datetime_field(_("Anmeldeschluss"))
-    capacity = forms.IntegerField(label=_("Plätze"), min_value=1, max_value=500)
-    seats_per_town = forms.IntegerField(
+    capacity = NumberField(label=_("Plätze"), min_value=1, max_value=500)
+    seats_per_town = NumberField(
         label=_("Plätze je Kleinstadt"),
         min_value=1,
         max_value=500,
@@ -118,9 +119,7 @@ class VenueForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     # "Tag" alone is taggit's msgid for a keyword ("Schlagwort" in its German catalogue).
-    day = forms.IntegerField(
-        label=pgettext_lazy("day of a workshop", "Tag"), min_value=1, max_value=7
-    )
+    day = NumberField(label=pgettext_lazy("day of a workshop", "Tag"), min_value=1, max_value=7)
     start = forms.TimeField(
         label=_("Uhrzeit"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -302,7 +301,7 @@ class FileUploadForm(forms.Form):
         return files  # how many at most: workshops.services.add_files
 
 
-class PhotoChoiceField(forms.ModelMultipleChoiceField):
+class PhotoChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: WorkshopFile) -> str:
         return obj.caption or obj.original_name
 
