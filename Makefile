@@ -3,8 +3,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-.PHONY: install browser run worker test lint migrate seed messages
+.PHONY: install browser nginx run worker test lint migrate seed messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,6 +22,14 @@ browser:
 	    echo "Chromium fehlt: bitte 'apt-get install chromium fonts-liberation' ausführen." >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends chromium fonts-liberation >/dev/null; }
+
+# Proxy tests put Debian's nginx in front of daphne (tests/config/test_behind_nginx.py).
+nginx:
+	@test -x $(NGINX) || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { \
+	    echo "nginx fehlt: bitte 'apt-get install nginx-light' ausführen." >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends nginx-light >/dev/null; }
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -39,7 +48,7 @@ run: seed
 worker: migrate
 	TASKS_BACKEND=database $(PY) manage.py run_task_worker
 
-test: install browser
+test: install browser nginx
 	$(PY) -m pytest
 
 lint: install

@@ -26,6 +26,11 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed
+# (config/proxy.py); empty: nobody's, the direct peer is the client. allauth's rate limits read the
+# REMOTE_ADDR set there; its own ALLAUTH_TRUSTED_PROXY_COUNT stays 0, as it would believe
+# X-Forwarded-For from any peer.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     # daphne first: it replaces runserver with an ASGI server that speaks websockets.
@@ -114,7 +119,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# PostgreSQL: a connection pool per process. daphne runs every request in a thread of its own,
+# so connections kept per thread (CONN_MAX_AGE) pile up idle until PostgreSQL runs out of them.
+# The pool hands each request a checked, live connection (CONN_HEALTH_CHECKS), also after a
+# database restart; DB_POOL_SIZE is the most a process holds (0 = no pool: per-thread connections,
+# kept for CONN_MAX_AGE seconds). The pool requires CONN_MAX_AGE=0.
+DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=10)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_SIZE > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_SIZE,
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": 10,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

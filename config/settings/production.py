@@ -6,8 +6,8 @@ from .base import TASK_BACKENDS, env, require_env
 DEBUG = False
 SECRET_KEY = require_env("SECRET_KEY")
 ALLOWED_HOSTS = require_env("ALLOWED_HOSTS").split(",")
-DATABASES = {"default": env.db_url_config(require_env("DATABASE_URL"))}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Required here; base.py builds the database settings (PostgreSQL: the connection pool) from it.
+require_env("DATABASE_URL")
 
 # Required here; base.py builds the Redis channel layer and the shared cache from it, so that
 # websocket events and allauth's login rate limits work across all workers.
@@ -18,7 +18,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: anyone can send X-Forwarded-Proto. HTTPS behind the reverse proxy is
+# recognised from the proxy's header only when it comes from TRUSTED_PROXIES (config/proxy.py).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
