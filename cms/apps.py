@@ -8,9 +8,16 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
         from wagtail.signals import page_published
 
         from forum.signals import membership_changed
+
+        from .admin_access import ReadablePagePermissionPolicy
+
+        # Before anything asks Wagtail which pages a user may explore or change.
+        register_permission_policy(Page, ReadablePagePermissionPolicy())
 
         # Wagtail publishes from its editor, from workflow approvals and from the scheduled
         # publishing command; its signal is the one place all three pass.

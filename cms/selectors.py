@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -33,6 +34,33 @@ def readable_case_pages_q(user: Any) -> Q:
     if not consortium_ids:
         return public
     return public | Q(consortium_id__in=consortium_ids)
+
+
+def unreadable_pages(user: Any) -> QuerySet[LabCasePage]:
+    """The pages ``user`` may not read anywhere, the Wagtail admin included: the internal case
+    pages of other consortia (nothing can be filed beneath a case page). The other side of
+    ``readable_case_pages_q``; a test asserts it agrees with ``cms.view_case_page``."""
+    if policy.is_admin(user) or policy.is_editor(user):
+        return LabCasePage.objects.none()
+    return LabCasePage.objects.filter(visibility=Visibility.INTERNAL).exclude(
+        readable_case_pages_q(user)
+    )
+
+
+def unreadable_page_ids(user: Any, page_ids: Iterable[int]) -> set[int]:
+    """Of the pages ``page_ids``, those at or beneath a page ``user`` may not read."""
+    paths = dict(Page.objects.filter(pk__in=list(page_ids)).values_list("pk", "path"))
+    if not paths:
+        return set()
+
+    def path_and_ancestors(path: str) -> list[str]:
+        return [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
+
+    prefixes = {prefix for path in paths.values() for prefix in path_and_ancestors(path)}
+    unreadable = set(
+        unreadable_pages(user).filter(path__in=prefixes).values_list("path", flat=True)
+    )
+    return {pk for pk, path in paths.items() if unreadable.intersection(path_and_ancestors(path))}
 
 
 def case_pages_visible_to(user: Any) -> QuerySet[LabCasePage]:

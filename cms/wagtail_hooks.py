@@ -1,12 +1,19 @@
-"""Where Wagtail serves pages and files and lists pages in its admin, the policy decides."""
+"""Where Wagtail serves pages and files and lists pages in its admin, the policy decides.
+
+What town staff may open in the admin at all is decided in ``cms.admin_access``; the hooks here
+keep its menus, dashboard and listings to that and to what they may read."""
 
 from django.http import Http404
 from wagtail import hooks
+from wagtail.admin.menu import SubmenuMenuItem
+from wagtail.admin.site_summary import PagesSummaryItem
 
 from forum.rules import allowed
 
-from .models import ConsortiumPage, LabCasePage, Visibility
-from .selectors import readable_case_pages_q
+from .admin_access import is_town_staff, opens_for_town_staff
+from .admin_views import READABLE_PANELS
+from .models import ConsortiumPage, LabCasePage
+from .selectors import unreadable_pages
 from .services import prepare_consortium_page
 
 
@@ -25,10 +32,7 @@ def hide_internal_documents(document, request):
 
 
 def _without_unreadable_case_pages(pages, request):
-    internal = LabCasePage.objects.filter(visibility=Visibility.INTERNAL)
-    readable = internal.filter(readable_case_pages_q(request.user))
-    hidden = internal.exclude(pk__in=readable.values("pk"))
-    return pages.exclude(pk__in=hidden.values("pk"))
+    return pages.exclude(pk__in=unreadable_pages(request.user).values("pk"))
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -45,3 +49,39 @@ def explorer_without_foreign_internal_pages(parent_page, pages, request):
 def prepare_new_consortium_page(request, page):
     if isinstance(page.specific, ConsortiumPage):
         prepare_consortium_page(page=page.specific)
+
+
+def _only_what_opens(request, items):
+    """Town staff see no menu entry or search area leading to a 404 (submenus empty out)."""
+    if is_town_staff(request.user):
+        items[:] = [
+            item
+            for item in items
+            if isinstance(item, SubmenuMenuItem) or opens_for_town_staff(item.url)
+        ]
+
+
+for _hook in (
+    "construct_main_menu",
+    "construct_settings_menu",
+    "construct_reports_menu",
+    "construct_search",
+):
+    hooks.register(_hook, _only_what_opens)
+
+
+@hooks.register("construct_homepage_summary_items", order=100)
+def no_page_count_for_town_staff(request, summary_items):
+    """The count of all pages below the explorable root includes other consortia's internal
+    pages as soon as someone belongs to two consortia. (After Wagtail's hook adds it.)"""
+    if is_town_staff(request.user):
+        summary_items[:] = [i for i in summary_items if not isinstance(i, PagesSummaryItem)]
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_without_unreadable_pages(request, panels):
+    if is_town_staff(request.user):
+        panels[:] = [
+            READABLE_PANELS[type(panel)]() if type(panel) in READABLE_PANELS else panel
+            for panel in panels
+        ]

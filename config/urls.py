@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     # Wagtail's own login would bypass allauth and its second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # Wagtail's usage views, narrowed to what the viewer may read (cms.admin_views).
+    path("admin/", include("cms.admin_views")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("konto/", include("allauth.urls")),

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cms.admin_access.TownStaffAdminMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -186,9 +186,11 @@ def test_admin_edit_of_case_pages(client, cast, case_site, role, which):
     elif role == "anonymous":
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
+    elif which == "internal":
+        # Another consortium's internal page answers like a missing one (cms.admin_access).
+        assert response.status_code == 404
     else:
         assert response.status_code in (302, 403)
-        assert response.status_code != 200
 
 
 @pytest.mark.parametrize("role", ["member", "coach", "core_team"])
