@@ -67,6 +67,44 @@
   const nearBottom = () =>
     window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 200;
 
+  // Whatever order fetches complete in (live events, the replay after a reconnect), the page
+  // ends in the order a reload shows: an element goes before the first sibling that sorts
+  // after it. A moved element keeps the keyboard focus it had.
+  function insertInOrder(list, element, sortsBefore) {
+    const focused = element.contains(document.activeElement) ? document.activeElement : null;
+    const next = [...list.children].find(
+      (sibling) => sibling !== element && sortsBefore(element, sibling),
+    );
+    list.insertBefore(element, next ?? null);
+    focused?.focus({ preventScroll: true });
+  }
+
+  // Compares two keys (arrays of numbers) element by element; NaN (a row without the key)
+  // never sorts before anything.
+  function keyBefore(a, b, descending = false) {
+    for (let i = 0; i < a.length; i += 1) {
+      if (a[i] !== b[i]) {
+        return descending ? a[i] > b[i] : a[i] < b[i];
+      }
+    }
+    return false;
+  }
+
+  // Posts as the topic page renders them: by id.
+  const postKey = (element) => [Number(element.id.replace(/^beitrag-/, ""))];
+  const postBefore = (a, b) => keyBefore(postKey(a), postKey(b));
+  // Topic rows as the space page lists them: pinned first, then latest activity, then newest.
+  const topicKey = (row) => [
+    Number(row.dataset.pinned), Date.parse(row.dataset.activityAt), Number(row.dataset.topicId),
+  ];
+  const topicBefore = (a, b) => keyBefore(topicKey(a), topicKey(b), true);
+  // Idea cards within a group as the board renders them: oldest first.
+  const cardKey = (card) => [
+    Date.parse(card.querySelector("time[datetime]")?.dateTime),
+    Number(card.id.replace(/^idee-/, "")),
+  ];
+  const cardBefore = (a, b) => keyBefore(cardKey(a), cardKey(b));
+
   async function fetchFragment(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "live" } });
     if (!response.ok) {
@@ -95,7 +133,7 @@
       return;
     }
     element.classList.add("is-new");
-    postList.append(element);
+    insertInOrder(postList, element, postBefore);
     if (!wasNearBottom || document.hidden) {
       setUnseen(unseen + 1);
       showNotice(texts.newPosts, () => {
@@ -125,6 +163,8 @@
       showNotice(texts.newTopics, () => window.location.reload());
       return;
     }
+    row.dataset.activityAt = payload.last_activity_at;
+    insertInOrder(topicList, row, topicBefore);
     const activity = row.querySelector("[data-activity]");
     if (activity) {
       const label = payload.reply_count === 1 ? texts.reply : texts.replies;
@@ -296,7 +336,7 @@
     }
     document.getElementById(`idee-${payload.card_id}`)?.remove();
     if (fresh) {
-      groupList(fresh.dataset.group).append(fresh);
+      insertInOrder(groupList(fresh.dataset.group), fresh, cardBefore);
     }
     updateGroupCounts();
     if (!board().querySelector(".idea-card")) {
