@@ -15,9 +15,13 @@ class CmsConfig(AppConfig):
         from forum.signals import membership_changed
 
         from .admin_access import ReadablePagePermissionPolicy
+        from .admin_widgets import start_choosers_without_inline_scripts
 
         # Before anything asks Wagtail which pages a user may explore or change.
         register_permission_policy(Page, ReadablePagePermissionPolicy())
+
+        # Wagtail's choosers without the inline scripts the Content-Security-Policy blocks.
+        start_choosers_without_inline_scripts()
 
         # Wagtail publishes from its editor, from workflow approvals and from the scheduled
         # publishing command; its signal is the one place all three pass.

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",
     "csp",
 ]
 
@@ -111,6 +112,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/wagtailadmin/widgets/ can replace Wagtail's
+# widget templates (their inline scripts, see CONTENT_SECURITY_POLICY).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -257,16 +262,21 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 # Wagtail's database backend, made safe for any text typed into a search box.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backend"}}
+# No admin page asks another host: no avatars from gravatar.com, no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 
-# Content-Security-Policy of every response, site and Wagtail admin (django-csp; config/csp.py
-# lets views that allow same-origin framing, Wagtail's previews, have frame-ancestors 'self').
-# Nothing is loaded from another host. Scripts come from our own static files only; an inline
-# script that cannot be avoided carries the response's nonce (csp.constants.NONCE).
+# Content-Security-Policy of every response, site and Wagtail admin (django-csp). config/csp.py
+# adapts it per response: frame-ancestors 'self' where a view allows same-origin framing
+# (Wagtail's preview panel), style-src 'unsafe-inline' in the admin only (Draftail adds <style>
+# elements at run time). Nothing is loaded from another host. Scripts come only from our own
+# files: no inline script is left (Wagtail's are replaced, see static/js/wagtail-admin.js), so
+# there is no nonce; a future inline script would need csp.constants.NONCE here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         # 'self' covers ws:/wss: to our own host (CSP Level 3): the live updates' socket.
