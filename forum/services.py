@@ -549,8 +549,12 @@ def _publish_topic(topic: Topic) -> None:
 
 
 def _existing_post(author: Any, idempotency_key: uuid.UUID | None) -> Post | None:
+    """The post an earlier submission with this key created. Asked under a lock on the
+    author's row (call inside atomic): two identical submits at the same moment wait for each
+    other, and the second finds the first one's post instead of failing on the unique key."""
     if idempotency_key is None:
         return None
+    list(get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk"))
     return Post.objects.filter(author=author, idempotency_key=idempotency_key).first()
 
 

@@ -1,15 +1,25 @@
 """Forum writes and what people see afterwards: posting, editing, moderation, access changes."""
 
+import threading
 import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 
 from forum import selectors, services
-from forum.models import Membership, ModerationLogEntry, Post, Report, Space, Subscription
-from tests.conftest import client_for
-from tests.factories import MembershipFactory, UserFactory
+from forum.models import (
+    Membership,
+    ModerationLogEntry,
+    Post,
+    Report,
+    Role,
+    Space,
+    Subscription,
+)
+from tests.conftest import client_for, ensure_site_tree
+from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
 from tests.forum.test_forum_views import png_upload
 
 
@@ -367,3 +377,49 @@ def test_posts_by_coaches_carry_their_role(client, cast, forum):
     )
     assert 'class="badge">Kleinstadtpate/-patin</span>' in content
     assert content.count("Kleinstadtpate/-patin") == 1  # not on the member's own post
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("service", ["post_reply", "create_topic"])
+def test_two_identical_submits_at_the_same_moment_give_one_post_and_no_error(service):
+    """Both requests pass the duplicate check before either has committed; the second must
+    answer with the first's post, not fail on the unique key (PostgreSQL: the CI's second pass;
+    SQLite's shared-cache test database refuses concurrent writers)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite's shared-cache test database locks whole tables")
+    ensure_site_tree()
+    consortium = ConsortiumFactory()
+    author = UserFactory()
+    MembershipFactory(user=author, consortium=consortium, role=Role.MEMBER)
+    space = services.create_consortium_space(consortium=consortium)
+    topic = services.create_topic(space=space, author=author, title="Gleichzeitig", body="Start")
+    key = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def submit():
+        try:
+            barrier.wait(timeout=10)
+            if service == "post_reply":
+                post = services.post_reply(
+                    topic=topic, author=author, body="Doppelt abgeschickt", idempotency_key=key
+                )
+                results.append(post.pk)
+            else:
+                created = services.create_topic(
+                    space=space, author=author, title="Doppelt", body="Text", idempotency_key=key
+                )
+                results.append(created.pk)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert Post.objects.filter(idempotency_key=key).count() == 1
