@@ -11,7 +11,9 @@ Client → server messages (JSON text frames of at most ``MAX_FRAME_CHARS`` char
     ``{"type": "typing", "stream": "topic:5"}`` (throttled to one event per 3 s per person)
 Server → client messages
     ``subscribed`` / ``refused`` (same answer for forbidden and for non-existent streams) /
-    ``caught_up`` (replay finished, with the position) / ``event`` (see ``forum.events``) /
+    ``caught_up`` (replay finished, with the position) / ``event`` (see ``forum.events``;
+    besides those kinds ``reset``: the record no longer reaches back to what the client saw, it
+    must load the page again) /
     ``unsubscribed`` (reason ``client``, or ``access`` when access ended while connected) /
     ``error`` — ``{"type": "error", "error": code}``; the socket stays open. Codes:
     ``invalid_frame`` (binary frame), ``too_large``, ``invalid_json``, ``invalid_message`` (not
@@ -20,9 +22,14 @@ Server → client messages
     integer 0 … 2⁶³−1), ``too_many_streams``, ``personal_stream`` (it cannot be left),
     ``not_subscribed`` (typing in a topic the socket does not follow).
 
+Gaps: events carry their stream's position. One that skips a position makes the consumer
+replay the missing ones from the database first (``_heal``); the heartbeat compares every
+stream's head with what the socket saw, for losses at the end of a stream. So a socket that
+stays connected ends exactly as a reload would show, whatever the channel layer dropped.
+
 Close codes: 4401 the session no longer signs the user in (logout, password changed
 elsewhere, account deactivated or deleted, session deleted or expired), 4403 the account is
-gone, 4408 no heartbeat.
+gone, 4408 no heartbeat, 1013 the channel layer cannot be reached (try again later).
 
 The consumer is thin: access questions go to ``forum.rules``, the session test to
 ``forum.sessions``, reads to the database through small functions below, writes (presence) to
@@ -33,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from typing import Any
@@ -44,7 +52,7 @@ from django.core.cache import cache
 
 from . import events, services, sessions
 from . import rules as policy
-from .models import Post, Space, Topic, display_name
+from .models import Space, Topic, display_name
 
 # Matched with ``fullmatch`` (``$`` would also accept a trailing newline); one spelling per
 # stream (no leading zeros), so "topic:05" cannot join a second group for topic 5.
@@ -57,6 +65,14 @@ SESSION_CHECK_SECONDS = 60
 IDLE_SECONDS = 75
 TYPING_THROTTLE_SECONDS = 3
 CATCH_UP_PAGE = 500
+# Close code of a socket the channel layer cannot serve: "try again later" (RFC 6455).
+TRY_AGAIN_LATER = 1013
+# Personal events the consumer acts on itself instead of forwarding them.
+CONSUMED_HERE = {"session.ended", "session.check"}
+# After a gap in the personal stream: read the bell's count again.
+RESYNC_PAYLOAD = {"counters": ["notifications"], "space_ids": [], "resync": True}
+
+logger = logging.getLogger(__name__)
 
 
 class BadFrame(Exception):
@@ -81,7 +97,10 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         self.display = await database_sync_to_async(_label_for)(user.pk)
         await self.accept()
         # The personal stream is always on: access changes and session ends arrive there.
-        await self._join(f"user:{user.pk}")
+        personal = f"user:{user.pk}"
+        if not await self._join(personal):
+            return
+        self.streams[personal] = await database_sync_to_async(events.position_of)(personal)
         self.watchdog = asyncio.ensure_future(self._close_when_idle())
 
     async def disconnect(self, code: int) -> None:
@@ -119,6 +138,13 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         if due and not await self._session_still_signs_in():
             return
         await self.send_json({"type": "pong"})
+        # Backstop for the last events of a stream lost on the way: nothing after them would
+        # show the gap.
+        heads = await database_sync_to_async(events.positions_of)(list(self.streams))
+        for stream, head in heads.items():
+            last = self.streams.get(stream)
+            if last is not None and head > last:
+                await self._heal(stream, last)
         if any(stream.startswith("topic:") for stream in self.streams):
             await database_sync_to_async(services.refresh_presence)(channel_name=self.channel_name)
 
@@ -132,19 +158,19 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self.send_json({"type": "refused", "stream": stream})
             return
-        await self._join(stream)
+        if not await self._join(stream):
+            return
         await self.send_json({"type": "subscribed", "stream": stream})
-        if after is not None:
+        if after is None:
+            self.streams[stream] = await database_sync_to_async(events.position_of)(stream)
+        else:
             # The client has seen everything up to ``after``; live events queue up while the
             # replay runs and are deduplicated by position afterwards.
-            self.streams[stream] = max(after, self.streams.get(stream) or 0)
-            while replay := await database_sync_to_async(_events_after)(
-                stream, self.streams[stream]
-            ):
-                for event in replay:
-                    await self._forward(event)
+            await self._heal(stream, after)
+            if stream not in self.streams:
+                return
             await self.send_json(
-                {"type": "caught_up", "stream": stream, "position": self.streams.get(stream)}
+                {"type": "caught_up", "stream": stream, "position": self.streams[stream]}
             )
         if stream.startswith("topic:"):
             count, changed = await database_sync_to_async(services.enter_presence)(
@@ -163,14 +189,27 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             await self._leave(stream)
         await self.send_json({"type": "unsubscribed", "stream": stream, "reason": "client"})
 
-    async def _join(self, stream: str) -> None:
-        if stream not in self.streams:
-            self.streams[stream] = None
+    async def _join(self, stream: str) -> bool:
+        """Join the stream's group; when the channel layer cannot be reached, the socket is
+        closed with ``TRY_AGAIN_LATER`` so that the client backs off instead of reconnecting
+        at once (an open socket that hears nothing would silently go stale)."""
+        if stream in self.streams:
+            return True
+        try:
             await self.channel_layer.group_add(events.group_name(stream), self.channel_name)
+        except Exception:
+            logger.warning("Channel layer unreachable: socket closed with %s", TRY_AGAIN_LATER)
+            await self._end(TRY_AGAIN_LATER)
+            return False
+        self.streams[stream] = None
+        return True
 
     async def _leave(self, stream: str) -> None:
         self.streams.pop(stream, None)
-        await self.channel_layer.group_discard(events.group_name(stream), self.channel_name)
+        try:
+            await self.channel_layer.group_discard(events.group_name(stream), self.channel_name)
+        except Exception:
+            logger.warning("Channel layer unreachable while leaving %s", stream)
         if stream.startswith("topic:"):
             count, changed = await database_sync_to_async(services.leave_presence)(
                 channel_name=self.channel_name, topic_id=_id(stream)
@@ -204,9 +243,20 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             await super().dispatch(message)
 
     async def stream_event(self, event: dict) -> None:
-        stream, kind = event["stream"], event["kind"]
+        stream, kind, position = event["stream"], event["kind"], event.get("position")
         if stream not in self.streams:
             return
+        if position is not None:
+            last = self.streams[stream]
+            if last is not None and position <= last:
+                return  # already delivered (by a replay): exactly once
+            if last is not None and position > last + 1:
+                # Something between was lost on the way (a full channel, a paused worker).
+                await self._heal(stream, last)
+                if stream not in self.streams or position <= (self.streams[stream] or 0):
+                    return
+            if kind in CONSUMED_HERE:
+                self.streams[stream] = position
         if kind == "session.ended":
             if event["payload"].get("session_key") == self.session_key:
                 await self._end(4401)
@@ -237,6 +287,46 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
                 "payload": event["payload"],
                 "position": position,
                 "sent_at": event.get("sent_at"),
+            }
+        )
+
+    async def _heal(self, stream: str, after: int) -> None:
+        """Deliver what the stream carried after ``after``: recorded events in order, or for the
+        personal stream (hints, not recorded) one ``changed`` that makes the client read its
+        counters again, after re-checking the session and access a lost event may have ended.
+        Events older than the record get a ``reset``: the page must be loaded again."""
+        if stream.startswith(events.PERSONAL):
+            head = await database_sync_to_async(events.position_of)(stream)
+            self.streams[stream] = max(head, after)
+            if head > after:
+                await self._check_session({})
+                if stream in self.streams:
+                    await self._send_event(stream, "changed", RESYNC_PAYLOAD, head)
+            return
+        self.streams[stream] = max(after, self.streams.get(stream) or 0)
+        while stream in self.streams:
+            last = self.streams[stream]
+            replay = await database_sync_to_async(events.events_after)(stream, last, CATCH_UP_PAGE)
+            if replay and replay[0]["position"] == last + 1:
+                for replayed in replay:
+                    await self._forward(replayed)
+                continue
+            head = await database_sync_to_async(events.position_of)(stream)
+            if head > last:
+                # Forgotten already (older than STREAM_EVENT_DAYS): only a reload is complete.
+                self.streams[stream] = head
+                await self._send_event(stream, "reset", {}, head)
+            return
+
+    async def _send_event(self, stream: str, kind: str, payload: dict, position: int) -> None:
+        await self.send_json(
+            {
+                "type": "event",
+                "stream": stream,
+                "kind": kind,
+                "payload": payload,
+                "position": position,
+                "sent_at": None,
             }
         )
 
@@ -365,35 +455,3 @@ def _label_for(user_id: int) -> str:
     if profile and profile.town:
         return f"{name} ({profile.town.name})"
     return name
-
-
-def _events_after(stream: str, after: int) -> list[dict]:
-    """What the stream carried after ``after``, rebuilt from the database, oldest first."""
-    kind, pk = stream.split(":", 1)[0], _id(stream)
-    if kind == "topic":
-        posts = Post.objects.filter(topic_id=pk, pk__gt=after).order_by("pk")[:CATCH_UP_PAGE]
-        return [
-            {
-                "stream": stream,
-                "kind": "post.created",
-                "payload": services.post_event_payload(post),
-                "position": post.pk,
-            }
-            for post in posts
-        ]
-    if kind == "space":
-        topics = (
-            Topic.objects.filter(space_id=pk, last_post_id__gt=after)
-            .select_related("last_post__author__profile")
-            .order_by("last_post_id")[:CATCH_UP_PAGE]
-        )
-        return [
-            {
-                "stream": stream,
-                "kind": "topic.activity",
-                "payload": services.topic_activity_payload(topic),
-                "position": topic.last_post_id,
-            }
-            for topic in topics
-        ]
-    return []

@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from . import events
 from .notifications import unread_count
 from .selectors import consortia_visible_to
 
@@ -21,4 +22,5 @@ def _personal_live_config(user) -> dict | None:
     """The smallest config ``static/js/live.js`` runs with: the personal stream only."""
     if user is None or not user.is_authenticated:
         return None
-    return {"stream": f"user:{user.pk}", "after": 0, "texts": {}}
+    stream = f"user:{user.pk}"
+    return {"stream": stream, "after": events.position_of(stream), "texts": {}}

@@ -2,7 +2,16 @@
 
 An event is sent after the surrounding transaction commits, never inside it, and a failure to
 reach the channel layer (Redis down) is logged, never raised: the database is the source of
-truth and clients catch up from it when they reconnect.
+truth and clients catch up from it.
+
+Positions: every event of a stream has the next position of that stream (1, 2, 3, … without
+holes, ``StreamHead``), so whoever sees 7 after 5 knows that 6 went missing on the way (a full
+channel, a paused worker) and nothing is lost silently. Topic, space and workshop events are
+recorded (``StreamEvent``) in the transaction of the change itself, so the consumer replays
+what a socket missed, in order and once; they are kept ``STREAM_EVENT_DAYS``. Personal events
+are hints to read counters again: they are numbered after the commit and not recorded, and a
+gap makes the consumer re-check the session and access and tell the client to read its counters
+again. Hints of one commit reach a person as one ``changed`` event, not one per kind and change.
 
 Streams and their groups
     ``topic:<id>``  → group ``topic.<id>``   everyone reading the topic
@@ -11,28 +20,31 @@ Streams and their groups
     ``workshop:<id>`` → group ``workshop.<id>`` everyone looking at a workshop's idea board
 
 Envelope sent to a group: ``{"type": "stream.event", "stream", "kind", "payload", "position",
-"sent_at"}``. ``position`` orders a stream (the post id where there is one, else ``None``);
-``sent_at`` is the commit time (epoch seconds) for latency measurements.
+"sent_at"}``. ``position`` numbers the stream's events (``None`` only for typing and presence,
+which are not stored); ``sent_at`` is the commit time (epoch seconds) for latency measurements,
+``None`` on a replayed event.
 
 Kinds and payload keys. Payloads carry only what every reader of the stream may see; anything
 that differs by viewer (hidden text, edit buttons) is fetched by the client over HTTP from
 ``fragment_url``, rendered for that viewer.
     topic stream
-        ``post.created``   post_id, topic_id, fragment_url            (position = post_id)
+        ``post.created``   post_id, topic_id, fragment_url
         ``post.changed``   post_id, topic_id, fragment_url, change ∈ edited/hidden/restored/deleted
         ``topic.changed``  topic_id, is_locked, is_pinned, is_lesson
         ``topic.moved``    topic_id, space_id — subscribers re-check their access
         ``typing``         user_id, name                              (not stored, no position)
         ``presence``       topic_id, count                            (not stored, no position)
     space stream
-        ``topic.created``  topic_id, space_id, title, url             (position = first post id)
+        ``topic.created``  topic_id, space_id, title, url
         ``topic.activity`` topic_id, space_id, reply_count, last_post_id, last_activity_at,
-                           last_poster                                (position = last_post_id)
+                           last_poster
     workshop stream
         ``idea.changed``   workshop_id, card_id, change ∈ added/moved/removed — the client
-                           fetches the board again (no position; a reconnect does the same)
+                           fetches the changed card (the whole board after a reconnect)
     personal stream
-        ``unread.changed`` space_id — the client refreshes its counters over HTTP
+        ``changed``        counters ⊆ {unread, notifications}, space_ids — read these again
+                           over HTTP; what services publish as ``unread.changed`` (space_id),
+                           ``notification.created`` and ``notification.read`` within one commit
         ``access.changed`` consortium_id — a membership in that consortium began, ended or
                            changed (site or admin): the consumer re-checks every subscription
         ``session.ended``  session_key — sockets of that session close (logout, or the
@@ -53,13 +65,31 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import StreamEvent, StreamHead
 
 logger = logging.getLogger(__name__)
+
+PERSONAL = "user:"
+# Personal hints that only say "read your counters again": one ``changed`` event per person
+# and commit carries all of them (a reply used to send two per follower).
+COUNTERS = {
+    "unread.changed": "unread",
+    "notification.created": "notifications",
+    "notification.read": "notifications",
+}
+# After the channel layer failed, sends are skipped for this long (clients heal from positions).
+LAYER_RETRY_SECONDS = 5.0
+_layer_down_until = 0.0
 
 
 def group_name(stream: str) -> str:
@@ -67,9 +97,132 @@ def group_name(stream: str) -> str:
     return stream.replace(":", ".")
 
 
-def publish(stream: str, kind: str, payload: dict[str, Any], position: int | None = None) -> None:
-    """Send the event once the current transaction commits; nothing if it rolls back."""
+def publish(stream: str, kind: str, payload: dict[str, Any]) -> None:
+    """Record the event in the current transaction and send it once the transaction commits;
+    nothing is recorded or sent if it rolls back."""
+    if stream.startswith(PERSONAL):
+        _personal_batch().add(stream, kind, payload)
+        return
+    position = _take_positions(Counter({stream: 1}))[stream]
+    StreamEvent.objects.create(stream=stream, position=position, kind=kind, payload=payload)
     transaction.on_commit(lambda: send_now(stream, kind, payload, position))
+
+
+def position_of(stream: str) -> int:
+    """The stream's current position: pages read it before their content, so that anything
+    after it reaches them live (and anything both rendered and sent is ignored once)."""
+    head = StreamHead.objects.filter(stream=stream).values_list("position", flat=True).first()
+    return head or 0
+
+
+def positions_of(streams: list[str]) -> dict[str, int]:
+    heads = dict(StreamHead.objects.filter(stream__in=streams).values_list("stream", "position"))
+    return {stream: heads.get(stream, 0) for stream in streams}
+
+
+def events_after(stream: str, after: int, limit: int) -> list[dict[str, Any]]:
+    """The recorded events of a stream after ``after``, oldest first, as they were sent."""
+    return [
+        {"stream": stream, "kind": kind, "payload": payload, "position": position}
+        for position, kind, payload in StreamEvent.objects.filter(stream=stream, position__gt=after)
+        .order_by("position")
+        .values_list("position", "kind", "payload")[:limit]
+    ]
+
+
+def prune(*, days: int | None = None) -> int:
+    """Forget recorded events older than ``days`` (default ``STREAM_EVENT_DAYS``)."""
+    keep = settings.STREAM_EVENT_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=keep)
+    deleted, _per_model = StreamEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def _take_positions(counts: Counter) -> dict[str, int]:
+    """Hand out ``counts[stream]`` positions on each stream in one statement; returns the last
+    one per stream. Streams in name order, so concurrent writers lock heads in one order."""
+    streams = sorted(counts)
+    table = StreamHead._meta.db_table
+    rows = ", ".join(["(%s, %s)"] * len(streams))
+    params: list[Any] = []
+    for stream in streams:
+        params += [stream, counts[stream]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (stream, position) VALUES {rows} "  # noqa: S608 (own table)
+            f"ON CONFLICT (stream) DO UPDATE SET position = {table}.position + excluded.position "
+            "RETURNING stream, position",
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+class _PersonalBatch:
+    """The personal events of one transaction, sent together after it commits: counter hints
+    merged into one ``changed`` event per person, the others (access, session) as they are."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.done = False
+
+    def add(self, stream: str, kind: str, payload: dict[str, Any]) -> None:
+        events = self.events.setdefault(stream, [])
+        if kind in COUNTERS:
+            merged = next((p for k, p in events if k == "changed"), None)
+            if merged is None:
+                merged = {"counters": [], "space_ids": []}
+                events.append(("changed", merged))
+            if COUNTERS[kind] not in merged["counters"]:
+                merged["counters"].append(COUNTERS[kind])
+            space_id = payload.get("space_id")
+            if space_id is not None and space_id not in merged["space_ids"]:
+                merged["space_ids"].append(space_id)
+        else:
+            events.append((kind, payload))
+
+    def flush(self) -> None:
+        """After the commit: positions in one short transaction of their own (a person's hint
+        needs no record to be replayed from; a gap tells the socket to read everything again)."""
+        self.done = True
+        if not self.events:
+            return
+        try:
+            last = _take_positions(Counter({s: len(e) for s, e in self.events.items()}))
+        except Exception:
+            logger.exception("Could not number personal events")
+            return
+        for stream, events in self.events.items():
+            first = last[stream] - len(events) + 1
+            for offset, (kind, payload) in enumerate(events):
+                send_now(stream, kind, payload, first + offset)
+
+
+def _personal_batch() -> _PersonalBatch:
+    """The batch of the current transaction; outside one, a batch that is sent at once."""
+    if not connection.in_atomic_block:
+        return _ImmediateBatch()
+    batch = getattr(connection, "_personal_event_batch", None)
+    registered = (
+        batch is not None
+        and not batch.done
+        and any(
+            callback == batch.flush for _savepoints, callback, _robust in connection.run_on_commit
+        )
+    )
+    if not registered:
+        batch = _PersonalBatch()
+        connection._personal_event_batch = batch
+        transaction.on_commit(batch.flush)
+    return batch
+
+
+class _ImmediateBatch:
+    """Outside a transaction there is nothing to wait for: add and send."""
+
+    def add(self, stream: str, kind: str, payload: dict[str, Any]) -> None:
+        batch = _PersonalBatch()
+        batch.add(stream, kind, payload)
+        batch.flush()
 
 
 def _envelope(stream: str, kind: str, payload: dict[str, Any], position: int | None) -> dict:
@@ -84,7 +237,11 @@ def _envelope(stream: str, kind: str, payload: dict[str, Any], position: int | N
 
 
 def send_now(stream: str, kind: str, payload: dict[str, Any], position: int | None = None) -> None:
-    """Send at once from synchronous code (used by ``publish`` after commit)."""
+    """Send at once from synchronous code (after the commit). While the channel layer is
+    unreachable, sends are skipped for a few seconds instead of each waiting for a timeout."""
+    global _layer_down_until
+    if time.monotonic() < _layer_down_until:
+        return
     try:
         layer = get_channel_layer()
         if layer is not None:
@@ -93,6 +250,7 @@ def send_now(stream: str, kind: str, payload: dict[str, Any], position: int | No
             )
     except Exception:
         # Realtime is a convenience on top of the database: never fail the write for it.
+        _layer_down_until = time.monotonic() + LAYER_RETRY_SECONDS
         logger.exception("Could not publish %s on %s", kind, stream)
 
 

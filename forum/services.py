@@ -531,8 +531,7 @@ def _publish_post(post: Post, kind: str, change: str = "") -> None:
     payload = post_event_payload(post)
     if change:
         payload["change"] = change
-    position = post.pk if kind == "post.created" else None
-    events.publish(f"topic:{post.topic_id}", kind, payload, position=position)
+    events.publish(f"topic:{post.topic_id}", kind, payload)
 
 
 def _publish_topic(topic: Topic) -> None:
@@ -633,7 +632,6 @@ def create_topic(
             "title": topic.title,
             "url": topic.get_absolute_url(),
         },
-        position=post.pk,
     )
     return topic
 
@@ -669,9 +667,7 @@ def post_reply(
         last_post=post, last_activity_at=post.created_at, reply_count=F("reply_count") + 1
     )
     topic.refresh_from_db(fields=["reply_count", "last_post", "last_activity_at"])
-    events.publish(
-        f"space:{topic.space_id}", "topic.activity", topic_activity_payload(topic), position=post.pk
-    )
+    events.publish(f"space:{topic.space_id}", "topic.activity", topic_activity_payload(topic))
     _hint_followers(topic, author)
     notifications.notify_post(post=post, mentioned=post.mentions.all(), is_reply=True)
     return post

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import notifications, selectors, services, uploads
+from . import events, notifications, selectors, services, uploads
 from . import rules as policy
 from . import search as forum_search
 from .forms import (
@@ -386,8 +386,9 @@ def _back_to(post: Post) -> HttpResponse:
 
 @login_required
 def forum_home(request: HttpRequest) -> HttpResponse:
+    stream = f"user:{request.user.pk}"
     context = {
-        "live_config": live_config(f"user:{request.user.pk}", 0),
+        "live_config": live_config(stream, events.position_of(stream)),
         "spaces": selectors.spaces_for_home(request.user),
         "new_topics": selectors.new_for_user(request.user),
         "can_see_academy_log": policy.allowed(request.user, "forum.see_academy_moderation_log"),
@@ -400,6 +401,8 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = selectors.space_visible_to(slug, request.user)
     if space is None:
         raise Http404
+    # Read before the topics: whatever happens after this reaches the page live.
+    position = events.position_of(f"space:{space.pk}")
     tag = None
     if request.GET.get("thema"):
         tag = Tag.objects.filter(slug=request.GET["thema"]).first()
@@ -408,11 +411,8 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.topics_in_space(space, request.user, tag), TOPICS_PER_PAGE).get_page(
         page_number(request.GET)
     )
-    topics = list(page.object_list)
     context = {
-        "live_config": live_config(
-            f"space:{space.pk}", max((t.last_post_id or 0 for t in topics), default=0)
-        ),
+        "live_config": live_config(f"space:{space.pk}", position),
         "space": space,
         "page": page,
         "tag": tag,
@@ -479,6 +479,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.topic_visible_to(pk, request.user)
     if topic is None:
         raise Http404
+    position = events.position_of(f"topic:{topic.pk}")  # before the posts, see live_config
     user = request.user
     can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
     page = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE).get_page(
@@ -492,7 +493,9 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_reply:
         reply_form = ReplyForm(initial={"body": _quote(request, topic)})
     return render(
-        request, "forum/topic.html", _topic_context(request, topic, page, posts, reply_form)
+        request,
+        "forum/topic.html",
+        _topic_context(request, topic, page, posts, reply_form, position),
     )
 
 
@@ -514,11 +517,18 @@ LIVE_TEXTS = {
     "offline": gettext_lazy(
         "Verbindung unterbrochen – neue Beiträge erscheinen, sobald sie wieder steht."
     ),
+    "reload": gettext_lazy(
+        "Hier hat sich mehr geändert, als nachgeladen werden kann – Seite neu laden"
+    ),
+    "signedOut": gettext_lazy("Sie sind nicht mehr angemeldet – Seite neu laden"),
 }
 
 
 def live_config(stream: str, after: int, **extra: Any) -> dict:
-    """What ``static/js/live.js`` needs: the stream, where to resume, and its texts."""
+    """What ``static/js/live.js`` needs: the stream, where to resume, and its texts.
+
+    ``after`` is the stream's position (``forum.events.position_of``), read before the page's
+    content: everything later reaches the page live, and what it already shows is ignored."""
     return {
         "stream": stream,
         "after": after,
@@ -527,12 +537,12 @@ def live_config(stream: str, after: int, **extra: Any) -> dict:
     }
 
 
-def _topic_context(request, topic, page, posts, reply_form) -> dict:
+def _topic_context(request, topic, page, posts, reply_form, position: int) -> dict:
     user = request.user
     return {
         "live_config": live_config(
             f"topic:{topic.pk}",
-            posts[-1].pk if posts else 0,
+            position,
             isLastPage=not page.has_next(),
             lastPageUrl=f"{topic.get_absolute_url()}?seite={page.paginator.num_pages}",
             userId=user.pk,
@@ -590,11 +600,12 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.allowed(request.user, "forum.post_in_space", topic.space):
         raise PermissionDenied
     # Show the last page with the form and the text the user typed.
+    position = events.position_of(f"topic:{topic.pk}")
     paginator = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE)
     page = paginator.get_page(paginator.num_pages)
     posts = list(page.object_list)
     _prepare_posts(posts, request.user, topic)
-    context = _topic_context(request, topic, page, posts, form)
+    context = _topic_context(request, topic, page, posts, form, position)
     return render(request, "forum/topic.html", context, status=400)
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from forum import events as forum_events
 from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum import uploads
@@ -706,9 +707,10 @@ def _render_board(
     failed_regroup: tuple[int, IdeaGroupForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    stream = f"workshop:{workshop.pk}"
     config = forum_views.live_config(
-        f"workshop:{workshop.pk}",
-        0,
+        stream,
+        forum_events.position_of(stream),  # before the board is read
         boardUrl=reverse(
             "workshops:idea_board", kwargs={"slug": workshop.consortium.slug, "pk": workshop.pk}
         ),

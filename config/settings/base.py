@@ -289,6 +289,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 INVITATION_VALID_DAYS = 7
+# Live events are kept this long for sockets that missed some (forum.events); older gaps reload.
+STREAM_EVENT_DAYS = 2
 
 LOGGING = {
     "version": 1,

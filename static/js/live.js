@@ -20,6 +20,8 @@
   const bell = document.querySelector("[data-notification-bell]");
 
   let position = config.after; // last position seen: the reconnect resumes after it
+  const SIGNED_OUT = 4401; // close codes: forum/consumers.py
+  const ACCOUNT_GONE = 4403;
   let socket = null;
   let attempts = 0;
   let heartbeat = null;
@@ -216,20 +218,10 @@
     }
   }
 
-  function countOneMore() {
-    // A new notification is one more unread: no request, so that a notice to thousands of
-    // readers (a new topic academy-wide) does not bring thousands of tabs to the server.
-    const number = bell?.querySelector("[data-notification-number]");
-    const current = Number.parseInt(number?.textContent ?? "", 10);
-    if (Number.isInteger(current)) {
-      setNotificationCount(current + 1);
-    } else {
-      refreshNotificationCount();
-    }
-  }
-
-  function refreshNotificationCount() {
-    // Events carry only ids: ask the server for the number, once per burst of events.
+  function refreshNotificationCount(spread = 0) {
+    // The number is read again, never counted up from hints: a lost hint cannot leave it
+    // wrong. Once per burst of events; ``spread`` (ms) scatters the tabs a notice to thousands
+    // (a new topic academy-wide) reaches, so they do not all ask at the same moment.
     if (!bell?.dataset.countUrl) {
       return;
     }
@@ -247,7 +239,26 @@
       } catch {
         // Offline or signed out: the next event or reconnect asks again.
       }
-    }, 200);
+    }, 200 + Math.random() * spread);
+  }
+
+  function onChanged(payload) {
+    // The personal stream's "read again" hint, one per commit (see forum/events.py).
+    if (payload.counters.includes("notifications")) {
+      refreshNotificationCount(2000);
+    }
+    if (payload.counters.includes("unread") && notice && texts.newForYou) {
+      setUnseen(unseen + 1);
+      showNotice(texts.newForYou, () => window.location.reload());
+    }
+  }
+
+  function onReset() {
+    // The server no longer has every event since this page was loaded: only a reload is
+    // complete.
+    stopped = true;
+    showNotice(texts.reload || texts.changed, () => window.location.reload());
+    socket?.close();
   }
 
   // Idea board: a changed card is fetched alone (rendered for this viewer) and put into its
@@ -377,6 +388,10 @@
       stopped = true;
       return;
     }
+    if (message.type === "subscribed" && message.stream === config.stream) {
+      attempts = 0; // only now is the connection really back: see the close handler
+      return;
+    }
     if (message.type !== "event") {
       return;
     }
@@ -390,14 +405,8 @@
       case "topic.changed": showNotice(texts.changed, () => window.location.reload()); break;
       case "topic.created":
       case "topic.activity": onTopicActivity(payload); break;
-      case "unread.changed":
-        if (notice) {
-          setUnseen(unseen + 1);
-          showNotice(texts.newForYou, () => window.location.reload());
-        }
-        break;
-      case "notification.created": countOneMore(); break;
-      case "notification.read":
+      case "changed": onChanged(payload); break;
+      case "reset": onReset(); break;
       case "access.changed": refreshNotificationCount(); break;
       case "idea.changed": onIdeaChanged(payload); break;
       case "typing": onTyping(payload); break;
@@ -426,9 +435,8 @@
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
     socket = new WebSocket(`${scheme}://${window.location.host}/ws/`);
     socket.addEventListener("open", () => {
-      attempts = 0;
       if (connectedBefore) {
-        refreshNotificationCount(); // events sent while the socket was down are not replayed
+        refreshNotificationCount(); // the personal stream's hints are not replayed
         refreshBoard();
       }
       connectedBefore = true;
@@ -440,10 +448,16 @@
       startHeartbeat();
     });
     socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       clearInterval(heartbeat);
       clearTimeout(pongTimer);
       if (stopped) {
+        return;
+      }
+      if (event.code === SIGNED_OUT || event.code === ACCOUNT_GONE) {
+        // The session ended elsewhere (logout, password change): reconnecting cannot help.
+        stopped = true;
+        showNotice(texts.signedOut || texts.offline || "", () => window.location.reload());
         return;
       }
       if (attempts > 2 && notice && notice.hidden) {
@@ -451,6 +465,8 @@
         showNotice(texts.offline);
       }
       // Exponential backoff with jitter, so a restarted server is not hit by everyone at once.
+      // It grows until a subscription succeeds, not merely until a socket opens: a server
+      // that accepts and then closes (code 1013, channel layer down) is not hammered.
       const delay = Math.min(30000, 500 * 2 ** attempts) * (0.5 + Math.random());
       attempts += 1;
       setTimeout(connect, delay);

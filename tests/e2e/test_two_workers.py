@@ -131,7 +131,7 @@ async def _receive_post_created(socket, post_id: int, timeout: float) -> dict:
         if (
             message.get("type") == "event"
             and message.get("kind") == "post.created"
-            and message.get("position") == post_id
+            and message["payload"].get("post_id") == post_id
         ):
             return message
 

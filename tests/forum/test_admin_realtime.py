@@ -9,31 +9,18 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from forum import services
 from forum.models import Membership, ModerationLogEntry, Role, Space, Subscription
-from tests.conftest import ensure_site_tree
 from tests.factories import UserFactory
 
-from .test_realtime import SECRET, World, connect, db, receive, reply, subscribe, unexpected
+from .test_realtime import SECRET, connect, db, receive, reply, subscribe, unexpected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MEMBERSHIPS = "/admin/snippets/forum/membership/"
-
-
-@pytest.fixture
-def world(cast, forum):
-    ensure_site_tree()
-    channel_layers.backends = {}
-    cache.clear()
-    yield World(cast=cast, forum=forum)
-    channel_layers.backends = {}
-    cache.clear()
 
 
 @pytest.fixture
@@ -192,7 +179,7 @@ async def test_changing_only_the_role_keeps_the_streams(world, admin):
     told = await receive(ws)
     assert told["kind"] == "access.changed"
     new = await reply(world.forum.closed_topic, world.core_team)
-    assert (await receive(ws))["position"] == new.pk
+    assert (await receive(ws))["payload"]["post_id"] == new.pk
     await ws.disconnect()
 
 

@@ -10,7 +10,6 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -18,13 +17,12 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from config.asgi import application
-from forum import consumers, services
+from forum import events, services
 from forum.models import Membership, Post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,29 +37,6 @@ POST_KEYS = {"post_id", "topic_id", "fragment_url"}
 SECRET = "Vertraulich: Haushaltsentwurf 2026"
 
 db = database_sync_to_async
-
-
-@dataclass
-class World:
-    cast: object
-    forum: object
-
-    def __getattr__(self, role):
-        return self.cast.user(role)
-
-
-@pytest.fixture
-def world(cast, forum):
-    """The cast and forum, then a fresh channel layer and cache for this test alone.
-
-    ``get_channel_layer()`` caches its instance per process; the fixtures above already
-    published through it, so it is reset after them (and again afterwards).
-    """
-    channel_layers.backends = {}
-    cache.clear()
-    yield World(cast=cast, forum=forum)
-    channel_layers.backends = {}
-    cache.clear()
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -133,6 +108,16 @@ async def subscribe(communicator, stream: str, after: int | None = None) -> list
             return replay
 
 
+def counters_told(messages: list[dict], stream: str) -> set[str]:
+    """What the personal ``changed`` events among ``messages`` asked to read again."""
+    return {
+        counter
+        for m in messages
+        if m.get("stream") == stream and m.get("kind") == "changed"
+        for counter in m["payload"]["counters"]
+    }
+
+
 def only(messages: list[dict], stream: str, kind: str) -> dict:
     matching = [m for m in messages if m.get("stream") == stream and m.get("kind") == kind]
     assert len(matching) == 1, (stream, kind, messages)
@@ -192,14 +177,17 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     ws = await connect(member)
     await subscribe(ws, t)
     await subscribe(ws, s)
+    t_head, s_head = await db(lambda: (events.position_of(t), events.position_of(s)))()
 
-    # A reply by someone else: post.created (topic), topic.activity (space), unread.changed and
-    # notification.created (personal: the member is subscribed to the topic they opened).
+    # A reply by someone else: post.created (topic), topic.activity (space), and on the
+    # personal stream "read your counters again" (unread and notifications: the member is
+    # subscribed to the topic they opened).
     new = await reply(topic, coach, SECRET)
-    got = await receive_many(ws, 4)
+    got = await receive_many(ws, 3)
+    got += await unexpected(ws)
     created = only(got, t, "post.created")
     assert created["type"] == "event"
-    assert created["position"] == new.pk
+    assert created["position"] == t_head + 1
     assert created["payload"] == {
         "post_id": new.pk,
         "topic_id": topic.pk,
@@ -214,14 +202,14 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
         "last_activity_at",
         "last_poster",
     }
-    assert activity["position"] == new.pk
+    assert activity["position"] == s_head + 1
     assert activity["payload"]["last_post_id"] == new.pk
     assert activity["payload"]["reply_count"] == 1
-    assert only(got, u, "unread.changed")["payload"] == {"space_id": forum.closed.pk}
-    assert only(got, u, "notification.created")["payload"]["kind"] == "reply"
+    assert counters_told(got, u) == {"unread", "notifications"}
     assert SECRET not in json.dumps(got)  # the text is fetched over HTTP, per viewer
+    position = created["position"]
 
-    # post.changed for each change; no position, no text.
+    # post.changed for each change: the next position, no text.
     hidden = forum.closed_post
     changes = [
         ("edited", new, lambda: services.edit_post(post=new, editor=coach, body=SECRET + "!")),
@@ -235,9 +223,10 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
         told = change in ("hidden", "restored")
         got = await receive_many(ws, 2 if told else 1)
         if told:
-            assert only(got, u, "notification.created")["payload"]["kind"] == "moderation"
+            assert only(got, u, "changed")["payload"]["counters"] == ["notifications"]
         message = only(got, t, "post.changed")
-        assert message["position"] is None
+        position += 1
+        assert message["position"] == position
         assert message["payload"] == {
             "post_id": post.pk,
             "topic_id": topic.pk,
@@ -272,11 +261,10 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     )
     # The member reads the space: a new-topic notification arrives on the personal stream too.
     got = await receive_many(ws, 2)
-    assert only(got, u, "notification.created")["payload"]["kind"] == "new_topic"
+    assert only(got, u, "changed")["payload"]["counters"] == ["notifications"]
     message = only(got, s, "topic.created")
-    first_post = await db(lambda: opened.posts.get())()
     assert (message["stream"], message["kind"]) == (s, "topic.created")
-    assert message["position"] == first_post.pk
+    assert message["position"] == s_head + 2
     assert message["payload"] == {
         "topic_id": opened.pk,
         "space_id": forum.closed.pk,
@@ -291,7 +279,7 @@ async def test_member_receives_every_event_kind_on_topic_space_and_personal_stre
     message = await receive(ws)
     assert (message["stream"], message["kind"]) == (t, "topic.moved")
     assert message["payload"] == {"topic_id": topic.pk, "space_id": forum.academy.pk}
-    assert message["position"] is None
+    assert message["position"] == position + 3  # after the two topic.changed
 
     # access.changed on the personal stream: removed from the consortium, the member reads
     # neither the closed space nor (without any membership) the academy-wide topic.
@@ -327,9 +315,11 @@ async def test_rolled_back_service_call_sends_nothing(world):
     assert await unexpected(ws) == []
     assert not await db(Post.objects.filter(body=SECRET).exists)()
 
-    # The socket is alive: a committed reply does arrive.
-    new = await reply(topic, world.coach)
-    assert (await receive(ws))["position"] == new.pk
+    # The socket is alive: a committed reply does arrive, at the next position (the rolled
+    # back reply took none).
+    head = await db(events.position_of)(f"topic:{topic.pk}")
+    await reply(topic, world.coach)
+    assert (await receive(ws))["position"] == head + 1
     await ws.disconnect()
 
 
@@ -452,7 +442,7 @@ async def test_topic_moved_into_closed_space_unsubscribes_the_outsider(world):
     assert moved["payload"] == {"topic_id": topic.pk, "space_id": forum.closed.pk}
 
     new = await reply(topic, world.coach, SECRET)
-    assert (await receive(member))["position"] == new.pk
+    assert (await receive(member))["payload"]["post_id"] == new.pk
     assert await unexpected(outsider) == []
     await outsider.disconnect()
     await member.disconnect()
@@ -484,9 +474,9 @@ async def test_logout_closes_the_sockets_of_that_session_only(world):
 
 
 async def test_reconnect_replays_missed_posts_once_in_order(world):
-    topic, forum = world.forum.closed_topic, world.forum
+    topic = world.forum.closed_topic
     stream = f"topic:{topic.pk}"
-    seen = forum.closed_post.pk
+    seen = await db(events.position_of)(stream)
 
     ws = await connect(world.member)
     replay = await subscribe(ws, stream, after=seen)
@@ -498,11 +488,11 @@ async def test_reconnect_replays_missed_posts_once_in_order(world):
     ws = await connect(world.member)
     replay = await subscribe(ws, stream, after=seen)
     assert [(m["type"], m["kind"]) for m in replay[:3]] == [("event", "post.created")] * 3
-    assert [m["position"] for m in replay[:3]] == missed == sorted(missed)
+    assert [m["position"] for m in replay[:3]] == [seen + 1, seen + 2, seen + 3]
     assert [m["payload"] for m in replay[:3]] == [
         {"post_id": pk, "topic_id": topic.pk, "fragment_url": fragment_url(pk)} for pk in missed
     ]
-    assert replay[3] == {"type": "caught_up", "stream": stream, "position": missed[-1]}
+    assert replay[3] == {"type": "caught_up", "stream": stream, "position": seen + 3}
     assert await unexpected(ws) == []
 
     # A late live copy of a replayed post is dropped; a new post arrives exactly once.
@@ -513,17 +503,17 @@ async def test_reconnect_replays_missed_posts_once_in_order(world):
             "stream": stream,
             "kind": "post.created",
             "payload": replay[2]["payload"],
-            "position": missed[-1],
+            "position": seen + 3,
             "sent_at": time.time(),
         },
     )
     live = await reply(topic, world.coach)
-    # Plus the unread hint and the reply notification: the member follows the topic.
-    got = await receive_many(ws, 3)
-    assert only(got, stream, "post.created")["position"] == live.pk
-    only(got, f"user:{world.member.pk}", "unread.changed")
-    only(got, f"user:{world.member.pk}", "notification.created")
-    assert await unexpected(ws) == []
+    # Plus the hint to read counters again: the member follows the topic.
+    got = await receive_many(ws, 2)
+    got += await unexpected(ws)
+    created = only(got, stream, "post.created")
+    assert (created["position"], created["payload"]["post_id"]) == (seen + 4, live.pk)
+    assert counters_told(got, f"user:{world.member.pk}") == {"unread", "notifications"}
     await ws.disconnect()
 
 
@@ -531,32 +521,33 @@ async def test_post_committed_during_the_replay_is_delivered_once(world, monkeyp
     """The race the dedup exists for: live event and replay both carry the same post."""
     topic = world.forum.closed_topic
     stream = f"topic:{topic.pk}"
-    seen = world.forum.closed_post.pk
+    seen = await db(events.position_of)(stream)
+    await reply(topic, world.coach, "Verpasst")
     raced = []
-    original = consumers._events_after
+    original = events.events_after
 
-    def events_after_with_a_reply_in_between(stream_, after):
+    def events_after_with_a_reply_in_between(stream_, after, limit):
         # Runs in the database thread after the socket joined the group: this reply's live
         # event queues up behind the replay, which also contains it. The replay pages until
         # it finds nothing new, so only the first page races.
         if not raced:
             raced.append(services.post_reply(topic=topic, author=world.coach, body="Dazwischen").pk)
-        return original(stream_, after)
+        return original(stream_, after, limit)
 
-    monkeypatch.setattr(consumers, "_events_after", events_after_with_a_reply_in_between)
+    monkeypatch.setattr(events, "events_after", events_after_with_a_reply_in_between)
     ws = await connect(world.member)
     replay = await subscribe(ws, stream, after=seen)
     assert [(m["type"], m.get("position")) for m in replay] == [
-        ("event", raced[0]),
-        ("caught_up", raced[0]),
+        ("event", seen + 1),
+        ("event", seen + 2),
+        ("caught_up", seen + 2),
     ]
-    # The live copy of the post is dropped; the unread hint and the reply notification (the
-    # member follows the topic) are the only things left.
+    assert replay[1]["payload"]["post_id"] == raced[0]
+    # The live copy of the post is dropped; the hints to read counters again (the member
+    # follows the topic) are the only things left.
     rest = await unexpected(ws)
-    assert sorted((m["stream"], m["kind"]) for m in rest) == [
-        (f"user:{world.member.pk}", "notification.created"),
-        (f"user:{world.member.pk}", "unread.changed"),
-    ]
+    assert {m["stream"] for m in rest} == {f"user:{world.member.pk}"}
+    assert counters_told(rest, f"user:{world.member.pk}") == {"unread", "notifications"}
     await ws.disconnect()
 
 

@@ -9,33 +9,20 @@ import re
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from forum import consumers
-from tests.conftest import ensure_site_tree
 from tests.factories import PASSWORD
 
-from .test_realtime import WAIT, World, connect, db, receive, subscribe, unexpected
+from .test_realtime import WAIT, connect, db, receive, subscribe, unexpected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "Ganz-neues-Passwort-2026"
-
-
-@pytest.fixture
-def world(cast, forum):
-    ensure_site_tree()
-    channel_layers.backends = {}
-    cache.clear()
-    yield World(cast=cast, forum=forum)
-    channel_layers.backends = {}
-    cache.clear()
 
 
 async def assert_closed_for_auth(ws) -> None:

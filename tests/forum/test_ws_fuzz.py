@@ -9,13 +9,11 @@ import logging
 import random
 
 import pytest
-from channels.layers import channel_layers
-from django.core.cache import cache
 
 from forum import consumers
 from forum.models import Topic
 
-from .test_realtime import WAIT, World, connect, db, receive, subscribe, unexpected
+from .test_realtime import WAIT, connect, db, receive, subscribe, unexpected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,15 +64,6 @@ STREAMS = [
 TYPES = ["subscribe", "unsubscribe", "typing", "ping", "pong", "event", "", "SUBSCRIBE", "🙂"]
 # What a hostile frame may be answered with: never silence, never a crash.
 ANSWERS = {"error", "refused", "unsubscribed", "pong"}
-
-
-@pytest.fixture
-def world(cast, forum):
-    channel_layers.backends = {}
-    cache.clear()
-    yield World(cast=cast, forum=forum)
-    channel_layers.backends = {}
-    cache.clear()
 
 
 def _fixed_frames(readable: list[str]) -> list[str | bytes]:
