@@ -6,11 +6,28 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
 
 from forum.models import Consortium, Post, Topic, Town
 from forum.numbers import IdChoiceField
+from forum.text import LineFormField, clean_line
 
 from .models import ConsortiumPage
+
+
+class ImageForm(BaseImageForm):
+    """Wagtail's image form (``WAGTAILIMAGES_IMAGE_FORM_BASE``): titles as in ``forum.text``."""
+
+    def clean_title(self) -> str:
+        return clean_line(self.cleaned_data["title"])
+
+
+class DocumentForm(BaseDocumentForm):
+    """Wagtail's document form (``WAGTAILDOCS_DOCUMENT_FORM_BASE``): titles as in ``forum.text``."""
+
+    def clean_title(self) -> str:
+        return clean_line(self.cleaned_data["title"])
 
 
 class ConvertTopicForm(forms.Form):
@@ -20,7 +37,7 @@ class ConvertTopicForm(forms.Form):
     the form has no ``parent`` field. ``posts`` are the posts the user may quote.
     """
 
-    title = forms.CharField(
+    title = LineFormField(
         label=_("Titel der Fallstudie"),
         max_length=255,
         error_messages={"required": _("Bitte geben Sie einen Titel an.")},

@@ -22,6 +22,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Page, Task, TaskState
 from wagtail.search import index
 
+from forum.text import VisibleTextModel
+
 from .blocks import RICH_TEXT_FEATURES, CaseBodyBlock
 
 
@@ -56,7 +58,14 @@ class TownSize(models.TextChoices):
         }[cls(size)]
 
 
-class HomePage(Page):
+class VisibleTitles(VisibleTextModel):
+    """Every page type: its title and SEO title follow ``forum.text``'s rule, in the admin's
+    page forms as in services and ``Page.save()`` (both run ``full_clean``)."""
+
+    line_fields = ("title", "seo_title")
+
+
+class HomePage(VisibleTitles, Page):
     """The academy's front page: what it is, and for members the way into their consortia."""
 
     intro = models.CharField(_("Einleitung"), max_length=300, blank=True)
@@ -86,7 +95,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(VisibleTitles, Page):
     """Plain text pages such as Impressum, Datenschutz and Barrierefreiheit."""
 
     body = RichTextField(_("Text"), blank=True)
@@ -108,7 +117,7 @@ class StandardPage(Page):
         verbose_name_plural = _("Textseiten")
 
 
-class CaseIndexPage(Page):
+class CaseIndexPage(VisibleTitles, Page):
     """ "Fallstudien": every case page the visitor may read, wherever it sits in the tree."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
@@ -139,7 +148,7 @@ class ConsortiumPageForm(WagtailAdminPageForm):
             self.fields["consortium"].disabled = True
 
 
-class ConsortiumPage(Page):
+class ConsortiumPage(VisibleTitles, Page):
     """Public profile of a consortium; its towns, phases and theme come from ``Consortium``."""
 
     consortium = models.OneToOneField(
@@ -182,7 +191,7 @@ class ConsortiumPage(Page):
         return context
 
 
-class TownPage(Page):
+class TownPage(VisibleTitles, Page):
     """Public profile of a town; state and population come from ``Town``."""
 
     town = models.OneToOneField(
@@ -231,7 +240,7 @@ class LabCasePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class LabCasePage(Page):
+class LabCasePage(VisibleTitles, Page):
     """One town's pop-up lab, public or internal to its consortium."""
 
     town = models.ForeignKey(
@@ -327,7 +336,7 @@ class LabCasePage(Page):
         return context
 
 
-class ActionModuleIndexPage(Page):
+class ActionModuleIndexPage(VisibleTitles, Page):
     """ "Handlungsbausteine": the transferable lessons."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
@@ -349,7 +358,7 @@ class ActionModuleIndexPage(Page):
         return context
 
 
-class ActionModulePage(Page):
+class ActionModulePage(VisibleTitles, Page):
     """A transferable lesson, with the case pages it is drawn from as evidence."""
 
     summary = models.CharField(_("Kurzfassung"), max_length=300)
@@ -403,7 +412,7 @@ class ActionModulePage(Page):
         return context
 
 
-class WorkshopIndexPage(Page):
+class WorkshopIndexPage(VisibleTitles, Page):
     """ "Transferwerkstätten": the workshops their coaches announced publicly, and the summaries
     of past workshops the editors published. Nothing else of a workshop is shown here."""
 
@@ -434,7 +443,7 @@ class WorkshopIndexPage(Page):
         return context
 
 
-class WorkshopSummaryPage(Page):
+class WorkshopSummaryPage(VisibleTitles, Page):
     """The public summary of a held workshop. Only ``workshops.services.propose_summary_page``
     creates it, as a draft holding what a coach chose to make public; editors publish it.
 

@@ -41,6 +41,7 @@ from forum import mail
 from forum import rules as policy
 from forum import services as forum_services
 from forum.models import Consortium, Post, Space, Topic, Town, display_name
+from forum.text import clean_line
 
 from . import selectors
 from .models import (
@@ -332,7 +333,7 @@ def convert_topic_to_case_page(
     """
     if not policy.allowed(actor, "cms.convert_topic", topic):
         raise PermissionDenied
-    title = " ".join((title or "").split())
+    title = clean_line(title, field="title")
     if not title:
         raise ValidationError({"title": _("Bitte geben Sie einen Titel an.")})
     if len(title) > PAGE_TITLE_MAX_LENGTH:

@@ -18,6 +18,7 @@ from .models import (
     Tag,
 )
 from .numbers import IdChoiceField, IdMultipleChoiceField
+from .text import LineFormField, require_visible
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -57,13 +58,13 @@ class ProfileForm(forms.ModelForm):
 
 
 class InvitationSignupForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = LineFormField(
         label=_("Anzeigename"),
         max_length=120,
         help_text=_("So sehen die anderen im Verbund Sie, z. B. „Anna Berger“."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    function = forms.CharField(
+    function = LineFormField(
         label=_("Funktion"),
         max_length=160,
         required=False,
@@ -138,6 +139,7 @@ class PostingForm(forms.Form):
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20_000,
+        validators=[require_visible],
         help_text=_(
             "Markdown: **fett**, *kursiv*, Listen, Links, > Zitat. Mit @name erwähnen Sie "
             "jemanden; den Namen zeigt das Profil der Person."
@@ -162,7 +164,7 @@ class PostingForm(forms.Form):
 
 
 class TopicForm(PostingForm):
-    title = forms.CharField(label=_("Titel"), max_length=200, min_length=3)
+    title = LineFormField(label=_("Titel"), max_length=200, min_length=3)
     tags = IdMultipleChoiceField(
         label=_("Themen"),
         queryset=Tag.objects.all(),

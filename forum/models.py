@@ -18,6 +18,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from .text import VisibleTextModel
+
 
 def private_storage() -> FileSystemStorage:
     """Attachments live outside MEDIA_ROOT: only a view that checks access ever serves them."""
@@ -49,7 +51,9 @@ class State(models.TextChoices):
     THUERINGEN = "TH", "Thüringen"
 
 
-class Town(models.Model):
+class Town(VisibleTextModel, models.Model):
+    line_fields = ("name",)
+
     name = models.CharField(_("Name"), max_length=120)
     slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
     state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices)
@@ -65,7 +69,9 @@ class Town(models.Model):
         return self.name
 
 
-class Consortium(ClusterableModel):
+class Consortium(VisibleTextModel, ClusterableModel):
+    line_fields = ("name", "theme")
+
     name = models.CharField(_("Name"), max_length=160)
     slug = models.SlugField(_("Kurzname"), max_length=160, unique=True)
     theme = models.CharField(_("Themenfeld"), max_length=160)
@@ -175,7 +181,9 @@ def display_name(user: Any) -> str:
     return profile.display_name if profile else user.get_username()
 
 
-class Profile(models.Model):
+class Profile(VisibleTextModel, models.Model):
+    line_fields = ("display_name", "function")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
@@ -268,8 +276,10 @@ class Invitation(models.Model):
         return self.Status(self.status).label
 
 
-class Space(models.Model):
+class Space(VisibleTextModel, models.Model):
     """A forum area: closed to one consortium, or academy-wide when ``consortium`` is empty."""
+
+    line_fields = ("name",)
 
     consortium = models.ForeignKey(
         Consortium,
@@ -301,8 +311,10 @@ class Space(models.Model):
         return self.consortium_id is None
 
 
-class Tag(models.Model):
+class Tag(VisibleTextModel, models.Model):
     """A theme a topic is about (Co-Working, Befragung, Leerstand …), shared by all spaces."""
+
+    line_fields = ("name",)
 
     name = models.CharField(_("Name"), max_length=60, unique=True)
     slug = models.SlugField(_("Kurzname"), max_length=60, unique=True)

@@ -49,6 +49,7 @@ from .models import (
     hash_invitation_token,
 )
 from .signals import membership_changed
+from .text import clean_line, require_visible
 from .uploads import check_uploads, make_thumbnail
 
 
@@ -240,6 +241,8 @@ def accept_invitation_with_signup(
     *, token: str, display_name: str, function: str, password: str
 ) -> Any:
     """Create the invitee's account with a verified email (the link proved it) and join."""
+    display_name = clean_line(display_name, field="display_name")
+    function = clean_line(function, field="function")
     invitation = find_invitation(token, for_update=True)
     if account_exists(invitation.email):
         raise InvitationError(InvitationError.WRONG_ACCOUNT)
@@ -252,9 +255,9 @@ def accept_invitation_with_signup(
     EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     Profile.objects.create(
         user=user,
-        display_name=display_name.strip(),
+        display_name=display_name,
         town=invitation.town,
-        function=function.strip(),
+        function=function,
     )
     _join(invitation, user)
     return user
@@ -438,6 +441,7 @@ def _clean_body(body: str) -> str:
     body = (body or "").replace("\x00", "").strip()
     if not body:
         raise ValidationError({"body": _("Bitte schreiben Sie einen Text.")})
+    require_visible(body, field="body")
     if len(body) > MAX_POST_LENGTH:
         raise ValidationError(
             {
@@ -599,7 +603,7 @@ def create_topic(
     existing = _existing_post(author, idempotency_key)
     if existing is not None:
         return existing.topic
-    title = " ".join((title or "").split())
+    title = clean_line(title, field="title")
     if len(title) < 3:
         raise ValidationError(
             {"title": _("Bitte geben Sie einen Titel mit mindestens 3 Zeichen an.")}

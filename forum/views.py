@@ -329,12 +329,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         except InvitationError as error:
             return _invitation_error(request, error)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("Willkommen im Verbund „%(name)s“!") % {"name": invitation.consortium.name},
-        )
-        return redirect(invitation.consortium.get_absolute_url())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Willkommen im Verbund „%(name)s“!") % {"name": invitation.consortium.name},
+            )
+            return redirect(invitation.consortium.get_absolute_url())
     status = 400 if form.is_bound else 200
     return render(
         request,

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from forum.forms import MultipleFileField
 from forum.models import Consortium, display_name
 from forum.numbers import IdMultipleChoiceField, NumberField
+from forum.text import LineFormField, TextBlockFormField
 
 from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
 from .services import (
@@ -39,7 +40,7 @@ def _datetime_field(label: str, **kwargs: Any) -> forms.DateTimeField:
 
 
 class WorkshopForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
+    title = LineFormField(label=_("Titel"), max_length=200)
     host_town = forms.ModelChoiceField(
         label=_("Gastgebende Kleinstadt"), queryset=None, empty_label=_("– bitte wählen –")
     )
@@ -56,8 +57,8 @@ class WorkshopForm(forms.Form):
         required=False,
         help_text=_("Leer lassen, wenn es keine Begrenzung je Kleinstadt gibt."),
     )
-    venue_name = forms.CharField(label=_("Veranstaltungsort"), max_length=200)
-    venue_address = forms.CharField(
+    venue_name = LineFormField(label=_("Veranstaltungsort"), max_length=200)
+    venue_address = TextBlockFormField(
         label=_("Adresse"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     directions = forms.CharField(
@@ -123,9 +124,9 @@ class AgendaItemForm(forms.Form):
     start = forms.TimeField(
         label=_("Uhrzeit"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    title = forms.CharField(label=_("Programmpunkt"), max_length=200)
+    title = LineFormField(label=_("Programmpunkt"), max_length=200)
     kind = forms.ChoiceField(label=_("Art"), choices=AgendaItem.Kind.choices)
-    speaker = forms.CharField(label=_("Mit"), max_length=200, required=False)
+    speaker = LineFormField(label=_("Mit"), max_length=200, required=False)
     description = forms.CharField(
         label=_("Beschreibung"),
         max_length=2000,
@@ -225,8 +226,8 @@ class ProtocolForm(forms.Form):
 
 
 class RoadmapItemForm(forms.Form):
-    what = forms.CharField(label=_("Was"), max_length=300)
-    who = forms.CharField(label=_("Wer"), max_length=200)
+    what = LineFormField(label=_("Was"), max_length=300)
+    who = LineFormField(label=_("Wer"), max_length=200)
     due = forms.DateField(
         label=_("Bis wann"),
         required=False,
@@ -287,7 +288,7 @@ class FileUploadForm(forms.Form):
             "und Office-Dokumente. Nur für den Verbund sichtbar."
         ),
     )
-    caption = forms.CharField(
+    caption = LineFormField(
         label=_("Beschreibung"),
         max_length=300,
         required=False,
@@ -307,7 +308,7 @@ class PhotoChoiceField(IdMultipleChoiceField):
 
 
 class SummaryForm(forms.Form):
-    title = forms.CharField(label=_("Titel der Seite"), max_length=255)
+    title = LineFormField(label=_("Titel der Seite"), max_length=255)
     summary = forms.CharField(
         label=_("Zusammenfassung"),
         max_length=SUMMARY_MAX_LENGTH,
@@ -341,7 +342,7 @@ class SummaryForm(forms.Form):
 
 
 def _group_field(label: str) -> forms.CharField:
-    return forms.CharField(
+    return LineFormField(
         label=label,
         required=False,
         max_length=80,
@@ -351,7 +352,7 @@ def _group_field(label: str) -> forms.CharField:
 
 
 class IdeaForm(forms.Form):
-    text = forms.CharField(
+    text = TextBlockFormField(
         label=_("Ihre Idee"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

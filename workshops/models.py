@@ -15,9 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forum.models import private_storage
+from forum.text import VisibleTextModel
 
 
-class Workshop(models.Model):
+class Workshop(VisibleTextModel, models.Model):
+    line_fields = ("title", "venue_name")
+    text_block_fields = ("venue_address",)
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("in Planung")
         OPEN = "open", _("Anmeldung offen")
@@ -102,11 +106,19 @@ class Workshop(models.Model):
         return reverse("workshops:detail", kwargs={"slug": self.consortium.slug, "pk": self.pk})
 
     @property
+    def version(self) -> str:
+        """Changes with every saved change (``updated_at``): the optimistic check of the edit
+        and agenda forms."""
+        return self.updated_at.isoformat()
+
+    @property
     def is_registration_open(self) -> bool:
         return self.status == self.Status.OPEN and timezone.now() <= self.registration_deadline
 
 
-class AgendaItem(models.Model):
+class AgendaItem(VisibleTextModel, models.Model):
+    line_fields = ("title", "speaker")
+
     class Kind(models.TextChoices):
         ARRIVAL = "arrival", _("Ankommen")
         TOWN_WALK = "town_walk", _("Stadtrundgang")
@@ -190,8 +202,10 @@ class Registration(models.Model):
         return f"{self.user} → {self.workshop}"
 
 
-class RoadmapItem(models.Model):
+class RoadmapItem(VisibleTextModel, models.Model):
     """One line of the "Fahrplan" agreed at the workshop."""
+
+    line_fields = ("what", "who")
 
     class Status(models.TextChoices):
         OPEN = "open", _("offen")
@@ -216,8 +230,11 @@ class RoadmapItem(models.Model):
         return self.what
 
 
-class IdeaCard(models.Model):
+class IdeaCard(VisibleTextModel, models.Model):
     """A card on the workshop's live idea board; grouped by a free label, kept as documentation."""
+
+    line_fields = ("group",)
+    text_block_fields = ("text",)
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="ideas")
     author = models.ForeignKey(
@@ -242,8 +259,10 @@ def workshop_file_path(instance: models.Model, filename: str) -> str:
     return f"workshops/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{extension}"
 
 
-class WorkshopFile(models.Model):
+class WorkshopFile(VisibleTextModel, models.Model):
     """Photos and files of the documentation, private to the consortium."""
+
+    line_fields = ("caption",)
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(storage=private_storage, upload_to=workshop_file_path)

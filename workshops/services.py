@@ -28,6 +28,7 @@ from forum import rules as policy
 from forum import services as forum_services
 from forum.markdown import render_markdown
 from forum.models import Consortium, NotificationKind, Town
+from forum.text import clean_line
 from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
 from . import selectors
@@ -479,6 +480,7 @@ def add_files(
     *, workshop: Workshop, actor: Any, uploads: list[Any], caption: str = ""
 ) -> list[WorkshopFile]:
     _require(actor, "workshops.document", workshop)
+    caption = clean_line(caption, field="caption")[:300]
     if len(uploads) > MAX_FILES_PER_UPLOAD:
         raise ValidationError(
             _("Bitte laden Sie höchstens %(max)s Dateien auf einmal hoch.")
@@ -491,7 +493,7 @@ def add_files(
             original_name=checked.original_name,
             content_type=checked.content_type,
             size=checked.size,
-            caption=caption.strip()[:300],
+            caption=caption,
             uploaded_by=actor,
         )
         upload.seek(0)
@@ -691,7 +693,7 @@ def propose_summary_page(
         .get(pk=workshop.pk)
     )
     _require(actor, "workshops.document", workshop)
-    title = " ".join((title or "").split())
+    title = clean_line(title, field="title")
     summary = (summary or "").replace("\x00", "").strip()
     errors = _summary_errors(title, summary)
     wanted = set(photo_ids or [])

@@ -548,7 +548,7 @@ def workshop_upload_files(request: HttpRequest, slug: str, pk: int) -> HttpRespo
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as error:
-            form.add_error("files", error)
+            form.add_error(None if hasattr(error, "error_dict") else "files", error)
         else:
             messages.success(
                 request,
