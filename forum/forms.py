@@ -31,6 +31,14 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def rebase_after_conflict(form: forms.Form, error: ValidationError, version: str) -> None:
+    """An edit conflict onto the form, and the version saved meanwhile as its new base: what
+    was typed stays, and sending it again deliberately replaces the other person's save."""
+    add_service_errors(form, error)
+    form.data = form.data.copy()
+    form.data[form.add_prefix("based_on")] = version
+
+
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
@@ -180,6 +188,7 @@ class ReplyForm(PostingForm):
 
 class PostEditForm(forms.Form):
     body = PostingForm.base_fields["body"]
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ReasonForm(forms.Form):

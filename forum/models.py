@@ -400,6 +400,11 @@ class Post(models.Model):
         return reverse("forum:post", kwargs={"pk": self.pk})
 
     @property
+    def version(self) -> str:
+        """Changes with every saved edit: the optimistic check of the edit form."""
+        return (self.edited_at or self.created_at).isoformat()
+
+    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 

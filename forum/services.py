@@ -690,13 +690,15 @@ def _hint_followers(topic: Topic, author: Any) -> None:
 
 
 @transaction.atomic
-def edit_post(*, post: Post, editor: Any, body: str) -> Post:
-    """Replace the text; the previous version is kept as a revision."""
+def edit_post(*, post: Post, editor: Any, body: str, based_on: str | None = None) -> Post:
+    """Replace the text; the previous version is kept as a revision. ``based_on``: the
+    ``Post.version`` the editor started from (an edit saved since is a conflict)."""
     post = (
         Post.objects.select_for_update(of=("self",)).select_related("topic__space").get(pk=post.pk)
     )
     if not policy.allowed(editor, "forum.change_own_post", post):
         raise PermissionDenied
+    require_unchanged(version=post.version, based_on=based_on)
     body = _clean_body(body)
     if body == post.body:
         return post
@@ -831,6 +833,23 @@ def set_topic_flag(
         reason=reason,
     )
     return topic
+
+
+class EditConflict(ValidationError):
+    """Someone saved after the form was loaded: nothing is overwritten unseen."""
+
+
+def require_unchanged(*, version: str, based_on: str | None) -> None:
+    """Optimistic check of an edit: ``based_on`` is the version the form was loaded with
+    (``None``: the caller has none, no check). Call with the row locked."""
+    if based_on is not None and based_on != version:
+        raise EditConflict(
+            _(
+                "Inzwischen hat jemand anderes hier gespeichert. Ihre Eingaben sind erhalten; "
+                "prüfen Sie die gespeicherte Fassung und speichern Sie erneut, um sie zu ersetzen."
+            ),
+            code="conflict",
+        )
 
 
 class MoveNeedsConfirmation(ValidationError):

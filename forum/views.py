@@ -38,6 +38,7 @@ from .forms import (
     ResolutionForm,
     TopicForm,
     add_service_errors,
+    rebase_after_conflict,
 )
 from .models import (
     Attachment,
@@ -666,17 +667,27 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
     if not policy.allowed(request.user, "forum.change_own_post", post):
         raise PermissionDenied
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    form = PostEditForm(request.POST or None, initial={"body": post.body, "based_on": post.version})
+    saved_meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(post=post, editor=request.user, body=form.cleaned_data["body"])
+            services.edit_post(
+                post=post,
+                editor=request.user,
+                body=form.cleaned_data["body"],
+                based_on=form.cleaned_data["based_on"] or None,
+            )
+        except services.EditConflict as conflict:
+            saved_meanwhile = _visible_post(request, pk)
+            rebase_after_conflict(form, conflict, saved_meanwhile.version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Ihr Beitrag ist geändert."))
             return _back_to(post)
-    status = 400 if form.is_bound else 200
-    return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=status)
+    status = 409 if saved_meanwhile else 400 if form.is_bound else 200
+    context = {"post": post, "form": form, "saved_meanwhile": saved_meanwhile}
+    return render(request, "forum/post_edit.html", context, status=status)
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from forum.forms import MultipleFileField
 from forum.models import Consortium, display_name
-from forum.numbers import IdMultipleChoiceField, NumberField
+from forum.numbers import IdChoiceField, IdMultipleChoiceField, NumberField
 from forum.text import LineFormField, TextBlockFormField
 
 from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
@@ -41,7 +41,7 @@ def _datetime_field(label: str, **kwargs: Any) -> forms.DateTimeField:
 
 class WorkshopForm(forms.Form):
     title = LineFormField(label=_("Titel"), max_length=200)
-    host_town = forms.ModelChoiceField(
+    host_town = IdChoiceField(
         label=_("Gastgebende Kleinstadt"), queryset=None, empty_label=_("– bitte wählen –")
     )
     starts_at = _datetime_field(_("Beginn"))
@@ -101,10 +101,15 @@ class WorkshopForm(forms.Form):
     @classmethod
     def initial_from(cls, workshop: Workshop) -> dict[str, Any]:
         return {
-            field: getattr(workshop, field)
-            for field in WorkshopData.__dataclass_fields__
-            if field in cls.base_fields
+            **{
+                field: getattr(workshop, field)
+                for field in WorkshopData.__dataclass_fields__
+                if field in cls.base_fields
+            },
+            "based_on": workshop.version,
         }
+
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def workshop_data(self) -> WorkshopData:
         return WorkshopData(
@@ -116,6 +121,7 @@ class VenueForm(forms.Form):
     venue_name = WorkshopForm.base_fields["venue_name"]
     venue_address = WorkshopForm.base_fields["venue_address"]
     directions = WorkshopForm.base_fields["directions"]
+    based_on = WorkshopForm.base_fields["based_on"]
 
 
 class AgendaItemForm(forms.Form):

@@ -28,6 +28,7 @@ from forum import rules as policy
 from forum import services as forum_services
 from forum.markdown import render_markdown
 from forum.models import Consortium, NotificationKind, Town
+from forum.services import require_unchanged
 from forum.text import clean_line
 from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
@@ -184,9 +185,13 @@ def _tell_registered_of_move(workshop: Workshop, when_and_where_before: tuple) -
 
 
 @transaction.atomic
-def update_workshop(*, workshop: Workshop, actor: Any, data: WorkshopData) -> Workshop:
+def update_workshop(
+    *, workshop: Workshop, actor: Any, data: WorkshopData, based_on: str | None = None
+) -> Workshop:
+    """``based_on``: the ``Workshop.version`` the form was loaded with (see require_unchanged)."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.edit_workshop", workshop)
+    require_unchanged(version=workshop.version, based_on=based_on)
     calendar_before, when_and_where_before = _in_calendars(workshop), _when_and_where(workshop)
     _apply(workshop, data)
     _validate(workshop)
@@ -199,11 +204,19 @@ def update_workshop(*, workshop: Workshop, actor: Any, data: WorkshopData) -> Wo
 
 @transaction.atomic
 def update_venue(
-    *, workshop: Workshop, actor: Any, venue_name: str, venue_address: str, directions: str
+    *,
+    workshop: Workshop,
+    actor: Any,
+    venue_name: str,
+    venue_address: str,
+    directions: str,
+    based_on: str | None = None,
 ) -> Workshop:
-    """Venue and directions: the host town prepares them as well as the coaches."""
+    """Venue and directions: the host town prepares them as well as the coaches. The agenda
+    form saves both: ``based_on`` checks that nobody saved the workshop since it was loaded."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.edit_agenda", workshop)
+    require_unchanged(version=workshop.version, based_on=based_on)
     calendar_before, when_and_where_before = _in_calendars(workshop), _when_and_where(workshop)
     workshop.venue_name = venue_name.strip()
     workshop.venue_address = venue_address.strip()

@@ -29,9 +29,10 @@ from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum import uploads
 from forum import views as forum_views
-from forum.forms import add_service_errors
+from forum.forms import add_service_errors, rebase_after_conflict
 from forum.mail import site_url
 from forum.models import Consortium, display_name
+from forum.services import EditConflict
 
 from . import calendar, selectors, services
 from .forms import (
@@ -228,20 +229,29 @@ def workshop_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         consortium=workshop.consortium,
         initial=WorkshopForm.initial_from(workshop),
     )
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             services.update_workshop(
-                workshop=workshop, actor=request.user, data=form.workshop_data()
+                workshop=workshop,
+                actor=request.user,
+                data=form.workshop_data(),
+                based_on=form.cleaned_data["based_on"] or None,
             )
+        except EditConflict as conflict:
+            rebase_after_conflict(form, conflict, _saved_version(workshop))
+            status = 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Änderungen gespeichert."))
             return redirect(workshop.get_absolute_url())
     context = {"consortium": workshop.consortium, "workshop": workshop, "form": form}
-    return render(
-        request, "workshops/workshop_form.html", context, status=400 if form.is_bound else 200
-    )
+    return render(request, "workshops/workshop_form.html", context, status=status)
+
+
+def _saved_version(workshop: Workshop) -> str:
+    return Workshop.objects.get(pk=workshop.pk).version
 
 
 @login_required
@@ -268,16 +278,28 @@ def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "venue_name": workshop.venue_name,
             "venue_address": workshop.venue_address,
             "directions": workshop.directions,
+            "based_on": workshop.version,
         },
     )
     agenda = AgendaFormSet(request.POST or None, prefix="programm", initial=initial_agenda)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and venue.is_valid() and agenda.is_valid():
         try:
             with transaction.atomic():
-                services.update_venue(workshop=workshop, actor=request.user, **venue.cleaned_data)
+                services.update_venue(
+                    workshop=workshop,
+                    actor=request.user,
+                    venue_name=venue.cleaned_data["venue_name"],
+                    venue_address=venue.cleaned_data["venue_address"],
+                    directions=venue.cleaned_data["directions"],
+                    based_on=venue.cleaned_data["based_on"] or None,
+                )
                 services.save_agenda(
                     workshop=workshop, actor=request.user, entries=agenda_entries(agenda)
                 )
+        except EditConflict as conflict:
+            rebase_after_conflict(venue, conflict, _saved_version(workshop))
+            status = 409
         except ValidationError as error:
             add_service_errors(venue, error)
         else:
@@ -289,12 +311,7 @@ def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "venue_form": venue,
         "agenda_formset": agenda,
     }
-    return render(
-        request,
-        "workshops/workshop_agenda.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "workshops/workshop_agenda.html", context, status=status)
 
 
 @login_required

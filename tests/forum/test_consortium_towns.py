@@ -115,3 +115,13 @@ def test_workshop_service_refuses_a_foreign_host_on_a_prefetched_consortium(cast
             consortium=consortium, actor=cast.user("coach"), data=workshop_data(foreign_town)
         )
     assert "host_town" in raised.value.error_dict
+
+
+@pytest.mark.parametrize("value", ["１２", "٣", "²", str(2**70)])
+def test_workshop_host_town_accepts_only_ascii_ids(client, cast, value):
+    client.force_login(cast.user("coach"))
+    url = reverse("workshops:create", kwargs={"slug": cast.consortium.slug})
+    data = {**_workshop_post(cast.consortium.lead_town), "host_town": value}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert not Workshop.objects.exists()
