@@ -554,10 +554,14 @@ def _publish_topic(topic: Topic) -> None:
 def _existing_post(author: Any, idempotency_key: uuid.UUID | None) -> Post | None:
     """The post an earlier submission with this key created. Asked under a lock on the
     author's row (call inside atomic): two identical submits at the same moment wait for each
-    other, and the second finds the first one's post instead of failing on the unique key."""
+    other, and the second finds the first one's post instead of failing on the unique key.
+    ``FOR NO KEY UPDATE``: rows that reference the author (a notification another reply
+    writes for its followers) need ``KEY SHARE`` on it at commit; ``FOR UPDATE`` made them
+    wait, and deadlock against a reply holding the space's stream head."""
     if idempotency_key is None:
         return None
-    list(get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk"))
+    authors = get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk)
+    list(authors.values_list("pk"))
     return Post.objects.filter(author=author, idempotency_key=idempotency_key).first()
 
 
