@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -282,6 +283,11 @@ def _draws(rng: random.Random, method: str, admin_area: bool) -> list[dict[str, 
 ROLES = ["anonymous", "member", "admin"]
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+    reason="the walk tests how views parse input, the same on every database; it runs in the "
+    "SQLite pass (the CI's PostgreSQL pass keeps the named cases below, NUL bytes included)",
+)
 @pytest.mark.parametrize("role", ROLES)
 def test_no_url_answers_500_to_hostile_parameters(cast, world, role):
     paths, unfilled = _paths(world)
