@@ -253,7 +253,11 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             if last is not None and position > last + 1:
                 # Something between was lost on the way (a full channel, a paused worker).
                 await self._heal(stream, last)
-                if stream not in self.streams or position <= (self.streams[stream] or 0):
+                if stream not in self.streams:
+                    return
+                # A personal event that acts here (a session change) still acts: healing
+                # the personal stream only re-reads, it does not replay.
+                if position <= (self.streams[stream] or 0) and kind not in CONSUMED_HERE:
                     return
             if kind in CONSUMED_HERE:
                 self.streams[stream] = position
@@ -293,13 +297,14 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
     async def _heal(self, stream: str, after: int) -> None:
         """Deliver what the stream carried after ``after``: recorded events in order, or for the
         personal stream (hints, not recorded) one ``changed`` that makes the client read its
-        counters again, after re-checking the session and access a lost event may have ended.
+        counters again, after re-checking the access a lost event may have ended (a lost
+        session change is caught by the heartbeat's session check).
         Events older than the record get a ``reset``: the page must be loaded again."""
         if stream.startswith(events.PERSONAL):
             head = await database_sync_to_async(events.position_of)(stream)
             self.streams[stream] = max(head, after)
             if head > after:
-                await self._check_session({})
+                await self._recheck_access()
                 if stream in self.streams:
                     await self._send_event(stream, "changed", RESYNC_PAYLOAD, head)
             return
