@@ -45,14 +45,19 @@ def lossy_layer(monkeypatch):
     return drop_next, dropped
 
 
-async def test_a_lost_event_is_healed_by_the_next_one_in_order_and_once(world, lossy_layer):
-    drop_next, dropped = lossy_layer
+async def _reading_the_topic(world):
+    """The member's socket on the closed topic, caught up: (topic, stream, socket, position)."""
     topic = world.forum.closed_topic
     stream = f"topic:{topic.pk}"
     ws = await connect(world.member)
     seen = await db(events.position_of)(stream)
     await subscribe(ws, stream, after=seen)
+    return topic, stream, ws, seen
 
+
+async def test_a_lost_event_is_healed_by_the_next_one_in_order_and_once(world, lossy_layer):
+    drop_next, dropped = lossy_layer
+    topic, stream, ws, seen = await _reading_the_topic(world)
     drop_next.append(stream)
     first = await reply(topic, world.coach, "Geht verloren")
     second = await reply(topic, world.coach, "Kommt an")
@@ -69,12 +74,7 @@ async def test_a_lost_event_is_healed_by_the_next_one_in_order_and_once(world, l
 
 async def test_the_last_lost_event_is_healed_at_the_next_heartbeat(world, lossy_layer):
     drop_next, _dropped = lossy_layer
-    topic = world.forum.closed_topic
-    stream = f"topic:{topic.pk}"
-    ws = await connect(world.member)
-    seen = await db(events.position_of)(stream)
-    await subscribe(ws, stream, after=seen)
-
+    topic, stream, ws, seen = await _reading_the_topic(world)
     drop_next.append(stream)
     lost = await reply(topic, world.coach, "Nichts danach")
     assert [m for m in await unexpected(ws) if m.get("stream") == stream] == []
