@@ -274,13 +274,18 @@ def _paths(world: World) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 def _draws(rng: random.Random, method: str, admin_area: bool) -> list[dict[str, str]]:
     names = PARAMETERS[method]
-    core, random_draws = (CORE[:ADMIN_CORE], 1) if admin_area else (CORE, RANDOM_DRAWS)
+    # Wagtail's pages and form posts: the first core values (quote, superscript digit, NUL,
+    # 10**30) and one random draw, so the walk stays within the CI's time.
+    short = admin_area or method == "POST"
+    core, random_draws = (CORE[:ADMIN_CORE], 1) if short else (CORE, RANDOM_DRAWS)
     draws = [{name: value for name in names} for value in core]
     draws += [{name: rng.choice(HOSTILE) for name in names} for _ in range(random_draws)]
     return draws
 
 
-ROLES = ["anonymous", "member", "admin"]
+# Anonymous visitors reach the same parsing as members only on public pages, which members
+# also walk; the login redirect in front of everything else parses nothing.
+ROLES = ["member", "admin"]
 
 
 @pytest.mark.skipif(
