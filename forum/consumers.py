@@ -95,12 +95,17 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         self.streams: dict[str, int | None] = {}
         self.last_seen = time.monotonic()
         self.display = await database_sync_to_async(_label_for)(user.pk)
-        await self.accept()
-        # The personal stream is always on: access changes and session ends arrive there.
+        # The personal stream is always on: access changes and session ends arrive there. Its
+        # position is read before joining, and both happen before the socket counts as open:
+        # whatever comes later arrives live or shows up as a gap, nothing is taken as seen.
         personal = f"user:{user.pk}"
-        if not await self._join(personal):
+        head = await database_sync_to_async(events.position_of)(personal)
+        joined = await self._join(personal)
+        await self.accept()
+        if not joined:
+            await self._end(TRY_AGAIN_LATER)
             return
-        self.streams[personal] = await database_sync_to_async(events.position_of)(personal)
+        self.streams[personal] = head
         self.watchdog = asyncio.ensure_future(self._close_when_idle())
 
     async def disconnect(self, code: int) -> None:
@@ -158,11 +163,15 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self.send_json({"type": "refused", "stream": stream})
             return
+        head = None
+        if after is None:
+            head = await database_sync_to_async(events.position_of)(stream)  # before joining
         if not await self._join(stream):
+            await self._end(TRY_AGAIN_LATER)
             return
         await self.send_json({"type": "subscribed", "stream": stream})
         if after is None:
-            self.streams[stream] = await database_sync_to_async(events.position_of)(stream)
+            self.streams[stream] = head
         else:
             # The client has seen everything up to ``after``; live events queue up while the
             # replay runs and are deduplicated by position afterwards.
@@ -190,16 +199,15 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "unsubscribed", "stream": stream, "reason": "client"})
 
     async def _join(self, stream: str) -> bool:
-        """Join the stream's group; when the channel layer cannot be reached, the socket is
-        closed with ``TRY_AGAIN_LATER`` so that the client backs off instead of reconnecting
-        at once (an open socket that hears nothing would silently go stale)."""
+        """Join the stream's group. ``False`` when the channel layer cannot be reached: the
+        caller closes the socket with ``TRY_AGAIN_LATER``, so that the client backs off instead
+        of reconnecting at once (an open socket that hears nothing would silently go stale)."""
         if stream in self.streams:
             return True
         try:
             await self.channel_layer.group_add(events.group_name(stream), self.channel_name)
         except Exception:
             logger.warning("Channel layer unreachable: socket closed with %s", TRY_AGAIN_LATER)
-            await self._end(TRY_AGAIN_LATER)
             return False
         self.streams[stream] = None
         return True

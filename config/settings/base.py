@@ -1,6 +1,7 @@
 """Settings shared by every environment; values that differ come from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from csp.constants import NONE, SELF
@@ -146,17 +147,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # An unreachable Redis must not hold up a request for long (events are best effort;
-            # clients catch up from the database). The read timeout must stay above the
-            # layer's blocking receive (5 s), or every idle receive would fail.
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10}]
-            },
+    # An unreachable Redis must not hold up a request for long (events are best effort;
+    # clients catch up from the database). The read timeout must stay above the core
+    # layer's blocking receive (5 s), or every idle receive would fail.
+    _redis_host = {"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10}
+    CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="core")
+    if CHANNEL_LAYER == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [_redis_host],
+                    "capacity": env.int("CHANNEL_CAPACITY", default=100),
+                    "group_expiry": env.int("CHANNEL_GROUP_EXPIRY", default=86400),
+                },
+            }
         }
-    }
+    elif CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                # Pub/sub channels ignore Redis' database index: the prefix carries it, so
+                # deployments (or test runs) sharing one Redis do not hear each other's events.
+                "CONFIG": {
+                    "hosts": [_redis_host],
+                    "prefix": f"asgi{urlparse(REDIS_URL).path.strip('/') or 0}",
+                },
+            }
+        }
+    else:
+        raise ImproperlyConfigured(f"CHANNEL_LAYER must be pubsub or core, not {CHANNEL_LAYER!r}")
     CACHES = {
         "default": {
             # A Redis outage degrades to a cache per process instead of failing pages.
