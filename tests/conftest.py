@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from forum import events
 from forum.models import Role
 
 from .factories import (
@@ -14,6 +15,14 @@ from .factories import (
     enable_mfa,
     make_editor,
 )
+
+
+@pytest.fixture(autouse=True)
+def channel_layer_judged_reachable(monkeypatch):
+    """A test that took the channel layer down leaves ``send_now`` skipping sends for a few
+    seconds; the next test starts with the layer judged reachable again."""
+    monkeypatch.setattr(events, "_layer_down_until", 0.0)
+
 
 ROLES = ["anonymous", "outsider", "member", "coach", "core_team", "editor", "admin"]
 
