@@ -319,12 +319,14 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         self.streams[stream] = max(after, self.streams.get(stream) or 0)
         while stream in self.streams:
             last = self.streams[stream]
+            # The head first: every event up to it is committed, so one the replay then lacks
+            # was forgotten, not written after the replay looked.
+            head = await database_sync_to_async(events.position_of)(stream)
             replay = await database_sync_to_async(events.events_after)(stream, last, CATCH_UP_PAGE)
             if replay and replay[0]["position"] == last + 1:
                 for replayed in replay:
                     await self._forward(replayed)
                 continue
-            head = await database_sync_to_async(events.position_of)(stream)
             if head > last:
                 # Forgotten already (older than STREAM_EVENT_DAYS): only a reload is complete.
                 self.streams[stream] = head

@@ -90,6 +90,39 @@ async def test_the_last_lost_event_is_healed_at_the_next_heartbeat(world, lossy_
     await ws.disconnect()
 
 
+async def test_an_event_committed_while_healing_is_delivered_not_taken_for_forgotten(
+    world, lossy_layer, monkeypatch
+):
+    """The replay finds nothing more, then a reply commits before the stream head is read: the
+    head is ahead of the replay without anything having been forgotten (no ``reset``)."""
+    drop_next, _dropped = lossy_layer
+    topic, stream, ws, seen = await _reading_the_topic(world)
+    replayed_empty = []
+    real_events_after = events.events_after
+
+    def events_after_then_a_reply(stream_name, after, limit):
+        found = real_events_after(stream_name, after, limit)
+        if not found and not replayed_empty:
+            replayed_empty.append(after)
+            services.post_reply(topic=topic, author=world.coach, body="Während der Heilung")
+        return found
+
+    monkeypatch.setattr(events, "events_after", events_after_then_a_reply)
+    drop_next.append(stream)
+    await reply(topic, world.coach, "Geht verloren")
+    await reply(topic, world.coach, "Zeigt die Lücke")
+
+    got = [m for m in await receive_many(ws, 5) if m.get("stream") == stream]
+    got += [m for m in await unexpected(ws) if m.get("stream") == stream]
+    assert replayed_empty == [seen + 2]
+    assert [(m["kind"], m["position"]) for m in got] == [
+        ("post.created", seen + 1),
+        ("post.created", seen + 2),
+        ("post.created", seen + 3),
+    ]
+    await ws.disconnect()
+
+
 async def test_a_gap_in_the_personal_stream_makes_the_client_read_its_counters(world, lossy_layer):
     drop_next, _dropped = lossy_layer
     personal = f"user:{world.member.pk}"
