@@ -379,11 +379,11 @@ def convert_topic_to_case_page(
         [ForumQuote(page=page, post=post, author_id=post.author_id) for post in posts]
     )
     quote_ids = [quote.pk for quote in quotes]
-    transaction.on_commit(lambda: _notify_quoted_authors(quote_ids=quote_ids, actor=actor))
+    _notify_quoted_authors(quote_ids=quote_ids, actor=actor)
     return page
 
 
-def _send_email(
+def _queue_email(
     *,
     to: Any,
     template: str,
@@ -391,22 +391,15 @@ def _send_email(
     context: dict[str, Any],
     subject_args: dict[str, Any] | None = None,
 ) -> None:
-    """A plain-text and HTML email in the recipient's language. ``subject`` is an untranslated
+    """A plain-text and HTML email in the recipient's language, sent after the commit through
+    the one email path (retried while the mail server fails). ``subject`` is an untranslated
     msgid (marked with ``gettext_noop``), translated here together with the body."""
     with translation.override(mail.language_of(to)):
         text = render_to_string(f"cms/email/{template}.txt", context)
         html = render_to_string(f"cms/email/{template}.html", context)
         subject = _(subject) % (subject_args or {})
-    mail.message_to(to, subject=subject, text=text, html=html).send()
-
-
-def _send_email_after_commit(**kwargs: Any) -> None:
-    """The change is committed by now: a mail server failing must neither turn it into an
-    error page (the user would retry and duplicate it) nor keep the other recipients waiting."""
-    try:
-        _send_email(**kwargs)
-    except Exception:
-        logger.exception("Could not send %s to user %s", kwargs["template"], kwargs["to"].pk)
+    message = mail.message_to(to, subject=subject, text=text, html=html)
+    mail.queue_email(kind=template, message=message, recipient=to)
 
 
 def quote_objection_url(quote: ForumQuote) -> str:
@@ -415,7 +408,7 @@ def quote_objection_url(quote: ForumQuote) -> str:
 
 def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
     """One email per quoted author (never the actor), listing each of their quotes with its
-    objection link. Runs after commit."""
+    objection link."""
     quotes = (
         ForumQuote.objects.filter(pk__in=quote_ids)
         .exclude(author_id=actor.pk)
@@ -432,7 +425,7 @@ def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
         if not author.email:
             continue
         page = author_quotes[0].page
-        _send_email_after_commit(
+        _queue_email(
             to=author,
             template="quote_notice",
             subject=gettext_noop("Ihr Forumsbeitrag wird in einer Fallstudie zitiert"),
@@ -502,8 +495,7 @@ def object_to_quote(*, quote: ForumQuote, user: Any) -> ForumQuote:
         draft.save_revision(user=user, log_action=True, clean=False)
     owner = page.owner
     if owner is not None and owner.pk != user.pk and owner.is_active and owner.email:
-        quote_pk = quote.pk
-        transaction.on_commit(lambda: _notify_owner_of_objection(quote_id=quote_pk))
+        _notify_owner_of_objection(quote_id=quote.pk)
     return quote
 
 
@@ -512,7 +504,7 @@ def _notify_owner_of_objection(*, quote_id: int) -> None:
         "page__owner__profile", "page__owner__wagtail_userprofile", "author__profile"
     ).get(pk=quote_id)
     page = quote.page
-    _send_email_after_commit(
+    _queue_email(
         to=page.owner,
         template="quote_objection",
         subject=gettext_noop("Widerspruch gegen ein Zitat in „%(title)s“"),

@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 
+from . import mail
+
 # Failed password attempts from one network. allauth's own ``login_failed`` limit is cleared
 # as a whole (every rate of it, the per-network one included) after a completed second factor
 # or a password reset, so anyone with one working account could reset it between guesses. The
@@ -13,6 +15,17 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails (password reset, address confirmation, security notices) leave
+        through the platform's one email path, retried while the mail server fails."""
+        message = self.render_mail(template_prefix, email, context)
+        user = context.get("user")
+        mail.queue_email(
+            kind=template_prefix.rsplit("/", 1)[-1],
+            message=message,
+            recipient=user if getattr(user, "pk", None) else None,
+        )
 
     def authenticate(self, request, **credentials):
         network = ratelimit.consume(request, app="allauth.account", action=NETWORK_LOGIN_FAILURES)

@@ -1,16 +1,34 @@
-"""What every email of the platform shares: absolute links, the reader's language, and the
-message itself (subject prefix, plain text with an HTML alternative)."""
+"""What every email of the platform shares: absolute links, the reader's language, the message
+itself (subject prefix, plain text with an HTML alternative), and the one way out: queued in
+the transaction of the change, sent by a task, retried while the mail server fails."""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import OutgoingEmail
+from .tasks import enqueue, enqueue_later
+
+logger = logging.getLogger(__name__)
+
+# Every email, notifications included: tried this often, waiting 2, 4, 8, 16 minutes between.
+MAX_ATTEMPTS = 5
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(minutes=2**attempts)
 
 
 def site_url(path: str) -> str:
@@ -61,3 +79,70 @@ def deliver(connection: BaseEmailBackend, message: EmailMessage) -> None:
     raises unless the server accepted it."""
     connection.open()
     connection.send_messages([message])
+
+
+def queue_email(*, kind: str, message: EmailMultiAlternatives, recipient: Any = None) -> None:
+    """Send ``message`` once the current transaction commits, one email per address; nothing
+    leaves if it rolls back. ``kind`` names the email in logs and in the record."""
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+    )
+    for address in message.to:
+        email = OutgoingEmail.objects.create(
+            kind=kind,
+            recipient=recipient,
+            from_email=message.from_email or "",
+            to=address,
+            subject=message.subject,
+            text=message.body,
+            html=html,
+            headers=dict(message.extra_headers),
+        )
+        enqueue(send_outgoing_email, email.pk)
+
+
+@task()
+def send_outgoing_email(email_id: int) -> str:
+    """Send one queued email; idempotent. The row stays locked from the check of ``sent_at``
+    until the record of the sending commits, right after the mail server accepted it (see
+    ``mail_server``)."""
+    with mail_server() as server, transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.sent_at is not None or email.failed_at is not None:
+            return "skipped"
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.text,
+            from_email=email.from_email or None,
+            to=[email.to],
+            headers=email.headers,
+        )
+        if email.html:
+            message.attach_alternative(email.html, "text/html")
+        email.attempts += 1
+        try:
+            deliver(server, message)
+        except (smtplib.SMTPException, OSError) as error:
+            return _not_accepted(email, error)
+        _forget_content(email, sent_at=timezone.now())
+    return "sent"
+
+
+def _not_accepted(email: OutgoingEmail, error: Exception) -> str:
+    if email.attempts >= MAX_ATTEMPTS:
+        logger.error("Giving up on %s email %s: %s", email.kind, email.pk, error)
+        _forget_content(email, failed_at=timezone.now())
+        return "failed"
+    email.save(update_fields=["attempts"])
+    delay = retry_delay(email.attempts)
+    logger.warning("%s email %s: %s; retrying in %s", email.kind, email.pk, error, delay)
+    # The in-process backend of the embedded default cannot wait: there the failure is logged.
+    enqueue_later(send_outgoing_email, delay, email.pk)
+    return "retry"
+
+
+def _forget_content(email: OutgoingEmail, **ended: Any) -> None:
+    for field, value in ended.items():
+        setattr(email, field, value)
+    email.subject, email.text, email.html, email.headers = "", "", "", {}
+    email.save(update_fields=[*ended, "attempts", "subject", "text", "html", "headers"])

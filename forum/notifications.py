@@ -25,12 +25,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
-from django_tasks_db.backend import DatabaseBackend
+from django_tasks import task
 
 from . import events
 from . import rules as policy
-from .mail import deliver, language_of, mail_server, message_to, site_url
+from .mail import (
+    MAX_ATTEMPTS,
+    deliver,
+    language_of,
+    mail_server,
+    message_to,
+    queue_email,
+    retry_delay,
+    site_url,
+)
 from .markdown import render_plain_snippet
 from .models import (
     DEFAULT_DELIVERY,
@@ -45,12 +53,12 @@ from .models import (
     Topic,
     display_name,
 )
+from .tasks import enqueue, enqueue_later
 
 logger = logging.getLogger(__name__)
 
 EXCERPT_LENGTH = 280
 FAN_OUT_BATCH = 1000
-MAX_EMAIL_ATTEMPTS = 5
 UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
 DIGEST_PERIODS = {Delivery.DAILY: timedelta(days=1), Delivery.WEEKLY: timedelta(days=7)}
 
@@ -193,29 +201,6 @@ def notify(
         if deliveries[notification.recipient_id] == Delivery.IMMEDIATE:
             enqueue(send_notification_email, notification.pk)
     return created
-
-
-def enqueue(task_function: Any, *args: Any) -> None:
-    """A database-backed queue stores the task in this transaction (durable with the change);
-    the in-process backend of the embedded default runs it after commit."""
-    if _is_durable_backend():
-        task_function.enqueue(*args)
-    else:
-        transaction.on_commit(lambda: task_function.enqueue(*args))
-
-
-def enqueue_later(task_function: Any, delay: timedelta, *args: Any) -> bool:
-    """Run the task again after ``delay`` (a retry); only a durable queue can wait. Returns
-    whether it was queued."""
-    if not _is_durable_backend():
-        return False
-    task_function.using(run_after=timezone.now() + delay).enqueue(*args)
-    return True
-
-
-def _is_durable_backend() -> bool:
-    # ``django_tasks.default_task_backend`` is a proxy object: ask the handler for the backend.
-    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
 
 
 # --- notifying about forum events ---------------------------------------------------------
@@ -601,10 +586,10 @@ def send_notification_email(notification_id: int) -> str:
             deliver(server, message)
         except (smtplib.SMTPException, OSError) as error:
             notification.save(update_fields=["email_attempts"])
-            if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
+            if notification.email_attempts >= MAX_ATTEMPTS:
                 logger.error("Giving up on notification %s: %s", notification_id, error)
                 return "failed"
-            delay = timedelta(minutes=2**notification.email_attempts)
+            delay = retry_delay(notification.email_attempts)
             logger.warning("Notification %s: %s; retrying in %s", notification_id, error, delay)
             # The in-process backend of the embedded default cannot wait: there the failure
             # is only logged, and the next digest run or a later event is the fallback.
@@ -617,7 +602,8 @@ def send_notification_email(notification_id: int) -> str:
 
 def send_digests(*, period: str, now: Any = None) -> int:
     """One email per person with something new for ``period`` (daily or weekly), grouped by
-    space and topic; each notification goes into one digest at most. Returns emails sent."""
+    space and topic; each notification goes into one digest at most. Returns the number of
+    digests queued (they leave after the commit of each)."""
     Delivery(period)
     now = now or timezone.now()
     # Bounded look-back: in-app-only notifications are never digested and must not pile up here.
@@ -649,28 +635,19 @@ def send_digests(*, period: str, now: Any = None) -> int:
             kinds = [kind for kind in wanted[user.pk] if deliveries[user.pk][kind] == period]
             if not kinds:
                 continue
-            try:
-                if _send_digest(
-                    user=user,
-                    kinds=kinds,
-                    period=period,
-                    now=now,
-                    include_content=include_content,
-                ):
-                    sent += 1
-            except (smtplib.SMTPException, OSError) as error:
-                # Rolled back: the entries wait for the next run; the others still get theirs.
-                logger.warning("Digest for user %s not sent: %s", user.pk, error)
+            if _send_digest(
+                user=user, kinds=kinds, period=period, now=now, include_content=include_content
+            ):
+                sent += 1
     return sent
 
 
 def _send_digest(
     *, user: Any, kinds: list[str], period: str, now: Any, include_content: bool
 ) -> bool:
-    # The entries are marked digested in the transaction that commits right after the mail
-    # server accepted the digest (see ``mail_server``): a run after a killed one sends nothing
-    # twice.
-    with mail_server() as server, transaction.atomic():
+    # The entries are marked digested in the transaction that queues the digest: it leaves
+    # once, retried while the mail server fails (``mail.send_outgoing_email``).
+    with transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(of=("self",))
             .filter(
@@ -718,5 +695,5 @@ def _send_digest(
                 "subject_args": {"count": len(items)},
             },
         )
-        deliver(server, message)
+        queue_email(kind=f"digest_{period}", message=message, recipient=user)
     return True

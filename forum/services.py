@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import events, notifications, selectors
+from . import events, mail, notifications, selectors
 from . import rules as policy
-from .mail import site_url
 from .markdown import Mention, render_markdown
 from .models import (
     Attachment,
@@ -78,10 +77,10 @@ def _new_token() -> str:
 
 
 def invitation_url(token: str) -> str:
-    return site_url(reverse("forum:invitation_accept", kwargs={"token": token}))
+    return mail.site_url(reverse("forum:invitation_accept", kwargs={"token": token}))
 
 
-def _send_invitation_email(invitation: Invitation, token: str) -> None:
+def _queue_invitation_email(invitation: Invitation, token: str) -> None:
     inviter = getattr(invitation.invited_by, "profile", None)
     context = {
         "invitation": invitation,
@@ -100,7 +99,7 @@ def _send_invitation_email(invitation: Invitation, token: str) -> None:
         to=[invitation.email],
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    mail.queue_email(kind="invitation", message=message)
 
 
 def _issue_token(invitation: Invitation) -> str:
@@ -162,7 +161,7 @@ def invite_member(
     )
     token = _issue_token(invitation)
     invitation.save()
-    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    _queue_invitation_email(invitation, token)
     return IssuedInvitation(invitation=invitation, token=token)
 
 
@@ -175,7 +174,7 @@ def resend_invitation(*, invitation: Invitation, actor: Any) -> IssuedInvitation
         raise ValidationError(_("Diese Einladung ist nicht mehr offen."))
     token = _issue_token(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    _queue_invitation_email(invitation, token)
     return IssuedInvitation(invitation=invitation, token=token)
 
 

@@ -77,10 +77,12 @@ def client_for(client, user):
 
 def ensure_site_tree():
     """Recreate what Wagtail's and our data migrations create; transactional tests flush it."""
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from cms.models import HomePage
 
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     locale, _created = Locale.objects.get_or_create(language_code="de")
     root = Page.get_first_root_node()
     if root is None:

@@ -53,19 +53,25 @@ def test_profile_edit_needs_login(client, db):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_password_reset_sends_a_link(client, db, mailoutbox):
+def test_password_reset_sends_a_link(client, db, mailoutbox, django_capture_on_commit_callbacks):
     user = UserFactory()
-    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [user.email]
     assert re.search(r"/konto/password/reset/key/\S+", mailoutbox[0].body)
 
 
-def test_email_change_needs_verification(client, db, mailoutbox):
+def test_email_change_needs_verification(
+    client, db, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("account_email"), {"action_add": "", "email": "neu@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_email"), {"action_add": "", "email": "neu@example.org"}
+        )
     assert response.status_code == 302
     new_address = EmailAddress.objects.get(email="neu@example.org")
     assert not new_address.verified
