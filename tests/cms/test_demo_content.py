@@ -21,7 +21,7 @@ from cms.models import (
     TownPage,
     Visibility,
 )
-from forum.management.commands.seed_demo import ACADEMY_SPACE_SLUG, PEOPLE
+from forum.demo import ACADEMY_SPACE_SLUG, PEOPLE
 from forum.models import Consortium, Membership, Role, Topic
 
 PAGE_MODELS = [

@@ -18,7 +18,7 @@ from cms.models import (
     StandardPage,
     WorkshopIndexPage,
 )
-from forum.management.commands.seed_demo import (
+from forum.demo import (
     ACADEMY_SPACE_SLUG,
     DEMO_PASSWORD,
     FORUM_TAGS,
