@@ -1,5 +1,6 @@
 """Shared fixtures: the role cast of DESIGN.md around one consortium."""
 
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -137,3 +138,34 @@ def forum(cast) -> Forum:
         closed_post=closed_topic.posts.get(),
         academy_post=academy_topic.posts.get(),
     )
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """Run ``seed_demo`` once for a whole test module; returns what the first run printed.
+
+    For modules whose tests all start from the freshly seeded demo, the way Django's
+    ``setUpTestData`` shares class data: the seed runs in a transaction that is rolled back when
+    the module ends, and each test (``django_db``, not transactional) runs in a savepoint inside
+    it, so whatever a test writes, a second seed run included, is undone before the next one.
+    Transactional tests (``transaction=True``) commit and flush: keep them out of such modules.
+    As in any non-transactional test, on-commit callbacks of the seed are not run.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    out = StringIO()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", stdout=out, stderr=StringIO())
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

@@ -21,8 +21,11 @@ from cms.models import (
     TownPage,
     Visibility,
 )
-from forum.management.commands.seed_demo import ACADEMY_SPACE_SLUG, PEOPLE
+from forum.demo import ACADEMY_SPACE_SLUG, PEOPLE
 from forum.models import Consortium, Membership, Role, Topic
+
+# Every test starts from the demo seeded once for this module (tests/conftest.py: seeded_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
 PAGE_MODELS = [
     CaseIndexPage,
@@ -60,9 +63,8 @@ def _home() -> HomePage:
     return HomePage.objects.get()
 
 
-@pytest.mark.django_db
-def test_seeding_twice_creates_the_pages_once():
-    output, _err = _seed()
+def test_seeding_twice_creates_the_pages_once(seeded_demo):
+    output = seeded_demo
     counts = _counts()
 
     assert counts["CaseIndexPage"] == 1
@@ -81,9 +83,7 @@ def test_seeding_twice_creates_the_pages_once():
     assert "nothing created or changed" in output
 
 
-@pytest.mark.django_db
 def test_all_demo_pages_are_live_and_in_place():
-    _seed()
     home = _home()
     consortium = Consortium.objects.get(slug=REPORT_CONSORTIUM)
     consortium_page = ConsortiumPage.objects.get(consortium=consortium)
@@ -101,9 +101,7 @@ def test_all_demo_pages_are_live_and_in_place():
     assert Page.find_problems() == ([], [], [], [], [])
 
 
-@pytest.mark.django_db
 def test_case_pages_follow_the_report():
-    _seed()
     consortium = Consortium.objects.get(slug=REPORT_CONSORTIUM)
     pages = list(LabCasePage.objects.select_related("town", "consortium", "owner"))
 
@@ -123,9 +121,7 @@ def test_case_pages_follow_the_report():
         assert Membership.objects.filter(user=page.owner, consortium=consortium).exists()
 
 
-@pytest.mark.django_db
 def test_case_bodies_are_rich_and_valid():
-    _seed()
     wanted = {
         "text",
         "key_figures",
@@ -156,9 +152,7 @@ def test_case_bodies_are_rich_and_valid():
         assert "Demo-Inhalt" in str(page.body)
 
 
-@pytest.mark.django_db
 def test_exactly_one_case_page_is_internal():
-    _seed()
     internal = LabCasePage.objects.filter(visibility=Visibility.INTERNAL)
 
     assert internal.count() == 1
@@ -169,9 +163,7 @@ def test_exactly_one_case_page_is_internal():
     assert not PageViewRestriction.objects.exists()
 
 
-@pytest.mark.django_db
 def test_every_case_page_has_its_discussion_in_the_right_space():
-    _seed()
     for page in LabCasePage.objects.select_related("consortium"):
         discussion = CaseDiscussion.objects.select_related("topic__space").get(page=page)
         space = discussion.topic.space
@@ -184,9 +176,7 @@ def test_every_case_page_has_its_discussion_in_the_right_space():
         assert page.title in discussion.topic.title
 
 
-@pytest.mark.django_db
 def test_case_index_and_action_module_index_are_in_the_menu_in_front_of_the_workshops():
-    _seed()
     home = _home()
 
     assert not StandardPage.objects.filter(slug="fallstudien").exists()
@@ -203,48 +193,7 @@ def test_case_index_and_action_module_index_are_in_the_menu_in_front_of_the_work
     assert ActionModuleIndexPage.objects.get().intro
 
 
-@pytest.mark.django_db
-def test_the_old_menu_placeholder_is_replaced_in_its_place():
-    """A database seeded before the case pages existed has a plain text page "fallstudien"."""
-    home = _home()
-    home.add_child(
-        instance=StandardPage(
-            title="Fallstudien", slug="fallstudien", body="<p>Platzhalter</p>", show_in_menus=True
-        )
-    )
-
-    output, _err = _seed()
-
-    assert not StandardPage.objects.filter(slug="fallstudien").exists()
-    assert CaseIndexPage.objects.get().slug == "fallstudien"
-    slugs = list(Page.objects.child_of(home).in_menu().values_list("slug", flat=True))
-    assert slugs == ["fallstudien", "handlungsbausteine", "werkstaetten"]
-    assert "cms.StandardPage (Platzhalter ersetzt)" in output
-    assert Page.find_problems() == ([], [], [], [], [])
-
-
-@pytest.mark.django_db
-def test_a_placeholder_that_editors_extended_is_kept():
-    home = _home()
-    placeholder = home.add_child(
-        instance=StandardPage(title="Fallstudien", slug="fallstudien", show_in_menus=True)
-    )
-    placeholder.add_child(instance=StandardPage(title="Eigene Unterseite", slug="eigene"))
-
-    _output, err = _seed()
-
-    assert StandardPage.objects.filter(slug="fallstudien").exists()
-    assert StandardPage.objects.filter(slug="eigene").exists()
-    assert not CaseIndexPage.objects.exists()
-    assert "fallstudien" in err
-    # Everything else is still seeded.
-    assert LabCasePage.objects.count() == 5
-    assert ActionModulePage.objects.count() == 5
-
-
-@pytest.mark.django_db
 def test_action_modules_have_evidence():
-    _seed()
     index = ActionModuleIndexPage.objects.get()
     modules = list(ActionModulePage.objects.child_of(index))
     cited = Counter()
@@ -262,9 +211,7 @@ def test_action_modules_have_evidence():
     assert set(cited) == {case.slug for case in CASES}
 
 
-@pytest.mark.django_db
 def test_pages_changed_or_removed_by_editors():
-    _seed()
     page = LabCasePage.objects.get(town__slug="moelln")
     page.summary = "Von der Redaktion gekürzt."
     page.save_revision().publish()
@@ -283,9 +230,7 @@ def test_pages_changed_or_removed_by_editors():
     assert "cms.LabCasePage" not in output
 
 
-@pytest.mark.django_db
 def test_seed_cms_demo_counts_nothing_when_complete():
-    _seed()
     created, updated = Counter(), Counter()
 
     seed_cms_demo(created=created, updated=updated)
@@ -293,9 +238,7 @@ def test_seed_cms_demo_counts_nothing_when_complete():
     assert not created and not updated
 
 
-@pytest.mark.django_db
 def test_visitors_see_the_public_cases_and_members_also_the_internal_one(client):
-    _seed()
     internal = LabCasePage.objects.get(visibility=Visibility.INTERNAL)
     public = LabCasePage.objects.filter(visibility=Visibility.PUBLIC)
 

@@ -18,7 +18,7 @@ from cms.models import (
     StandardPage,
     WorkshopIndexPage,
 )
-from forum.management.commands.seed_demo import (
+from forum.demo import (
     ACADEMY_SPACE_SLUG,
     DEMO_PASSWORD,
     FORUM_TAGS,
@@ -41,6 +41,9 @@ from forum.models import (
 from forum.rules import EDITOR_GROUP
 from forum.services import MAX_POSTS_PER_MINUTE
 from workshops.demo import WORKSHOPS
+
+# Every test starts from the demo seeded once for this module (tests/conftest.py: seeded_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
 COUNTED = [
     Town,
@@ -74,9 +77,7 @@ def _user(email: str):
     return get_user_model().objects.get(email=email)
 
 
-@pytest.mark.django_db
 def test_second_run_creates_and_changes_nothing():
-    _seed()
     counts = _counts()
     password_hashes = dict(get_user_model().objects.values_list("email", "password"))
 
@@ -87,9 +88,8 @@ def test_second_run_creates_and_changes_nothing():
     assert "nothing created or changed" in output
 
 
-@pytest.mark.django_db
-def test_first_run_creates_the_expected_objects():
-    output = _seed()
+def test_first_run_creates_the_expected_objects(seeded_demo):
+    output = seeded_demo
 
     assert Town.objects.count() == 8
     assert Consortium.objects.count() == 2
@@ -102,9 +102,7 @@ def test_first_run_creates_the_expected_objects():
         assert person.email in output
 
 
-@pytest.mark.django_db
 def test_stadtlabor_has_the_five_report_towns_and_wittenberge_leads():
-    _seed()
     consortium = Consortium.objects.get(slug="stadtlabor-kleinstadt")
 
     assert consortium.theme == "Digitale Arbeitswelten"
@@ -119,9 +117,7 @@ def test_stadtlabor_has_the_five_report_towns_and_wittenberge_leads():
     assert set(consortium.towns.values_list("state", flat=True)) == {"BB", "BY", "SN", "SH", "HE"}
 
 
-@pytest.mark.django_db
 def test_phases_are_consecutive_and_inside_the_consortium_period():
-    _seed()
     for consortium in Consortium.objects.all():
         phases = list(consortium.phases.order_by("start"))
         assert [p.kind for p in phases] == [
@@ -135,9 +131,7 @@ def test_phases_are_consecutive_and_inside_the_consortium_period():
             assert earlier.end < later.start
 
 
-@pytest.mark.django_db
 def test_consortia_share_no_members():
-    _seed()
     first = Consortium.objects.get(slug="stadtlabor-kleinstadt")
     second = Consortium.objects.exclude(pk=first.pk).get()
     first_members = set(first.memberships.values_list("user_id", flat=True))
@@ -151,9 +145,7 @@ def test_consortia_share_no_members():
         assert not Membership.objects.filter(user=membership.user, consortium=first).exists()
 
 
-@pytest.mark.django_db
 def test_town_staff_belong_to_a_town_of_their_consortium():
-    _seed()
     for membership in Membership.objects.filter(role=Role.MEMBER).select_related("user__profile"):
         assert membership.user.profile.town in membership.consortium.towns.all()
     first = Consortium.objects.get(slug="stadtlabor-kleinstadt")
@@ -163,9 +155,7 @@ def test_town_staff_belong_to_a_town_of_their_consortium():
     assert staffed == set(first.towns.values_list("pk", flat=True))
 
 
-@pytest.mark.django_db
 def test_roles_of_coaches_core_team_editor_and_admin():
-    _seed()
     coach_consortia = set(
         Membership.objects.filter(role=Role.COACH).values_list("consortium__slug", flat=True)
     )
@@ -184,9 +174,7 @@ def test_roles_of_coaches_core_team_editor_and_admin():
     assert admin.is_superuser and admin.is_staff
 
 
-@pytest.mark.django_db
 def test_every_demo_user_can_log_in_with_the_shared_password():
-    _seed()
     for person in PEOPLE:
         user = _user(person.email)
         assert user.is_active
@@ -198,9 +186,7 @@ def test_every_demo_user_can_log_in_with_the_shared_password():
         assert authenticate(None, email=person.email, password=DEMO_PASSWORD) == user
 
 
-@pytest.mark.django_db
 def test_existing_password_is_not_reset():
-    _seed()
     user = _user(PEOPLE[0].email)
     user.set_password("ein-eigenes-Passwort-1")
     user.save()
@@ -211,9 +197,7 @@ def test_existing_password_is_not_reset():
     assert user.check_password("ein-eigenes-Passwort-1")
 
 
-@pytest.mark.django_db
 def test_footer_and_menu_pages_are_published_under_the_home_page():
-    _seed()
     home = HomePage.objects.get()
     assert home.intro and home.body
 
@@ -233,18 +217,6 @@ def test_footer_and_menu_pages_are_published_under_the_home_page():
         assert "Demo" in page.body
 
 
-@pytest.mark.django_db
-def test_edited_home_page_is_not_overwritten():
-    home = HomePage.objects.get()
-    home.intro = "Eigene Einleitung"
-    home.save()
-
-    _seed()
-
-    home.refresh_from_db()
-    assert home.intro == "Eigene Einleitung"
-
-
 # --- Forum demo content ---------------------------------------------------------------------
 
 
@@ -258,9 +230,7 @@ def _demo_topics():
     return Topic.objects.filter(case_discussion__isnull=True, workshop__isnull=True)
 
 
-@pytest.mark.django_db
 def test_second_run_adds_no_forum_content():
-    _seed()
     counts = _forum_counts()
     discussions = CaseDiscussion.objects.count()
     assert discussions == 5
@@ -278,9 +248,7 @@ def test_second_run_adds_no_forum_content():
     assert _forum_counts() == counts
 
 
-@pytest.mark.django_db
 def test_every_space_has_at_least_two_demo_topics_with_replies():
-    _seed()
     spaces = Space.objects.all()
     assert {s.slug for s in spaces} == {
         ACADEMY_SPACE_SLUG,
@@ -296,9 +264,7 @@ def test_every_space_has_at_least_two_demo_topics_with_replies():
             assert topic.last_post_id == topic.posts.order_by("pk").last().pk
 
 
-@pytest.mark.django_db
 def test_demo_posts_are_rendered_without_scripts_and_resolve_mentions():
-    _seed()
     for post in Post.objects.all():
         assert post.body_html.strip()
         assert "<script" not in post.body_html.lower()
@@ -309,9 +275,7 @@ def test_demo_posts_are_rendered_without_scripts_and_resolve_mentions():
     assert Post.objects.filter(body_html__contains="<strong>").exists()
 
 
-@pytest.mark.django_db
 def test_demo_authors_can_read_their_space_and_never_mark_their_own_posts():
-    _seed()
     for post in Post.objects.select_related("topic__space", "author"):
         assert post.author.has_perm("forum.post_in_space", post.topic.space)
     assert not HelpfulMark.objects.filter(user=models.F("post__author")).exists()
@@ -324,9 +288,7 @@ def test_demo_authors_can_read_their_space_and_never_mark_their_own_posts():
     assert academy_authors == {"stadtlabor-kleinstadt", "lebendige-ortskerne"}
 
 
-@pytest.mark.django_db
 def test_one_demo_topic_is_a_lesson_and_topics_carry_tags():
-    _seed()
     lesson = Topic.objects.get(is_lesson=True)
     assert lesson.space.slug == "stadtlabor-kleinstadt"
     assert _demo_topics().filter(tags__isnull=True).count() == 0
@@ -346,9 +308,7 @@ def test_no_demo_author_exceeds_the_posting_rate_limit():
     assert per_author["jan.petersen"] <= 5
 
 
-@pytest.mark.django_db
 def test_a_missing_demo_topic_is_recreated_and_continued_discussions_are_kept():
-    _seed()
     topic = Topic.objects.get(title=FORUM_TOPICS[0].title)
     topic.delete()
     kept = Topic.objects.get(title=FORUM_TOPICS[1].title)

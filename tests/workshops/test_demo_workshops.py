@@ -13,6 +13,9 @@ from workshops import services
 from workshops.demo import WORKSHOPS, upcoming_day
 from workshops.models import AgendaItem, Registration, RoadmapItem, Workshop
 
+# Every test starts from the demo seeded once for this module (tests/conftest.py: seeded_demo).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
+
 SLUG = "stadtlabor-kleinstadt"
 
 
@@ -35,9 +38,8 @@ def _upcoming() -> Workshop:
     return Workshop.objects.get(consortium__slug=SLUG, status=Workshop.Status.OPEN)
 
 
-@pytest.mark.django_db
-def test_seeding_twice_creates_the_five_workshops_once():
-    first = _seed()
+def test_seeding_twice_creates_the_five_workshops_once(seeded_demo):
+    first = seeded_demo
     counts = _counts()
 
     second = _seed()
@@ -54,9 +56,7 @@ def test_seeding_twice_creates_the_five_workshops_once():
     )
 
 
-@pytest.mark.django_db
 def test_four_held_workshops_are_documented():
-    _seed()
     consortium = Consortium.objects.get(slug=SLUG)
     held = list(Workshop.objects.filter(consortium=consortium, status=Workshop.Status.HELD))
     runners = dict(consortium.memberships.values_list("user_id", "role"))
@@ -105,9 +105,7 @@ def test_four_held_workshops_are_documented():
     ]
 
 
-@pytest.mark.django_db
 def test_the_upcoming_workshop_is_in_oestrich_winkel_and_open_for_anna_berger():
-    _seed()
     workshop = _upcoming()
     now = timezone.now()
 
@@ -137,9 +135,7 @@ def test_the_upcoming_workshop_is_in_oestrich_winkel_and_open_for_anna_berger():
     assert registration.status == Registration.Status.CONFIRMED
 
 
-@pytest.mark.django_db
 def test_every_workshop_has_its_discussion_in_the_consortium_space():
-    _seed()
     for workshop in Workshop.objects.select_related("discussion__space", "consortium"):
         topic = workshop.discussion
         assert topic is not None
@@ -149,9 +145,7 @@ def test_every_workshop_has_its_discussion_in_the_consortium_space():
         assert post.author_id == workshop.created_by_id
 
 
-@pytest.mark.django_db
 def test_an_old_demo_database_gets_its_upcoming_workshop_moved_ahead():
-    _seed()
     workshop = _upcoming()
     registrations = workshop.registrations.count()
     past = timezone.now() - timedelta(days=40)
