@@ -65,9 +65,7 @@ def targets(cast, forum):
         ),
         "topic_flag": (
             "post",
-            reverse(
-                "forum:topic_flag", kwargs={"pk": forum.closed_topic.pk, "action": "sperren"}
-            ),
+            reverse("forum:topic_flag", kwargs={"pk": forum.closed_topic.pk, "action": "sperren"}),
         ),
         "topic_move": ("get", reverse("forum:topic_move", kwargs={"pk": forum.closed_topic.pk})),
         "reports": ("get", reverse("forum:reports", kwargs={"slug": forum.closed.slug})),
