@@ -40,6 +40,7 @@ from .forms import (
     add_service_errors,
     rebase_after_conflict,
 )
+from .live import live_config
 from .models import (
     Attachment,
     Consortium,
@@ -501,44 +502,6 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "forum/topic.html",
         _topic_context(request, topic, page, posts, reply_form, position),
     )
-
-
-LIVE_TEXTS = {
-    "newPosts": gettext_lazy("Neue Beiträge unten – anzeigen"),
-    "newPostsElsewhere": gettext_lazy("Neue Beiträge auf der letzten Seite – anzeigen"),
-    "newTopics": gettext_lazy("Neue Aktivität in diesem Bereich – Liste neu laden"),
-    "typing": gettext_lazy("%(name)s schreibt …"),
-    "presenceOne": gettext_lazy("1 Person liest mit"),
-    "presenceMany": gettext_lazy("%(count)s Personen lesen mit"),
-    "accessEnded": gettext_lazy(
-        "Sie haben keinen Zugriff mehr auf diese Seite. Neue Beiträge werden nicht mehr angezeigt."
-    ),
-    "changed": gettext_lazy("Diese Diskussion wurde geändert – Seite neu laden"),
-    "reply": gettext_lazy("Antwort"),
-    "replies": gettext_lazy("Antworten"),
-    "new": gettext_lazy("neu"),
-    "newForYou": gettext_lazy("Neue Beiträge in Diskussionen, denen Sie folgen – aktualisieren"),
-    "offline": gettext_lazy(
-        "Verbindung unterbrochen – neue Beiträge erscheinen, sobald sie wieder steht."
-    ),
-    "reload": gettext_lazy(
-        "Hier hat sich mehr geändert, als nachgeladen werden kann – Seite neu laden"
-    ),
-    "signedOut": gettext_lazy("Sie sind nicht mehr angemeldet – Seite neu laden"),
-}
-
-
-def live_config(stream: str, after: int, **extra: Any) -> dict:
-    """What ``static/js/live.js`` needs: the stream, where to resume, and its texts.
-
-    ``after`` is the stream's position (``forum.events.position_of``), read before the page's
-    content: everything later reaches the page live, and what it already shows is ignored."""
-    return {
-        "stream": stream,
-        "after": after,
-        "texts": {key: str(text) for key, text in LIVE_TEXTS.items()},
-        **extra,
-    }
 
 
 def _topic_context(request, topic, page, posts, reply_form, position: int) -> dict:
