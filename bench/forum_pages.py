@@ -271,7 +271,7 @@ def main() -> int:
         cast = create_cast()
         client = Client()
         client.force_login(cast.member)
-        from forum.views import POSTS_PER_PAGE
+        from forum.views.topics import POSTS_PER_PAGE
 
         results = []
         for scenario in scenarios:

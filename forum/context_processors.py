@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from . import events
+from .live import personal_live_config
 from .notifications import unread_count
 from .selectors import consortia_visible_to
 
@@ -14,13 +14,5 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_consortia": SimpleLazyObject(lambda: list(consortia_visible_to(user))),
         "notification_unread": SimpleLazyObject(lambda: unread_count(user)),
-        "personal_live_config": lambda: _personal_live_config(user),
+        "personal_live_config": lambda: personal_live_config(user),
     }
-
-
-def _personal_live_config(user) -> dict | None:
-    """The smallest config ``static/js/live.js`` runs with: the personal stream only."""
-    if user is None or not user.is_authenticated:
-        return None
-    stream = f"user:{user.pk}"
-    return {"stream": stream, "after": events.position_of(stream), "texts": {}}

@@ -28,8 +28,8 @@ from forum import events as forum_events
 from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum import uploads
-from forum import views as forum_views
 from forum.forms import add_service_errors, rebase_after_conflict
+from forum.live import live_config
 from forum.mail import site_url
 from forum.models import Consortium, display_name
 from forum.services import EditConflict
@@ -725,7 +725,7 @@ def _render_board(
     status: int = 200,
 ) -> HttpResponse:
     stream = f"workshop:{workshop.pk}"
-    config = forum_views.live_config(
+    config = live_config(
         stream,
         forum_events.position_of(stream),  # before the board is read
         boardUrl=reverse(

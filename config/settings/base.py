@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "cms.admin_access.TownStaffAdminMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so its process_exception is asked first about a view's MfaRequired.
+    "forum.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -32,7 +32,7 @@ from tests.conftest import ensure_site_tree
 from tests.factories import MembershipFactory, UserFactory
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-SEND_EMAIL = "forum.notifications.send_notification_email"
+SEND_EMAIL = "forum.notifications.email.send_notification_email"
 SEND_QUEUED = "forum.mail.send_outgoing_email"
 
 

@@ -34,7 +34,7 @@ from workshops import services as workshop_services
 from workshops.services import RegistrationDetails
 
 SITE = "https://akademie.example.org"
-SEND_EMAIL = "forum.notifications.send_notification_email"
+SEND_EMAIL = "forum.notifications.email.send_notification_email"
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

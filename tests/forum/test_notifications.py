@@ -29,6 +29,7 @@ from forum.models import (
     Subscription,
 )
 from forum.models import NotificationKind as Kind
+from forum.notifications import notifying
 from tests.factories import MembershipFactory, UserFactory
 from tests.workshops.conftest import make_workshop
 from workshops import services as workshop_services
@@ -238,7 +239,7 @@ def test_a_new_topic_in_the_academy_wide_space_reaches_all_its_readers(cast, for
 
 
 def test_new_topic_fan_out_in_batches_reaches_everyone_once(cast, forum, run, monkeypatch):
-    monkeypatch.setattr(notifications, "FAN_OUT_BATCH", 2)
+    monkeypatch.setattr(notifying, "FAN_OUT_BATCH", 2)
     topic = run(
         services.create_topic,
         space=forum.academy,

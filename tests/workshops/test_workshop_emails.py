@@ -25,7 +25,7 @@ from workshops.services import RegistrationDetails, WorkshopData
 
 from .conftest import make_workshop
 
-SEND = "forum.notifications.send_notification_email"
+SEND = "forum.notifications.email.send_notification_email"
 PREFIX = "[Kleinstadtakademie] "
 
 

@@ -1,0 +1,79 @@
+"""Which notifications a person may see now, and reading them: access is checked again when a
+notification is shown (``visible_q``) and when it is emailed (``is_still_visible``), so someone
+who lost access meanwhile sees and gets nothing of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import events, selectors
+from .. import rules as policy
+from ..models import Notification, NotificationKind, display_name
+
+
+def visible_q(user: Any) -> Q:
+    """Notifications ``user`` may still see: the queryset side of ``is_still_visible``."""
+    readable_space = Q(space__isnull=True) | selectors.readable_spaces_q(user, "space__")
+    # A topic may have been moved since (e.g. out of the academy-wide space into a closed one):
+    # what counts is where it is now.
+    readable_topic = Q(topic__isnull=True) | selectors.readable_spaces_q(user, "topic__space__")
+    member = Q(consortium__isnull=True) | Q(consortium_id__in=list(policy.consortium_roles(user)))
+    if policy.is_admin(user):
+        member = Q()
+    # As ``forum.see_post_content``: a hidden post stays visible to its author and the
+    # moderators, a deleted one to the moderators. A moderation notice tells the author what
+    # happened to their post, whatever it was, and carries no text of it.
+    visible_post = (
+        Q(post__isnull=True)
+        | Q(kind=NotificationKind.MODERATION)
+        | Q(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
+        | Q(post__author=user, post__deleted_at__isnull=True)
+        | selectors.moderated_spaces_q(user, "post__topic__space__")
+    )
+    return Q(recipient=user) & readable_space & readable_topic & member & visible_post
+
+
+def notifications_for(user: Any):
+    return (
+        Notification.objects.filter(visible_q(user))
+        .select_related("actor__profile", "space", "workshop")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(user: Any) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(visible_q(user), read_at__isnull=True).count()
+
+
+def is_still_visible(notification: Notification) -> bool:
+    user = notification.recipient
+    if not user.is_active:
+        return False
+    return Notification.objects.filter(visible_q(user), pk=notification.pk).exists()
+
+
+def actor_name(notification: Notification) -> str:
+    """Who caused it; no query when ``actor__profile`` is joined (as by ``notifications_for``)."""
+    if notification.actor is None:
+        return _("Die Kleinstadtakademie")
+    return display_name(notification.actor)
+
+
+@transaction.atomic
+def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or, without ids, all) of ``user``'s notifications read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        events.publish(f"user:{user.pk}", "notification.read", {})
+    return changed
