@@ -272,6 +272,29 @@ def save_agenda(*, workshop: Workshop, actor: Any, entries: list[AgendaEntry]) -
 
 
 @transaction.atomic
+def save_programme(
+    *,
+    workshop: Workshop,
+    actor: Any,
+    venue_name: str,
+    venue_address: str,
+    directions: str,
+    entries: list[AgendaEntry],
+    based_on: str | None = None,
+) -> None:
+    """The "Programm und Ort" form: venue and agenda saved together, or neither."""
+    update_venue(
+        workshop=workshop,
+        actor=actor,
+        venue_name=venue_name,
+        venue_address=venue_address,
+        directions=directions,
+        based_on=based_on,
+    )
+    save_agenda(workshop=workshop, actor=actor, entries=entries)
+
+
+@transaction.atomic
 def set_status(*, workshop: Workshop, actor: Any, status: str) -> Workshop:
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.edit_workshop", workshop)
@@ -486,6 +509,21 @@ def record_attendance(*, workshop: Workshop, actor: Any, present_user_ids: set[i
     registrations = workshop.registrations.exclude(status=Registration.Status.DECLINED)
     registrations.filter(user_id__in=present_user_ids).update(attended=True)
     registrations.exclude(user_id__in=present_user_ids).update(attended=False)
+
+
+@transaction.atomic
+def save_documentation(
+    *,
+    workshop: Workshop,
+    actor: Any,
+    protocol: str,
+    roadmap: list[RoadmapEntry],
+    present_user_ids: set[int],
+) -> None:
+    """The documentation form: protocol, roadmap and attendance saved together, or none."""
+    save_protocol(workshop=workshop, actor=actor, protocol=protocol)
+    save_roadmap(workshop=workshop, actor=actor, entries=roadmap)
+    record_attendance(workshop=workshop, actor=actor, present_user_ids=present_user_ids)
 
 
 @transaction.atomic

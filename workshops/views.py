@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -285,18 +284,15 @@ def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and venue.is_valid() and agenda.is_valid():
         try:
-            with transaction.atomic():
-                services.update_venue(
-                    workshop=workshop,
-                    actor=request.user,
-                    venue_name=venue.cleaned_data["venue_name"],
-                    venue_address=venue.cleaned_data["venue_address"],
-                    directions=venue.cleaned_data["directions"],
-                    based_on=venue.cleaned_data["based_on"] or None,
-                )
-                services.save_agenda(
-                    workshop=workshop, actor=request.user, entries=agenda_entries(agenda)
-                )
+            services.save_programme(
+                workshop=workshop,
+                actor=request.user,
+                venue_name=venue.cleaned_data["venue_name"],
+                venue_address=venue.cleaned_data["venue_address"],
+                directions=venue.cleaned_data["directions"],
+                entries=agenda_entries(agenda),
+                based_on=venue.cleaned_data["based_on"] or None,
+            )
         except EditConflict as conflict:
             rebase_after_conflict(venue, conflict, _saved_version(workshop))
             status = 409
@@ -520,22 +516,13 @@ def workshop_documentation(request: HttpRequest, slug: str, pk: int) -> HttpResp
         valid = [f.is_valid() for f in (protocol_form, roadmap_formset, attendance_form)]
         if all(valid):
             try:
-                with transaction.atomic():
-                    services.save_protocol(
-                        workshop=workshop,
-                        actor=request.user,
-                        protocol=protocol_form.cleaned_data["protocol"],
-                    )
-                    services.save_roadmap(
-                        workshop=workshop,
-                        actor=request.user,
-                        entries=roadmap_entries(roadmap_formset),
-                    )
-                    services.record_attendance(
-                        workshop=workshop,
-                        actor=request.user,
-                        present_user_ids=set(attendance_form.cleaned_data["present"]),
-                    )
+                services.save_documentation(
+                    workshop=workshop,
+                    actor=request.user,
+                    protocol=protocol_form.cleaned_data["protocol"],
+                    roadmap=roadmap_entries(roadmap_formset),
+                    present_user_ids=set(attendance_form.cleaned_data["present"]),
+                )
             except ValidationError as error:
                 add_service_errors(protocol_form, error)
             else:
