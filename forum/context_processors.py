@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from . import events
 from .notifications import unread_count
 from .selectors import consortia_visible_to
+from .streams import personal_stream
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -22,5 +23,5 @@ def _personal_live_config(user) -> dict | None:
     """The smallest config ``static/js/live.js`` runs with: the personal stream only."""
     if user is None or not user.is_authenticated:
         return None
-    stream = f"user:{user.pk}"
+    stream = personal_stream(user.pk)
     return {"stream": stream, "after": events.position_of(stream), "texts": {}}
