@@ -41,6 +41,7 @@ from forum import mail
 from forum import rules as policy
 from forum import services as forum_services
 from forum.models import Consortium, Post, Space, Topic, Town, display_name
+from forum.streams import topic_stream
 from forum.text import clean_line
 
 from . import selectors
@@ -191,7 +192,7 @@ def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic |
             topic.space = space
             topic.save(update_fields=["space"])
             forum_events.publish(
-                f"topic:{topic.pk}", "topic.moved", {"topic_id": topic.pk, "space_id": space.pk}
+                topic_stream(topic.pk), "topic.moved", {"topic_id": topic.pk, "space_id": space.pk}
             )
         return topic
     author = _discussion_author(page, space, publisher)

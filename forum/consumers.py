@@ -31,7 +31,8 @@ Close codes: 4401 the session no longer signs the user in (logout, password chan
 elsewhere, account deactivated or deleted, session deleted or expired), 4403 the account is
 gone, 4408 no heartbeat, 1013 the channel layer cannot be reached (try again later).
 
-The consumer is thin: access questions go to ``forum.rules``, the session test to
+The consumer is thin: access questions go to ``forum.streams`` (which asks ``forum.rules``, and
+the readers other apps registered for their streams), the session test to
 ``forum.sessions``, reads to the database through small functions below, writes (presence) to
 ``forum.services``.
 """
@@ -41,7 +42,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from typing import Any
 
@@ -50,13 +50,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from . import events, services, sessions
-from . import rules as policy
-from .models import Space, Topic, display_name
+from . import events, services, sessions, streams
+from .models import display_name
 
-# Matched with ``fullmatch`` (``$`` would also accept a trailing newline); one spelling per
-# stream (no leading zeros), so "topic:05" cannot join a second group for topic 5.
-STREAM = re.compile(r"(topic|space|user|workshop):([1-9][0-9]{0,17})")
 MAX_FRAME_CHARS = 4096
 MAX_STREAM_CHARS = 64
 MAX_POSITION = 2**63 - 1  # positions are database ids: a signed 64-bit integer
@@ -98,7 +94,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         # The personal stream is always on: access changes and session ends arrive there. Its
         # position is read before joining, and both happen before the socket counts as open:
         # whatever comes later arrives live or shows up as a gap, nothing is taken as seen.
-        personal = f"user:{user.pk}"
+        personal = streams.personal_stream(user.pk)
         head = await database_sync_to_async(events.position_of)(personal)
         joined = await self._join(personal)
         await self.accept()
@@ -150,7 +146,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             last = self.streams.get(stream)
             if last is not None and head > last:
                 await self._heal(stream, last)
-        if any(stream.startswith("topic:") for stream in self.streams):
+        if any(streams.is_topic_stream(stream) for stream in self.streams):
             await database_sync_to_async(services.refresh_presence)(channel_name=self.channel_name)
 
     # --- streams ----------------------------------------------------------------------------
@@ -158,7 +154,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
     async def _subscribe(self, stream: str, after: int | None) -> None:
         if stream not in self.streams and len(self.streams) > MAX_STREAMS:
             raise BadFrame("too_many_streams")  # the personal stream is not counted
-        if STREAM.fullmatch(stream) is None or not await database_sync_to_async(_may_read)(
+        if streams.parse(stream) is None or not await database_sync_to_async(_may_read)(
             self.user.pk, stream
         ):
             await self.send_json({"type": "refused", "stream": stream})
@@ -181,7 +177,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(
                 {"type": "caught_up", "stream": stream, "position": self.streams[stream]}
             )
-        if stream.startswith("topic:"):
+        if streams.is_topic_stream(stream):
             count, changed = await database_sync_to_async(services.enter_presence)(
                 channel_name=self.channel_name, topic_id=_id(stream), user=self.user
             )
@@ -192,7 +188,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
                 await self._forward({"stream": stream, "kind": "presence", "payload": payload})
 
     async def _unsubscribe(self, stream: str) -> None:
-        if stream == f"user:{self.user.pk}":
+        if stream == streams.personal_stream(self.user.pk):
             raise BadFrame("personal_stream")
         if stream in self.streams:
             await self._leave(stream)
@@ -218,7 +214,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(events.group_name(stream), self.channel_name)
         except Exception:
             logger.warning("Channel layer unreachable while leaving %s", stream)
-        if stream.startswith("topic:"):
+        if streams.is_topic_stream(stream):
             count, changed = await database_sync_to_async(services.leave_presence)(
                 channel_name=self.channel_name, topic_id=_id(stream)
             )
@@ -231,7 +227,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
             await self._leave(stream)
 
     async def _typing(self, stream: str) -> None:
-        if not stream.startswith("topic:") or stream not in self.streams:
+        if not streams.is_topic_stream(stream) or stream not in self.streams:
             raise BadFrame("not_subscribed")
         key = f"typing:{self.user.pk}:{stream}"
         if await cache.aadd(key, 1, TYPING_THROTTLE_SECONDS):
@@ -308,7 +304,7 @@ class PlatformConsumer(AsyncJsonWebsocketConsumer):
         counters again, after re-checking the access a lost event may have ended (a lost
         session change is caught by the heartbeat's session check).
         Events older than the record get a ``reset``: the page must be loaded again."""
-        if stream.startswith(events.PERSONAL):
+        if streams.is_personal_stream(stream):
             head = await database_sync_to_async(events.position_of)(stream)
             self.streams[stream] = max(head, after)
             if head > after:
@@ -436,30 +432,15 @@ def _load_user(user_id: int) -> Any | None:
 
 
 def _may_read(user_id: int, stream: str) -> bool:
-    match = STREAM.fullmatch(stream)
     user = _load_user(user_id)
-    if match is None or user is None:
-        return False
-    kind, pk = match.group(1), int(match.group(2))
-    if kind == "user":
-        return pk == user.pk
-    if kind == "space":
-        space = Space.objects.filter(pk=pk).first()
-        return space is not None and policy.allowed(user, "forum.read_space", space)
-    if kind == "workshop":
-        from workshops.models import Workshop  # the workshops app builds on the forum
-
-        workshop = Workshop.objects.filter(pk=pk).first()
-        return workshop is not None and policy.allowed(user, "workshops.see_idea_board", workshop)
-    topic = Topic.objects.select_related("space").filter(pk=pk).first()
-    return topic is not None and policy.allowed(user, "forum.read_space", topic)
+    return user is not None and streams.may_read(user, stream)
 
 
-def _still_readable(user_id: int, streams: list[str]) -> set[str] | None:
-    """The subset of ``streams`` the user may still read; ``None`` if the account is gone."""
+def _still_readable(user_id: int, names: list[str]) -> set[str] | None:
+    """The subset of ``names`` the user may still read; ``None`` if the account is gone."""
     if _load_user(user_id) is None:
         return None
-    return {stream for stream in streams if _may_read(user_id, stream)}
+    return {stream for stream in names if _may_read(user_id, stream)}
 
 
 def _label_for(user_id: int) -> str:

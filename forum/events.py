@@ -13,7 +13,7 @@ are hints to read counters again: they are numbered after the commit and not rec
 gap makes the consumer re-check the session and access and tell the client to read its counters
 again. Hints of one commit reach a person as one ``changed`` event, not one per kind and change.
 
-Streams and their groups
+Streams and their groups (names built by ``forum.streams``, one helper per stream)
     ``topic:<id>``  → group ``topic.<id>``   everyone reading the topic
     ``space:<id>``  → group ``space.<id>``   everyone looking at the space's topic list
     ``user:<id>``   → group ``user.<id>``    one person's sockets (personal stream)
@@ -24,41 +24,11 @@ Envelope sent to a group: ``{"type": "stream.event", "stream", "kind", "payload"
 which are not stored); ``sent_at`` is the commit time (epoch seconds) for latency measurements,
 ``None`` on a replayed event.
 
-Kinds and payload keys. Payloads carry only what every reader of the stream may see; anything
-that differs by viewer (hidden text, edit buttons) is fetched by the client over HTTP from
-``fragment_url``, rendered for that viewer.
-    topic stream
-        ``post.created``   post_id, topic_id, fragment_url
-        ``post.changed``   post_id, topic_id, fragment_url, change ∈ edited/hidden/restored/deleted
-        ``topic.changed``  topic_id, is_locked, is_pinned, is_lesson
-        ``topic.moved``    topic_id, space_id — subscribers re-check their access
-        ``typing``         user_id, name                              (not stored, no position)
-        ``presence``       topic_id, count                            (not stored, no position)
-    space stream
-        ``topic.created``  topic_id, space_id, title, url
-        ``topic.activity`` topic_id, space_id, reply_count, last_post_id, last_activity_at,
-                           last_poster
-    workshop stream
-        ``idea.changed``   workshop_id, card_id, change ∈ added/moved/removed — the client
-                           fetches the changed card (the whole board after a reconnect)
-    personal stream
-        ``changed``        counters ⊆ {unread, notifications}, space_ids — read these again
-                           over HTTP; what services publish as ``unread.changed`` (space_id),
-                           ``notification.created`` and ``notification.read`` within one commit
-        ``access.changed`` consortium_id — a membership in that consortium began, ended or
-                           changed (site or admin): the consumer re-checks every subscription
-        ``session.ended``  session_key — sockets of that session close (logout, or the
-                           session's row deleted by any path; not forwarded to the client)
-        ``session.check``  keep, renewed_from — the account changed (password changed, set or
-                           reset, deactivated, deleted, edited in the admin, a session moved
-                           to a new key): every socket re-validates its session as Django
-                           would on the next request, closing with 4401 if it no longer signs
-                           in, then re-checks its subscriptions. ``keep`` (or ``None``) is the
-                           session that made the change and stays signed in; ``renewed_from``
-                           its previous key, whose sockets follow it (not forwarded)
-    space and topic streams
-        ``access.changed`` space_id — the space now belongs to another consortium (or none):
-                           subscribers re-check their access
+Every kind and its payload keys are listed in ``KINDS`` below (a test fails for a kind sent
+anywhere without an entry there). Payloads carry only what every reader of the stream may see;
+anything that differs by viewer (hidden text, edit buttons) is fetched by the client over HTTP
+from ``fragment_url``, rendered for that viewer. The payload builders shared by several
+services are here too, next to the kinds they build.
 """
 
 from __future__ import annotations
@@ -66,6 +36,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -73,13 +44,99 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import StreamEvent, StreamHead
+from .models import Post, StreamEvent, StreamHead, Topic, display_name
+from .streams import is_personal_stream, topic_stream
 
 logger = logging.getLogger(__name__)
 
-PERSONAL = "user:"
+
+@dataclass(frozen=True)
+class Kind:
+    streams: str  # the streams it is sent on
+    payload: str  # its payload keys
+    meaning: str
+
+
+KINDS: dict[str, Kind] = {
+    "post.created": Kind("topic", "post_id, topic_id, fragment_url", "a post was added"),
+    "post.changed": Kind(
+        "topic",
+        "post_id, topic_id, fragment_url, change ∈ edited/hidden/restored/deleted",
+        "a post changed; the client fetches it again",
+    ),
+    "topic.changed": Kind(
+        "topic", "topic_id, is_locked, is_pinned, is_lesson", "a topic's flags changed"
+    ),
+    "topic.moved": Kind(
+        "topic", "topic_id, space_id", "the topic moved to another space: access is re-checked"
+    ),
+    "typing": Kind("topic", "user_id, name", "someone writes a reply (not stored, no position)"),
+    "presence": Kind(
+        "topic", "topic_id, count", "the number of readers changed (not stored, no position)"
+    ),
+    "topic.created": Kind("space", "topic_id, space_id, title, url", "a topic was opened"),
+    "topic.activity": Kind(
+        "space",
+        "topic_id, space_id, reply_count, last_post_id, last_activity_at, last_poster",
+        "counters for topic lists after a reply",
+    ),
+    "idea.changed": Kind(
+        "workshop",
+        "workshop_id, card_id, change ∈ added/moved/removed",
+        "the client fetches the changed card (the whole board after a reconnect)",
+    ),
+    "unread.changed": Kind(
+        "personal",
+        "space_id",
+        "something new in a followed topic; sent merged into ``changed``",
+    ),
+    "notification.created": Kind(
+        "personal",
+        "notification_id, kind",
+        "a notification for the person; sent merged into ``changed``",
+    ),
+    "notification.read": Kind(
+        "personal", "(none)", "notifications were marked read; sent merged into ``changed``"
+    ),
+    "changed": Kind(
+        "personal",
+        "counters ⊆ {unread, notifications}, space_ids, resync (after a gap only)",
+        "read these counters again over HTTP: the counter hints of one commit as one event, "
+        "or sent by the consumer after a gap in the personal stream",
+    ),
+    "access.changed": Kind(
+        "personal; space and topic",
+        "consortium_id (personal); space_id (space, topic)",
+        "a membership in that consortium began, ended or changed (site or admin), or the space "
+        "now belongs to another consortium (or none): the consumer re-checks every subscription",
+    ),
+    "session.ended": Kind(
+        "personal",
+        "session_key",
+        "sockets of that session close (logout, or the session's row deleted by any path); "
+        "not forwarded to the client",
+    ),
+    "session.check": Kind(
+        "personal",
+        "keep, renewed_from",
+        "the account changed (password changed, set or reset, deactivated, deleted, edited in "
+        "the admin, a session moved to a new key): every socket re-validates its session as "
+        "Django would on the next request, closing with 4401 if it no longer signs in, then "
+        "re-checks its subscriptions. ``keep`` (or ``None``) is the session that made the "
+        "change and stays signed in; ``renewed_from`` its previous key, whose sockets follow "
+        "it; not forwarded to the client",
+    ),
+    "reset": Kind(
+        "topic, space, workshop",
+        "(none)",
+        "sent by the consumer: the record no longer reaches back to what the client saw, it "
+        "must load the page again",
+    ),
+}
+
 # Personal hints that only say "read your counters again": one ``changed`` event per person
 # and commit carries all of them (a reply used to send two per follower).
 COUNTERS = {
@@ -100,12 +157,54 @@ def group_name(stream: str) -> str:
 def publish(stream: str, kind: str, payload: dict[str, Any]) -> None:
     """Record the event in the current transaction and send it once the transaction commits;
     nothing is recorded or sent if it rolls back."""
-    if stream.startswith(PERSONAL):
+    if is_personal_stream(stream):
         _personal_batch().add(stream, kind, payload)
         return
     position = _take_positions(Counter({stream: 1}))[stream]
     StreamEvent.objects.create(stream=stream, position=position, kind=kind, payload=payload)
     transaction.on_commit(lambda: send_now(stream, kind, payload, position))
+
+
+def post_event_payload(post: Post) -> dict[str, Any]:
+    """What every reader of a topic may learn about a post: where to fetch it for themselves."""
+    return {
+        "post_id": post.pk,
+        "topic_id": post.topic_id,
+        "fragment_url": reverse("forum:post_fragment", kwargs={"pk": post.pk}),
+    }
+
+
+def topic_activity_payload(topic: Topic) -> dict[str, Any]:
+    """Counters for topic lists; ``topic.last_post`` with its author's profile must be loaded."""
+    return {
+        "topic_id": topic.pk,
+        "space_id": topic.space_id,
+        "reply_count": topic.reply_count,
+        "last_post_id": topic.last_post_id,
+        "last_activity_at": topic.last_activity_at.isoformat(),
+        "last_poster": display_name(topic.last_post.author) if topic.last_post else "",
+    }
+
+
+def publish_post(post: Post, kind: str, change: str = "") -> None:
+    """``post.created`` or ``post.changed`` (with ``change``) on the post's topic stream."""
+    payload = post_event_payload(post)
+    if change:
+        payload["change"] = change
+    publish(topic_stream(post.topic_id), kind, payload)
+
+
+def publish_topic_changed(topic: Topic) -> None:
+    publish(
+        topic_stream(topic.pk),
+        "topic.changed",
+        {
+            "topic_id": topic.pk,
+            "is_locked": topic.is_locked,
+            "is_pinned": topic.is_pinned,
+            "is_lesson": topic.is_lesson,
+        },
+    )
 
 
 def position_of(stream: str) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from . import events
+from .streams import personal_stream
 
 LIVE_TEXTS = {
     "newPosts": gettext_lazy("Neue Beiträge unten – anzeigen"),
@@ -51,5 +52,5 @@ def personal_live_config(user: Any) -> dict | None:
     """The smallest config ``static/js/live.js`` runs with: the personal stream only."""
     if user is None or not user.is_authenticated:
         return None
-    stream = f"user:{user.pk}"
+    stream = personal_stream(user.pk)
     return {"stream": stream, "after": events.position_of(stream), "texts": {}}

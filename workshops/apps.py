@@ -6,3 +6,12 @@ class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Transferwerkstätten")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """The forum's consumer serves the idea board's stream; who may read it is decided
+        here, so the forum does not import workshops."""
+        from forum.streams import register_reader
+
+        from .streams import WORKSHOP, may_read_idea_board
+
+        register_reader(WORKSHOP, may_read_idea_board)

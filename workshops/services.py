@@ -44,6 +44,7 @@ from .models import (
     WorkshopFile,
     new_feed_token,
 )
+from .streams import workshop_stream
 
 logger = logging.getLogger(__name__)
 
@@ -630,7 +631,7 @@ def _card_text(value: str) -> str:
 
 def _publish_idea(card: IdeaCard, change: str) -> None:
     events.publish(
-        f"workshop:{card.workshop_id}",
+        workshop_stream(card.workshop_id),
         "idea.changed",
         {"workshop_id": card.workshop_id, "card_id": card.pk, "change": change},
     )

@@ -51,6 +51,7 @@ from .forms import (
     roadmap_entries,
 )
 from .models import IdeaCard, Registration, Workshop, WorkshopFile
+from .streams import workshop_stream
 
 
 def _consortium(request: HttpRequest, slug: str) -> Consortium:
@@ -711,7 +712,7 @@ def _render_board(
     failed_regroup: tuple[int, IdeaGroupForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    stream = f"workshop:{workshop.pk}"
+    stream = workshop_stream(workshop.pk)
     config = live_config(
         stream,
         forum_events.position_of(stream),  # before the board is read

@@ -26,6 +26,7 @@ from ..models import (
     Topic,
     display_name,
 )
+from ..streams import personal_stream
 from ..tasks import enqueue
 from .email import send_notification_email
 from .preferences import deliveries_for, muted
@@ -102,7 +103,7 @@ def notify(
     # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35.
     for notification in created:
         events.publish(
-            f"user:{notification.recipient_id}",
+            personal_stream(notification.recipient_id),
             "notification.created",
             {"notification_id": notification.pk, "kind": kind},
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .. import events, selectors
 from .. import rules as policy
 from ..models import Notification, NotificationKind, display_name
+from ..streams import personal_stream
 
 
 def visible_q(user: Any) -> Q:
@@ -75,5 +76,5 @@ def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> in
         unread = unread.filter(pk__in=list(notification_ids))
     changed = unread.update(read_at=timezone.now())
     if changed:
-        events.publish(f"user:{user.pk}", "notification.read", {})
+        events.publish(personal_stream(user.pk), "notification.read", {})
     return changed

@@ -22,6 +22,7 @@ from ..forms import ReplyForm, TopicForm, add_service_errors
 from ..live import live_config
 from ..models import Post, Subscription, Tag, Topic
 from ..numbers import page_number, parse_id
+from ..streams import personal_stream, space_stream, topic_stream
 from .guards import visible_post, visible_space, visible_topic
 from .posts import back_to
 
@@ -31,7 +32,7 @@ POSTS_PER_PAGE = 20
 
 @login_required
 def forum_home(request: HttpRequest) -> HttpResponse:
-    stream = f"user:{request.user.pk}"
+    stream = personal_stream(request.user.pk)
     context = {
         "live_config": live_config(stream, events.position_of(stream)),
         "spaces": selectors.spaces_for_home(request.user),
@@ -45,7 +46,7 @@ def forum_home(request: HttpRequest) -> HttpResponse:
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = visible_space(request, slug)
     # Read before the topics: whatever happens after this reaches the page live.
-    position = events.position_of(f"space:{space.pk}")
+    position = events.position_of(space_stream(space.pk))
     tag = None
     if request.GET.get("thema"):
         tag = Tag.objects.filter(slug=request.GET["thema"]).first()
@@ -55,7 +56,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
         page_number(request.GET)
     )
     context = {
-        "live_config": live_config(f"space:{space.pk}", position),
+        "live_config": live_config(space_stream(space.pk), position),
         "space": space,
         "page": page,
         "tag": tag,
@@ -118,7 +119,7 @@ def _prepare_posts(posts: list[Post], user: Any, topic: Topic) -> None:
 @login_required
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = visible_topic(request, pk)
-    position = events.position_of(f"topic:{topic.pk}")  # before the posts, see live_config
+    position = events.position_of(topic_stream(topic.pk))  # before the posts, see live_config
     user = request.user
     can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
     page = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE).get_page(
@@ -142,7 +143,7 @@ def _topic_context(request, topic, page, posts, reply_form, position: int) -> di
     user = request.user
     return {
         "live_config": live_config(
-            f"topic:{topic.pk}",
+            topic_stream(topic.pk),
             position,
             isLastPage=not page.has_next(),
             lastPageUrl=f"{topic.get_absolute_url()}?seite={page.paginator.num_pages}",
@@ -199,7 +200,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.allowed(request.user, "forum.post_in_space", topic.space):
         raise PermissionDenied
     # Show the last page with the form and the text the user typed.
-    position = events.position_of(f"topic:{topic.pk}")
+    position = events.position_of(topic_stream(topic.pk))
     paginator = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE)
     page = paginator.get_page(paginator.num_pages)
     posts = list(page.object_list)

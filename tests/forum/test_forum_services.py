@@ -19,6 +19,7 @@ from forum.models import (
     Space,
     Subscription,
 )
+from forum.services import posting
 from tests.conftest import client_for, ensure_site_tree
 from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
 from tests.forum.test_forum_views import png_upload
@@ -446,7 +447,7 @@ def test_a_reply_commits_while_a_follower_submits_at_the_same_moment():
     def follower_submits():
         try:
             with transaction.atomic():
-                services._existing_post(follower, uuid.uuid4())  # the lock post_reply takes
+                posting._existing_post(follower, uuid.uuid4())  # the lock post_reply takes
                 locked.set()
                 release.wait(timeout=10)
         finally:

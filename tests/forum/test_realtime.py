@@ -415,8 +415,8 @@ async def test_who_lost_access_gets_no_unread_hints_about_the_topic(world, how):
     leaked = await unexpected(ws)
     assert leaked == [], (
         f"{how}: the person may no longer read space {forum.closed.pk} but still receives "
-        f"{leaked} — forum/services.py post_reply must send unread.changed only to subscribers "
-        "who may read the topic's space"
+        f"{leaked} — forum/services/posting.py post_reply must send unread.changed only to "
+        "subscribers who may read the topic's space"
     )
     await ws.disconnect()
 
