@@ -15,7 +15,7 @@ require_env("REDIS_URL")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
 # No SECURE_PROXY_SSL_HEADER: anyone can send X-Forwarded-Proto. HTTPS behind the reverse proxy is
