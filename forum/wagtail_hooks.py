@@ -19,44 +19,32 @@ from . import services
 from .models import Consortium, Membership, Profile, Space, Tag, Town
 from .sessions import kept_session_key
 
+# --- every write goes through the services ---------------------------------------------------
+# The admin's create, edit, delete and bulk delete of our snippets call the same services as
+# the site (checks, log, clean-up, ``membership_changed``, the events that make open sockets
+# re-check their access), never Wagtail's plain model save or delete. ``ADMIN_SERVICES`` names
+# them per model; tests/forum/test_admin_writes.py fails for a snippet that writes past them.
 
-class TownViewSet(SnippetViewSet):
-    model = Town
-    icon = "home"
-    menu_label = _("Kleinstädte")
-    list_display = ["name", "state", "population"]
-    list_filter = ["state"]
-    search_fields = ["name"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("state"), FieldPanel("population")]),
-        FieldPanel("description"),
-    ]
-
-
-class ConsortiumViewSet(SnippetViewSet):
-    model = Consortium
-    icon = "group"
-    menu_label = _("Verbünde")
-    list_display = ["name", "theme", "lead_town", "start", "end"]
-    search_fields = ["name", "theme"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("theme"),
-        FieldPanel("lead_town"),
-        FieldPanel("towns"),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
-        FieldPanel("description"),
-        InlinePanel("phases", label=_("Phasen")),
-    ]
+ADMIN_SERVICES = {
+    Town: ("save_town", "delete_town"),
+    Consortium: ("save_consortium", "delete_consortium"),
+    Profile: ("save_profile", "delete_profile"),
+    Space: ("save_space", "delete_space"),
+    Tag: ("save_tag", "delete_tag"),
+}
 
 
-# --- writes that change who reads what go through the services ------------------------------
-# Memberships and a space's consortium decide who sees a closed consortium: their admin views
-# call the same services as the site (log, clean-up, ``membership_changed``, and the events
-# that make open sockets re-check their access), never Wagtail's plain model save or delete.
+def _service(model, which: int):
+    """Looked up at call time, so the service module stays the one place (and can be spied)."""
+    return getattr(services, ADMIN_SERVICES[model][which])
+
+
+def _save(model, instance, actor):
+    return _service(model, 0)(**{model._meta.model_name: instance, "actor": actor})
+
+
+def _delete(model, instance, actor) -> None:
+    _service(model, 1)(**{model._meta.model_name: instance, "actor": actor})
 
 
 class ServiceFormMixin:
@@ -69,6 +57,50 @@ class ServiceFormMixin:
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
+
+
+class ServiceDeleteMixin:
+    """A delete whose refusal (e.g. a consortium that still has members) is shown as a message."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.get_success_url())
+
+
+class ServiceCreateView(ServiceFormMixin, snippet_views.CreateView):
+    def save_instance(self):
+        instance = _save(self.model, self.form.save(commit=False), self.request.user)
+        log(instance=instance, action="wagtail.create", user=self.request.user)
+        return instance
+
+
+class ServiceEditView(ServiceFormMixin, snippet_views.EditView):
+    def save_instance(self):
+        instance = _save(self.model, self.form.save(commit=False), self.request.user)
+        log(
+            instance=instance,
+            action="wagtail.edit",
+            user=self.request.user,
+            content_changed=self.form.has_changed(),
+        )
+        return instance
+
+
+class ServiceDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            _delete(self.model, self.object, self.request.user)
+
+
+class ServiceSnippetViewSet(SnippetViewSet):
+    add_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+    delete_view_class = ServiceDeleteView
+    copy_view_enabled = False  # a copy would be written past the service
 
 
 class MembershipCreateView(ServiceFormMixin, snippet_views.CreateView):
@@ -103,30 +135,27 @@ class MembershipEditView(ServiceFormMixin, snippet_views.EditView):
         return membership
 
 
-class MembershipDeleteView(snippet_views.DeleteView):
+class MembershipDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
     def delete_action(self):
         with transaction.atomic():
             log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
             services.remove_member(membership=self.object, actor=self.request.user)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return redirect(self.get_success_url())
 
+class ServiceDeleteBulkAction(DeleteBulkAction):
+    """Bulk deletion of our snippets runs each object's delete service, all or none."""
 
-class MembershipDeleteBulkAction(DeleteBulkAction):
-    """Bulk deletion removes each member through the service, all or none."""
-
-    models = [Membership]
+    models = [Membership, *ADMIN_SERVICES]
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
         actor = kwargs["self"].request.user
-        for membership in objects:
-            services.remove_member(membership=membership, actor=actor)
+        with transaction.atomic():
+            for instance in objects:
+                if isinstance(instance, Membership):
+                    services.remove_member(membership=instance, actor=actor)
+                else:
+                    _delete(type(instance), instance, actor)
         return len(objects), 0
 
     def form_valid(self, form):
@@ -137,28 +166,44 @@ class MembershipDeleteBulkAction(DeleteBulkAction):
             return redirect(self.next_url)
 
 
-# Ordered after Wagtail's own snippet deletion, which it replaces for memberships.
-hooks.register("register_bulk_action", MembershipDeleteBulkAction, order=1)
+# Ordered after Wagtail's own snippet deletion, which it replaces for these models.
+hooks.register("register_bulk_action", ServiceDeleteBulkAction, order=1)
 
 
-class SpaceEditView(ServiceFormMixin, snippet_views.EditView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        space = services.change_space(
-            space=self.object,
-            actor=self.request.user,
-            name=data["name"],
-            slug=data["slug"],
-            consortium=data["consortium"],
-            description=data["description"],
-        )
-        log(
-            instance=space,
-            action="wagtail.edit",
-            user=self.request.user,
-            content_changed=self.form.has_changed(),
-        )
-        return space
+# --- the community's snippets --------------------------------------------------------------
+
+
+class TownViewSet(ServiceSnippetViewSet):
+    model = Town
+    icon = "home"
+    menu_label = _("Kleinstädte")
+    list_display = ["name", "state", "population"]
+    list_filter = ["state"]
+    search_fields = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("state"), FieldPanel("population")]),
+        FieldPanel("description"),
+    ]
+
+
+class ConsortiumViewSet(ServiceSnippetViewSet):
+    model = Consortium
+    icon = "group"
+    menu_label = _("Verbünde")
+    list_display = ["name", "theme", "lead_town", "start", "end"]
+    search_fields = ["name", "theme"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("theme"),
+        FieldPanel("lead_town"),
+        FieldPanel("towns"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("description"),
+        InlinePanel("phases", label=_("Phasen")),
+    ]
 
 
 class MembershipViewSet(SnippetViewSet):
@@ -175,7 +220,7 @@ class MembershipViewSet(SnippetViewSet):
     panels = [FieldPanel("user"), FieldPanel("consortium"), FieldPanel("role")]
 
 
-class ProfileViewSet(SnippetViewSet):
+class ProfileViewSet(ServiceSnippetViewSet):
     model = Profile
     icon = "id-card"
     # "Profile" is also an English msgid, which the German catalogues render as "Profil".
@@ -192,9 +237,8 @@ class ProfileViewSet(SnippetViewSet):
     ]
 
 
-class SpaceViewSet(SnippetViewSet):
+class SpaceViewSet(ServiceSnippetViewSet):
     model = Space
-    edit_view_class = SpaceEditView
     icon = "folder-open-inverse"
     menu_label = _("Forumsbereiche")
     list_display = ["name", "consortium", "slug"]
@@ -206,7 +250,7 @@ class SpaceViewSet(SnippetViewSet):
     ]
 
 
-class TagViewSet(SnippetViewSet):
+class TagViewSet(ServiceSnippetViewSet):
     model = Tag
     icon = "tag"
     menu_label = _("Themen")
@@ -229,13 +273,6 @@ class CommunityViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(CommunityViewSetGroup)
-
-
-@hooks.register("after_create_snippet")
-def create_space_for_new_consortium(request, instance):
-    """A consortium created in the admin gets its closed forum space at once."""
-    if isinstance(instance, Consortium):
-        services.create_consortium_space(consortium=instance)
 
 
 # --- accounts: the sockets of an account edited in the admin --------------------------------

@@ -1,10 +1,23 @@
 """Every write to the community model and the forum: check, write, then notify after commit.
 
-One module per domain: ``invitations``, ``members``, ``spaces``, ``posting``, ``moderation``,
+One module per domain: ``invitations``, ``members``, ``community`` (the admin's towns,
+consortia, profiles, spaces, tags), ``spaces``, ``posting``, ``moderation``,
 ``reading``, ``realtime``. Their public functions are re-exported here, so callers write
 ``from forum import services`` and ``services.post_reply(...)``.
 """
 
+from .community import (
+    delete_consortium,
+    delete_profile,
+    delete_space,
+    delete_tag,
+    delete_town,
+    save_consortium,
+    save_profile,
+    save_space,
+    save_tag,
+    save_town,
+)
 from .invitations import (
     InvitationError,
     IssuedInvitation,
@@ -50,6 +63,16 @@ from .realtime import (
 from .spaces import change_space, create_consortium_space
 
 __all__ = [
+    "delete_consortium",
+    "delete_profile",
+    "delete_space",
+    "delete_tag",
+    "delete_town",
+    "save_consortium",
+    "save_profile",
+    "save_space",
+    "save_tag",
+    "save_town",
     "MAX_POSTS_PER_MINUTE",
     "MAX_POST_LENGTH",
     "PRESENCE_TIMEOUT",

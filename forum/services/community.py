@@ -1,0 +1,122 @@
+"""The community as the academy keeps it in the Wagtail admin: towns, consortia with their
+phases, profiles, spaces and topic tags. Every admin create, edit and delete of these runs
+here (``forum.wagtail_hooks``), checked with the same model permission Wagtail's views ask,
+and refused with a message where Wagtail would delete what people wrote or end access
+without telling anyone. Memberships have their own services (``members``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .. import events
+from ..models import Consortium, Profile, Space, Tag, Town
+from ..streams import space_stream
+from .spaces import change_space, create_consortium_space
+
+
+def _require(actor: Any, instance: models.Model, action: str) -> None:
+    meta = instance._meta
+    if actor is None or not actor.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+        raise PermissionDenied
+
+
+def _save(instance: models.Model, actor: Any) -> None:
+    _require(actor, instance, "add" if instance._state.adding else "change")
+    instance.full_clean()
+    instance.save()
+
+
+@transaction.atomic
+def save_town(*, town: Town, actor: Any) -> Town:
+    _save(town, actor)
+    return town
+
+
+@transaction.atomic
+def delete_town(*, town: Town, actor: Any) -> None:
+    _require(actor, town, "delete")
+    if town.led_consortia.exists():
+        raise ValidationError(_("Diese Kleinstadt leitet einen Verbund und bleibt deshalb."))
+    town.delete()
+
+
+@transaction.atomic
+def save_consortium(*, consortium: Consortium, actor: Any) -> Consortium:
+    """With its phases and towns (the admin form's inline rows); a new consortium gets its
+    closed forum space in the same transaction."""
+    _save(consortium, actor)
+    create_consortium_space(consortium=consortium)
+    return consortium
+
+
+@transaction.atomic
+def delete_consortium(*, consortium: Consortium, actor: Any) -> None:
+    """Only an empty consortium goes: its members would lose access unannounced and its
+    discussions would be deleted with it."""
+    _require(actor, consortium, "delete")
+    if consortium.memberships.exists():
+        raise ValidationError(
+            _("Der Verbund hat noch Mitglieder. Entfernen Sie zuerst die Mitgliedschaften.")
+        )
+    if Space.objects.filter(consortium=consortium, topics__isnull=False).exists():
+        raise ValidationError(
+            _("Im Forum des Verbunds gibt es Diskussionen. Ein Verbund mit Diskussionen bleibt.")
+        )
+    consortium.delete()
+
+
+@transaction.atomic
+def save_profile(*, profile: Profile, actor: Any) -> Profile:
+    _save(profile, actor)
+    return profile
+
+
+@transaction.atomic
+def delete_profile(*, profile: Profile, actor: Any) -> None:
+    _require(actor, profile, "delete")
+    profile.delete()
+
+
+@transaction.atomic
+def save_space(*, space: Space, actor: Any) -> Space:
+    """A new space, or an edit through ``change_space`` (which tells the readers when the
+    space changes hands)."""
+    if space._state.adding:
+        _save(space, actor)
+        return space
+    _require(actor, space, "change")
+    return change_space(
+        space=space,
+        actor=actor,
+        name=space.name,
+        slug=space.slug,
+        consortium=space.consortium,
+        description=space.description,
+    )
+
+
+@transaction.atomic
+def delete_space(*, space: Space, actor: Any) -> None:
+    _require(actor, space, "delete")
+    if space.topics.exists():
+        raise ValidationError(_("In diesem Bereich gibt es Diskussionen. Er bleibt deshalb."))
+    space_id = space.pk
+    space.delete()
+    events.publish(space_stream(space_id), "access.changed", {"space_id": space_id})
+
+
+@transaction.atomic
+def save_tag(*, tag: Tag, actor: Any) -> Tag:
+    _save(tag, actor)
+    return tag
+
+
+@transaction.atomic
+def delete_tag(*, tag: Tag, actor: Any) -> None:
+    """Topics keep everything but the tag."""
+    _require(actor, tag, "delete")
+    tag.delete()
