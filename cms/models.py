@@ -132,7 +132,7 @@ class CaseIndexPage(VisibleTitles, Page):
         verbose_name = _("Übersicht Fallstudien")
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .views import case_index_context
+        from .case_index import case_index_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(case_index_context(request))
