@@ -1,5 +1,6 @@
 """Views of the public site outside Wagtail's page serving: search, feed and the media files,
-each filtered by the policy."""
+each filtered by the policy; drawing case pages from forum topics and proposing the public
+summary of a held workshop."""
 
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
 from forum.models import Consortium
+from workshops import selectors as workshop_selectors
 
 from . import selectors, services
-from .forms import ConvertTopicForm
+from .forms import ConvertTopicForm, SummaryForm
 from .models import ForumQuote, LabCasePage, LabFormat
 
 SEARCH_LIMIT = 30
@@ -259,4 +261,60 @@ def quote_objection(request: HttpRequest, quote_id: int) -> HttpResponse:
         request,
         "cms/quote_objection.html",
         {"quote": quote, "page_title": quote.page.draft_title or quote.page.title},
+    )
+
+
+# --- Public summaries of held workshops ------------------------------------------------------
+
+
+@login_required
+def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Propose a public summary page of a held workshop; the editors publish it in Wagtail.
+    Who may not see the workshop gets 404, who may see but not document it 403."""
+    workshop = workshop_selectors.workshop_for(slug, pk, request.user)
+    if workshop is None:
+        raise Http404
+    if not policy.allowed(request.user, "workshops.document", workshop):
+        raise PermissionDenied
+    existing = workshop.summary_pages.order_by("pk").first()
+    photos = workshop.files.filter(content_type__startswith="image/")
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None,
+        photos=photos,
+        initial={"title": workshop.title},
+    )
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.propose_summary_page(
+                workshop=workshop,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                include_roadmap=form.cleaned_data["include_roadmap"],
+                photo_ids=[item.pk for item in form.cleaned_data["photos"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Danke! Ihr Vorschlag liegt jetzt als Entwurf bei der Redaktion. Sie prüft "
+                    "die Zusammenfassung und veröffentlicht sie auf der Seite "
+                    "„Transferwerkstätten“."
+                ),
+            )
+            return redirect(workshop.get_absolute_url() + "#dokumentation")
+    context = {
+        "workshop": workshop,
+        "consortium": workshop.consortium,
+        "form": form,
+        "existing": existing,
+        "has_roadmap": workshop.roadmap.exists(),
+    }
+    return render(
+        request,
+        "cms/workshop_summary_form.html",
+        context,
+        status=400 if request.method == "POST" else 200,
     )
