@@ -10,10 +10,12 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
 from forum.models import Consortium, Post, Topic, Town
-from forum.numbers import IdChoiceField
+from forum.numbers import IdChoiceField, IdMultipleChoiceField
 from forum.text import LineFormField, clean_line
+from workshops.models import WorkshopFile
 
 from .models import ConsortiumPage
+from .services import SUMMARY_MAX_LENGTH
 
 
 class ImageForm(BaseImageForm):
@@ -139,3 +141,44 @@ class ConvertTopicForm(forms.Form):
                 cleaned["town"] = town
         cleaned["parent"] = parent
         return cleaned
+
+
+class PhotoChoiceField(IdMultipleChoiceField):
+    """Documentation photos of a workshop, each labelled by its caption or file name."""
+
+    def label_from_instance(self, obj: WorkshopFile) -> str:
+        return obj.caption or obj.original_name
+
+
+class SummaryForm(forms.Form):
+    """The public summary page a coach proposes for a held workshop: ``photos`` are the
+    workshop's documentation photos to choose from."""
+
+    title = LineFormField(label=_("Titel der Seite"), max_length=255)
+    summary = forms.CharField(
+        label=_("Zusammenfassung"),
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Für die Öffentlichkeit geschrieben: Worum ging es, was haben die Kleinstädte "
+            "mitgenommen? Keine Namen ohne Einverständnis. Leerzeilen trennen Absätze."
+        ),
+    )
+    include_roadmap = forms.BooleanField(
+        label=_("Fahrplan mit veröffentlichen"),
+        required=False,
+        help_text=_("Die Einträge werden so übernommen, wie sie jetzt stehen."),
+    )
+    photos = PhotoChoiceField(
+        label=_("Fotos für die öffentliche Seite"),
+        queryset=WorkshopFile.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Nur Fotos, auf denen alle Abgebildeten mit einer Veröffentlichung einverstanden sind."
+        ),
+    )
+
+    def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].queryset = photos

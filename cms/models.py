@@ -132,7 +132,7 @@ class CaseIndexPage(VisibleTitles, Page):
         verbose_name = _("Übersicht Fallstudien")
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .views import case_index_context
+        from .case_index import case_index_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(case_index_context(request))
@@ -444,7 +444,7 @@ class WorkshopIndexPage(VisibleTitles, Page):
 
 
 class WorkshopSummaryPage(VisibleTitles, Page):
-    """The public summary of a held workshop. Only ``workshops.services.propose_summary_page``
+    """The public summary of a held workshop. Only ``cms.services.propose_summary_page``
     creates it, as a draft holding what a coach chose to make public; editors publish it.
 
     The roadmap, when chosen, is copied into ``body`` as it stood: later internal changes to it

@@ -1,6 +1,8 @@
 from django.urls import path
 from wagtail.contrib.sitemaps.views import sitemap
 
+from workshops.urls import PREFIX as WORKSHOP_PREFIX
+
 from . import views
 
 app_name = "cms"
@@ -12,4 +14,10 @@ urlpatterns = [
     path("fallstudien/zitate/<int:quote_id>/", views.quote_objection, name="quote_objection"),
     path("medien/<path:path>", views.serve_media, name="media"),
     path("sitemap.xml", sitemap, name="sitemap"),
+]
+
+# Routes in the workshops namespace (config.urls adds them there): the workshop pages link to
+# them by name, and workshops does not import cms.
+workshop_urlpatterns = [
+    path(WORKSHOP_PREFIX + "<int:pk>/zusammenfassung/", views.workshop_summary, name="summary"),
 ]

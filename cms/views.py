@@ -1,5 +1,6 @@
-"""Views of the public site outside Wagtail's page serving: case index filters, search, feed and
-the media files, each filtered by the policy."""
+"""Views of the public site outside Wagtail's page serving: search, feed and the media files,
+each filtered by the policy; drawing case pages from forum topics and proposing the public
+summary of a held workshop."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import mimetypes
 import posixpath
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,90 +31,14 @@ from forum import search as forum_search
 from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
-from forum.models import Consortium, State
-from forum.numbers import page_number
+from forum.models import Consortium
+from workshops import selectors as workshop_selectors
 
 from . import selectors, services
-from .forms import ConvertTopicForm
-from .models import ForumQuote, LabCasePage, LabFormat, TownSize
+from .forms import ConvertTopicForm, SummaryForm
+from .models import ForumQuote, LabCasePage, LabFormat
 
-CASES_PER_PAGE = 12
 SEARCH_LIMIT = 30
-
-
-class CaseFilterForm(forms.Form):
-    """The case index filters; GET parameters in German, like the rest of the site's URLs."""
-
-    verbund = forms.ModelChoiceField(
-        label=_("Verbund"),
-        queryset=Consortium.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Alle Verbünde"),
-    )
-    thema = forms.ChoiceField(label=_("Themenfeld"), required=False)
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[("", _("Alle Formate")), *LabFormat.choices],
-        required=False,
-    )
-    land = forms.ChoiceField(
-        label=_("Bundesland"), choices=[("", _("Alle Länder")), *State.choices], required=False
-    )
-    groesse = forms.ChoiceField(
-        label=_("Größe der Kleinstadt"),
-        choices=[("", _("Alle Größen")), *TownSize.choices],
-        required=False,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        themes = Consortium.objects.order_by("theme").values_list("theme", flat=True).distinct()
-        self.fields["thema"].choices = [("", _("Alle Themenfelder"))] + [(t, t) for t in themes]
-
-    def filter(self, pages):
-        data = self.cleaned_data
-        if data.get("verbund"):
-            pages = pages.filter(consortium=data["verbund"])
-        if data.get("thema"):
-            pages = pages.filter(consortium__theme=data["thema"])
-        if data.get("format"):
-            pages = pages.filter(lab_format=data["format"])
-        if data.get("land"):
-            pages = pages.filter(town__state=data["land"])
-        if data.get("groesse"):
-            low, high = TownSize.population_range(data["groesse"])
-            if low is not None:
-                pages = pages.filter(town__population__gte=low)
-            if high is not None:
-                pages = pages.filter(town__population__lt=high)
-        return pages
-
-
-def _filter_query(form: forms.Form) -> str:
-    """The active filters as a query string, for pagination links."""
-    if not form.is_valid():
-        return ""
-    values = {
-        name: form.data[name] for name in form.fields if form.data.get(name) not in (None, "")
-    }
-    return urlencode(values)
-
-
-def case_index_context(request: HttpRequest) -> dict[str, Any]:
-    form = CaseFilterForm(request.GET or None)
-    pages = selectors.case_pages_visible_to(request.user)
-    if form.is_bound and form.is_valid():
-        pages = form.filter(pages)
-    elif form.is_bound:
-        pages = pages.none()
-    page = Paginator(pages, CASES_PER_PAGE).get_page(page_number(request.GET))
-    return {
-        "filter_form": form,
-        "cases": page,
-        "filter_query": _filter_query(form),
-        "is_filtered": bool(_filter_query(form)),
-    }
 
 
 class SearchForm(forms.Form):
@@ -338,4 +261,60 @@ def quote_objection(request: HttpRequest, quote_id: int) -> HttpResponse:
         request,
         "cms/quote_objection.html",
         {"quote": quote, "page_title": quote.page.draft_title or quote.page.title},
+    )
+
+
+# --- Public summaries of held workshops ------------------------------------------------------
+
+
+@login_required
+def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Propose a public summary page of a held workshop; the editors publish it in Wagtail.
+    Who may not see the workshop gets 404, who may see but not document it 403."""
+    workshop = workshop_selectors.workshop_for(slug, pk, request.user)
+    if workshop is None:
+        raise Http404
+    if not policy.allowed(request.user, "workshops.document", workshop):
+        raise PermissionDenied
+    existing = workshop.summary_pages.order_by("pk").first()
+    photos = workshop.files.filter(content_type__startswith="image/")
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None,
+        photos=photos,
+        initial={"title": workshop.title},
+    )
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.propose_summary_page(
+                workshop=workshop,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                include_roadmap=form.cleaned_data["include_roadmap"],
+                photo_ids=[item.pk for item in form.cleaned_data["photos"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Danke! Ihr Vorschlag liegt jetzt als Entwurf bei der Redaktion. Sie prüft "
+                    "die Zusammenfassung und veröffentlicht sie auf der Seite "
+                    "„Transferwerkstätten“."
+                ),
+            )
+            return redirect(workshop.get_absolute_url() + "#dokumentation")
+    context = {
+        "workshop": workshop,
+        "consortium": workshop.consortium,
+        "form": form,
+        "existing": existing,
+        "has_roadmap": workshop.roadmap.exists(),
+    }
+    return render(
+        request,
+        "cms/workshop_summary_form.html",
+        context,
+        status=400 if request.method == "POST" else 200,
     )

@@ -4,6 +4,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import urls as cms_urls
+from workshops import urls as workshops_urls
+
 urlpatterns = [
     # Wagtail's own login would bypass allauth and its second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -14,7 +17,16 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("forum.urls")),
-    path("", include("workshops.urls")),
+    # One namespace for every workshop page, also those cms adds (the public summary proposal).
+    path(
+        "",
+        include(
+            (
+                workshops_urls.urlpatterns + cms_urls.workshop_urlpatterns,
+                workshops_urls.app_name,
+            )
+        ),
+    ),
     # Uploaded CMS files too go through a view that applies the policy (cms.views.serve_media).
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),

@@ -448,7 +448,7 @@ def test_a_number_field_says_what_is_wrong(cast):
 
 @pytest.mark.parametrize("value", NOT_IDS)
 def test_summary_photos_must_be_ascii_ids(cast, value):
-    from workshops.forms import SummaryForm
+    from cms.forms import SummaryForm
     from workshops.models import WorkshopFile
 
     form = SummaryForm(

@@ -320,7 +320,7 @@ SERVICES = {
     ),
     "propose_summary_page.title": (
         "title",
-        lambda w, v: workshop_services.propose_summary_page(
+        lambda w, v: cms_services.propose_summary_page(
             workshop=w.held,
             actor=w.coach,
             title=v,

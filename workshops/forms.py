@@ -13,13 +13,12 @@ from django.utils.translation import pgettext_lazy
 
 from forum.forms import MultipleFileField
 from forum.models import Consortium, display_name
-from forum.numbers import IdChoiceField, IdMultipleChoiceField, NumberField
+from forum.numbers import IdChoiceField, NumberField
 from forum.text import LineFormField, TextBlockFormField
 
-from .models import AgendaItem, Registration, RoadmapItem, Workshop, WorkshopFile
+from .models import AgendaItem, Registration, RoadmapItem, Workshop
 from .services import (
     MAX_PROTOCOL_LENGTH,
-    SUMMARY_MAX_LENGTH,
     AgendaEntry,
     RegistrationDetails,
     RoadmapEntry,
@@ -306,42 +305,6 @@ class FileUploadForm(forms.Form):
         if not files:
             raise ValidationError(_("Bitte wählen Sie mindestens eine Datei aus."))
         return files  # how many at most: workshops.services.add_files
-
-
-class PhotoChoiceField(IdMultipleChoiceField):
-    def label_from_instance(self, obj: WorkshopFile) -> str:
-        return obj.caption or obj.original_name
-
-
-class SummaryForm(forms.Form):
-    title = LineFormField(label=_("Titel der Seite"), max_length=255)
-    summary = forms.CharField(
-        label=_("Zusammenfassung"),
-        max_length=SUMMARY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "Für die Öffentlichkeit geschrieben: Worum ging es, was haben die Kleinstädte "
-            "mitgenommen? Keine Namen ohne Einverständnis. Leerzeilen trennen Absätze."
-        ),
-    )
-    include_roadmap = forms.BooleanField(
-        label=_("Fahrplan mit veröffentlichen"),
-        required=False,
-        help_text=_("Die Einträge werden so übernommen, wie sie jetzt stehen."),
-    )
-    photos = PhotoChoiceField(
-        label=_("Fotos für die öffentliche Seite"),
-        queryset=WorkshopFile.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Nur Fotos, auf denen alle Abgebildeten mit einer Veröffentlichung einverstanden sind."
-        ),
-    )
-
-    def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["photos"].queryset = photos
 
 
 # --- idea board ----------------------------------------------------------------------------

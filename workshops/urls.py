@@ -1,3 +1,6 @@
+"""The workshops URL namespace. It holds one more route, added by cms (config.urls): proposing
+the public summary page of a held workshop, ``workshops:summary``."""
+
 from django.urls import path
 
 from . import views
@@ -26,7 +29,6 @@ urlpatterns = [
         views.workshop_upload_files,
         name="upload_files",
     ),
-    path(PREFIX + "<int:pk>/zusammenfassung/", views.workshop_summary, name="summary"),
     path(PREFIX + "<int:pk>/ideen/", views.workshop_ideas, name="ideas"),
     path(PREFIX + "<int:pk>/ideen/tafel/", views.workshop_idea_board, name="idea_board"),
     path("werkstaetten/ideen/<int:pk>/", views.idea_card, name="idea_card"),

@@ -44,7 +44,6 @@ from .forms import (
     RegistrationForm,
     RoadmapFormSet,
     StatusForm,
-    SummaryForm,
     VenueForm,
     WorkshopForm,
     agenda_entries,
@@ -573,54 +572,6 @@ def workshop_upload_files(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         forms_=_documentation_forms(workshop, people),
         upload_form=form,
         status=400,
-    )
-
-
-@login_required
-def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Propose a public summary page; the editors publish it in Wagtail."""
-    workshop = _documentable(request, slug, pk)
-    existing = workshop.summary_pages.order_by("pk").first()
-    photos = workshop.files.filter(content_type__startswith="image/")
-    form = SummaryForm(
-        request.POST if request.method == "POST" else None,
-        photos=photos,
-        initial={"title": workshop.title},
-    )
-    if request.method == "POST" and existing is None and form.is_valid():
-        try:
-            services.propose_summary_page(
-                workshop=workshop,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                summary=form.cleaned_data["summary"],
-                include_roadmap=form.cleaned_data["include_roadmap"],
-                photo_ids=[item.pk for item in form.cleaned_data["photos"]],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Danke! Ihr Vorschlag liegt jetzt als Entwurf bei der Redaktion. Sie prüft "
-                    "die Zusammenfassung und veröffentlicht sie auf der Seite "
-                    "„Transferwerkstätten“."
-                ),
-            )
-            return redirect(workshop.get_absolute_url() + "#dokumentation")
-    context = {
-        "workshop": workshop,
-        "consortium": workshop.consortium,
-        "form": form,
-        "existing": existing,
-        "has_roadmap": workshop.roadmap.exists(),
-    }
-    return render(
-        request,
-        "workshops/workshop_summary_form.html",
-        context,
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.models import Page
 
+from cms import services as cms_services
 from cms.demo import seed_cms_demo
 from cms.models import (
     ConsortiumEditing,
@@ -502,7 +503,7 @@ def test_proposing_a_summary_creates_a_draft_for_the_editors(
 def test_editors_publish_the_summary_and_everyone_can_read_it(
     client, cast, held_workshop, workshop_index
 ):
-    page = services.propose_summary_page(
+    page = cms_services.propose_summary_page(
         workshop=held_workshop,
         actor=cast.user("coach"),
         title="Rückblick Musterstadt",
@@ -531,7 +532,7 @@ def test_editors_publish_the_summary_and_everyone_can_read_it(
 
 def test_a_second_proposal_is_refused(client, cast, held_workshop, workshop_index):
     coach = cast.user("coach")
-    services.propose_summary_page(
+    cms_services.propose_summary_page(
         workshop=held_workshop,
         actor=coach,
         title="Erster Vorschlag",
@@ -554,7 +555,7 @@ def test_photos_of_another_workshop_cannot_be_proposed(cast, held_workshop, work
     foreign = add_photo(other, cast)
 
     with pytest.raises(ValidationError) as error:
-        services.propose_summary_page(
+        cms_services.propose_summary_page(
             workshop=held_workshop,
             actor=cast.user("coach"),
             title="Rückblick",
@@ -584,7 +585,7 @@ def test_only_documenters_may_propose_a_summary(client, cast, workshop_index, ro
 @pytest.mark.parametrize("role", ["member", "outsider", "editor", "anonymous"])
 def test_the_service_refuses_everyone_but_documenters(cast, held_workshop, workshop_index, role):
     with pytest.raises(PermissionDenied):
-        services.propose_summary_page(
+        cms_services.propose_summary_page(
             workshop=held_workshop,
             actor=cast.user(role),
             title="Rückblick",
