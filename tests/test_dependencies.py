@@ -25,17 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lower number, lower layer: a module may import its own layer and those below it.
 LAYERS = {"forum": 0, "workshops": 1, "cms": 2, "config": 3}
 
-# (importing module, layer it imports) being removed on other branches of issue 14; the lead
-# deletes each entry when merging the branch that removes the import (an entry that no longer
-# occurs fails below).
-KNOWN_WRONG_WAY: set[tuple[str, str]] = {
-    # The workshop idea board's stream authorisation moves to workshops' AppConfig.ready().
-    ("forum.consumers", "workshops"),
-    # Demo orchestration moves out of forum into cms.
-    ("forum.management.commands.seed_demo", "cms"),
-    ("forum.management.commands.seed_demo", "workshops"),
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -121,10 +110,6 @@ def wrong_way(found: list[Import]) -> list[tuple[Import, str]]:
     return [(item, reason) for item in found if (reason := problem(item))]
 
 
-def allowed_for_now(item: Import) -> bool:
-    return (item.source, layer(item.target)) in KNOWN_WRONG_WAY
-
-
 def describe(items: list[tuple[Import, str]]) -> str:
     return "\n".join(
         f"{item.source} (line {item.line}) imports {item.target}: {reason}"
@@ -133,16 +118,8 @@ def describe(items: list[tuple[Import, str]]) -> str:
 
 
 def test_no_layer_imports_a_higher_one():
-    problems = [
-        (item, reason) for item, reason in wrong_way(product_imports()) if not allowed_for_now(item)
-    ]
+    problems = wrong_way(product_imports())
     assert not problems, "Imports against the direction of the layers:\n" + describe(problems)
-
-
-def test_every_known_wrong_way_import_still_occurs():
-    """An allowance whose import is gone must go too, so that it cannot cover a new one."""
-    occurring = {(item.source, layer(item.target)) for item, _ in wrong_way(product_imports())}
-    assert not KNOWN_WRONG_WAY - occurring, sorted(KNOWN_WRONG_WAY - occurring)
 
 
 def test_every_product_module_is_parsed():
