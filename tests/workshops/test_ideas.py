@@ -13,7 +13,7 @@ from forum.rules import allowed
 from forum.services import remove_member
 from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
-from tests.forum.test_realtime import connect, receive, subscribe, unexpected
+from tests.helpers.realtime import connect, receive, subscribe, unexpected
 from workshops import services
 from workshops.models import IdeaCard, Workshop
 
