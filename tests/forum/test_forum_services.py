@@ -21,7 +21,7 @@ from forum.models import (
 )
 from tests.conftest import client_for, ensure_site_tree
 from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
-from tests.forum.test_forum_views import png_upload
+from tests.helpers.uploads import png_upload
 
 
 def reply(forum, author, body="Antwort", **kwargs):
