@@ -95,6 +95,21 @@ def ensure_site_tree():
 
 
 @pytest.fixture
+def quiet(db, forum) -> None:
+    """For transactional tests: Wagtail's tree back, and nothing left over from setting up the
+    forum (with real commits, its new topics were announced already)."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    from forum.models import Notification
+
+    ensure_site_tree()
+    Notification.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    mail.outbox.clear()
+
+
+@pytest.fixture
 def home_page(db):
     return ensure_site_tree()
 

@@ -1,5 +1,6 @@
 """An XSS corpus and a check that HTML is inert: no scripts, handlers, styles, images or
-unsafe URLs. The Markdown renderer and every template that shows user text are held to it."""
+unsafe URLs. The Markdown tests hold the renderer to it; page tests feed the corpus through
+templates."""
 
 import re
 from html.parser import HTMLParser
