@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from forum import services
-from tests.browser_forms import unchanged_form_data
+from tests.helpers.browser_forms import unchanged_form_data
 from workshops import services as workshop_services
 from workshops.models import Workshop
 

@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from tests.browser_forms import unchanged_form_data
+from tests.helpers.browser_forms import unchanged_form_data
 from workshops.models import AgendaItem, Workshop
 
 from .conftest import make_workshop
