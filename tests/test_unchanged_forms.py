@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 
 from tests.helpers.browser_forms import unchanged_form_data
+from tests.helpers.workshops import make_workshop
 from workshops.models import Workshop
-
-from .workshops.conftest import make_workshop
 
 
 def _resubmit(client, url: str, containing: str):

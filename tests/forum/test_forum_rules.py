@@ -4,7 +4,7 @@ import pytest
 
 from forum import selectors
 from forum.models import Space
-from tests.conftest import ROLES
+from tests.helpers.cast import ROLES
 from tests.helpers.permissions import MODERATE, POST, READ
 
 

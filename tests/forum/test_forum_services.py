@@ -19,8 +19,9 @@ from forum.models import (
     Space,
     Subscription,
 )
-from tests.conftest import client_for, ensure_site_tree
 from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
+from tests.helpers.cast import client_for
+from tests.helpers.site_tree import ensure_site_tree
 from tests.helpers.uploads import png_upload
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import ModerationLogEntry, Post, Report, Topic
-from tests.conftest import ROLES, client_for
+from tests.helpers.cast import ROLES, client_for
 from tests.helpers.permissions import MODERATE, POST, READ
 from tests.helpers.uploads import png_upload
 

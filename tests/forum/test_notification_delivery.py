@@ -28,7 +28,7 @@ from forum.models import Delivery, Membership, Notification, Role
 from forum.models import NotificationKind as Kind
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.tasks import DATABASE_TASKS, run_worker
-from tests.workshops.conftest import make_workshop
+from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.services import RegistrationDetails
 

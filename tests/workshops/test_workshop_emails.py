@@ -19,11 +19,10 @@ from forum.models import Membership, Notification, NotificationKind
 from forum.services import remove_member
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.tasks import DATABASE_TASKS, run_worker
+from tests.helpers.workshops import make_workshop
 from workshops import services
 from workshops.models import Workshop
 from workshops.services import RegistrationDetails, WorkshopData
-
-from .conftest import make_workshop
 
 SEND = "forum.notifications.send_notification_email"
 PREFIX = "[Kleinstadtakademie] "
