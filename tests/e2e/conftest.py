@@ -23,6 +23,16 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Under pytest-xdist the browser tests run on one worker: they share one demo server, whose
+    start (migrate, seed_demo) would otherwise be paid once per worker."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
 @dataclass(frozen=True)
 class DemoServer:
     url: str
