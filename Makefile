@@ -2,18 +2,32 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Exact versions and hashes of the runtime and dev dependencies; `make lock` regenerates it from
+# the ranges in pyproject.toml.
+LOCK := requirements/dev.txt
+# Test processes (pytest-xdist): "auto" is one per core. Browser tests share one demo server and
+# so run on one worker (their xdist_group); the rest are spread by load.
+WORKERS := auto
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: install browser nginx run worker test lint migrate seed messages
+.PHONY: install lock browser nginx run worker test lint migrate seed messages
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing a range in pyproject.toml: pin and hash anew, then commit both files.
+lock:
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet 'uv>=0.13,<0.14'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --quiet -o $(LOCK)
 
 # Browser tests drive Debian's Chromium; Playwright cannot download its own browser here.
 browser:
@@ -49,7 +63,7 @@ worker: migrate
 	TASKS_BACKEND=database $(PY) manage.py run_task_worker
 
 test: install browser nginx
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check .

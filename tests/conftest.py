@@ -1,4 +1,4 @@
-"""Shared fixtures: the role cast of DESIGN.md around one consortium."""
+"""Shared fixtures: the role cast of DESIGN.md around one consortium, its forum and case pages."""
 
 import sys
 from dataclasses import dataclass
@@ -6,8 +6,18 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from cms import services as cms_services
+from cms.models import (
+    ActionModuleIndexPage,
+    ActionModulePage,
+    CaseIndexPage,
+    LabFormat,
+    Visibility,
+)
 from forum import events
-from forum.models import Role
+from forum.models import Role, Space
+from tests.helpers.cases import add_case_page
+from tests.helpers.site_tree import ensure_site_tree
 
 from .factories import (
     ConsortiumFactory,
@@ -23,9 +33,6 @@ def channel_layer_judged_reachable(monkeypatch):
     """A test that took the channel layer down leaves ``send_now`` skipping sends for a few
     seconds; the next test starts with the layer judged reachable again."""
     monkeypatch.setattr(events, "_layer_down_until", 0.0)
-
-
-ROLES = ["anonymous", "outsider", "member", "coach", "core_team", "editor", "admin"]
 
 
 @dataclass
@@ -69,32 +76,19 @@ def cast(db) -> Cast:
     return Cast(consortium=consortium, other_consortium=other, users=users)
 
 
-def client_for(client, user):
-    """Log ``user`` into the Django test client unless anonymous."""
-    if user.is_authenticated:
-        client.force_login(user)
-    return client
+@pytest.fixture
+def quiet(db, forum) -> None:
+    """For transactional tests: Wagtail's tree back, and nothing left over from setting up the
+    forum (with real commits, its new topics were announced already)."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
 
+    from forum.models import Notification
 
-def ensure_site_tree():
-    """Recreate what Wagtail's and our data migrations create; transactional tests flush it."""
-    from wagtail.models import Collection, Locale, Page, Site
-
-    from cms.models import HomePage
-
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    locale, _created = Locale.objects.get_or_create(language_code="de")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(title="Root", slug="root", locale=locale)
-    home = HomePage.objects.first()
-    if home is None:
-        home = root.add_child(instance=HomePage(title="Kleinstadtakademie", slug="start"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
-    )
-    return home
+    ensure_site_tree()
+    Notification.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    mail.outbox.clear()
 
 
 @pytest.fixture
@@ -116,7 +110,6 @@ class Forum:
 def forum(cast) -> Forum:
     """A closed space of the cast's consortium and an academy-wide space, one topic in each."""
     from forum import services
-    from forum.models import Space
 
     closed = services.create_consortium_space(consortium=cast.consortium)
     services.create_consortium_space(consortium=cast.other_consortium)
@@ -137,6 +130,87 @@ def forum(cast) -> Forum:
         academy_topic=academy_topic,
         closed_post=closed_topic.posts.get(),
         academy_post=academy_topic.posts.get(),
+    )
+
+
+@dataclass
+class CaseSite:
+    consortium_page: object
+    other_consortium_page: object
+    case_index: object
+    module_index: object
+    public_case: object
+    internal_case: object
+    other_internal_case: object
+    module: object
+
+
+@pytest.fixture
+def case_site(cast, home_page) -> CaseSite:
+    """A small site: the cast's consortium page with one public and one internal case page."""
+
+    Space.objects.get_or_create(
+        slug="erfahrungsaustausch", defaults={"name": "Forum für Erfahrungsaustausch"}
+    )
+    consortium_page = cms_services.create_consortium_page(
+        consortium=cast.consortium, parent=home_page
+    )
+    other_page = cms_services.create_consortium_page(
+        consortium=cast.other_consortium, parent=home_page
+    )
+    case_index = home_page.add_child(
+        instance=CaseIndexPage(title="Fallstudien", slug="fallstudien")
+    )
+    module_index = home_page.add_child(
+        instance=ActionModuleIndexPage(title="Handlungsbausteine", slug="handlungsbausteine")
+    )
+    member = cast.user("member")
+    town = member.profile.town
+    public_case = add_case_page(
+        consortium_page,
+        town=town,
+        title="Offenes Pop-up-Büro",
+        visibility=Visibility.PUBLIC,
+        owner=member,
+        summary="Sieben Arbeitsplätze auf Zeit im Ortskern.",
+    )
+    internal_case = add_case_page(
+        consortium_page,
+        town=town,
+        title="Vertrauliche Bilanz Heimarbeit",
+        visibility=Visibility.INTERNAL,
+        owner=member,
+        lab_format=LabFormat.CITIZEN_SURVEY,
+        summary="Was bei der Umfrage schiefging.",
+    )
+    outsider = cast.user("outsider")
+    other_internal = add_case_page(
+        other_page,
+        town=cast.other_consortium.towns.first(),
+        title="Fremdes Internes Labor",
+        visibility=Visibility.INTERNAL,
+        owner=outsider,
+    )
+    module = module_index.add_child(
+        instance=ActionModulePage(
+            title="Ankerperson vor Ort",
+            summary="Eine Person, die den Raum belebt.",
+            recommendation="<p>Früh klären, wer da ist.</p>",
+            fits_town_types="Kleinstädte mit Leerstand",
+            resources_needed="Eine halbe Stelle",
+        )
+    )
+    module.evidence.set([public_case, internal_case])
+    module.save_revision().publish()
+    return CaseSite(
+        consortium_page=consortium_page,
+        other_consortium_page=other_page,
+        case_index=case_index,
+        module_index=module_index,
+        public_case=public_case,
+        internal_case=internal_case,
+        other_internal_case=other_internal,
+        module=module,
     )
 
 

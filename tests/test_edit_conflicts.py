@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 
 from forum import services
-from tests.browser_forms import unchanged_form_data
+from tests.helpers.browser_forms import unchanged_form_data
+from tests.helpers.workshops import make_workshop, workshop_data
 from workshops import services as workshop_services
 from workshops.models import Workshop
-
-from .workshops.conftest import make_workshop, workshop_data
 
 
 def test_edit_post_refuses_a_stale_version(cast, forum):

@@ -8,13 +8,11 @@ the email goes out exactly once.
 
 import smtplib
 from datetime import timedelta
-from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -29,22 +27,16 @@ from forum import notifications
 from forum import services as forum_services
 from forum.models import Delivery, Notification, OutgoingEmail, Role
 from forum.models import NotificationKind as Kind
-from tests.conftest import ensure_site_tree
-from tests.workshops.conftest import make_workshop
+from tests.helpers.site_tree import ensure_site_tree
+from tests.helpers.tasks import DATABASE_TASKS, run_worker
+from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.services import RegistrationDetails
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # For setting a scene: whatever it would send is dropped.
 NO_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-def run_worker() -> None:
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=StringIO()
-    )
 
 
 def sent_to(address: str) -> list:

@@ -30,8 +30,7 @@ from cms import services as cms_services
 from forum import notifications
 from forum import services as forum_services
 from forum.models import Notification, NotificationKind, Role
-from tests.cms.conftest import case_site  # noqa: F401 - fixture
-from tests.workshops.conftest import make_workshop
+from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.models import Workshop
 from workshops.services import RegistrationDetails

@@ -16,8 +16,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from forum.models import Post
-from tests.cms.conftest import case_site  # noqa: F401  (fixture, used by name below)
-from tests.conftest import ROLES
+from tests.helpers.cast import ROLES
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server")
 

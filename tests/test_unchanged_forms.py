@@ -4,10 +4,9 @@ changes (an untouched extra row of the agenda used to demand title and times).""
 import pytest
 from django.urls import reverse
 
-from tests.browser_forms import unchanged_form_data
+from tests.helpers.browser_forms import unchanged_form_data
+from tests.helpers.workshops import make_workshop
 from workshops.models import Workshop
-
-from .workshops.conftest import make_workshop
 
 
 def _resubmit(client, url: str, containing: str):

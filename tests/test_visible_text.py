@@ -27,9 +27,8 @@ from cms import services as cms_services
 from forum import services as forum_services
 from forum import text
 from forum.models import Consortium, Profile, Role, Space, Tag, Topic, Town
-from tests.browser_forms import unchanged_form_data
-from tests.cms.conftest import case_site  # noqa: F401 - fixture, asked for by World
-from tests.workshops.conftest import make_workshop, workshop_data
+from tests.helpers.browser_forms import unchanged_form_data
+from tests.helpers.workshops import make_workshop, workshop_data
 from workshops import services as workshop_services
 from workshops.models import IdeaCard, Workshop
 from workshops.services import AgendaEntry, RoadmapEntry

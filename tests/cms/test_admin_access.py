@@ -29,8 +29,7 @@ from cms.models import ConsortiumEditing, LabCasePage, Visibility
 from forum.models import Membership, Role
 from forum.rules import allowed, forget_consortium_roles
 from tests.factories import MembershipFactory, UserFactory
-
-from .conftest import add_case_page
+from tests.helpers.cases import add_case_page
 
 TOWN_STAFF = ["outsider", "other_coach", "member", "coach", "core_team"]
 ADMIN_ROLES = [*TOWN_STAFF, "editor", "admin"]

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms import services
 from cms.models import CaseIndexPage, LabCasePage, LabFormat, Visibility
-from tests.conftest import client_for
+from tests.helpers.cast import client_for
 
 
 def _add_cases(parent, town, count, start=0):

@@ -13,7 +13,7 @@ from wagtail.models import Collection, PageViewRestriction
 from cms import selectors
 from cms.models import ConsortiumEditing, LabCasePage
 from forum.rules import allowed
-from tests.conftest import ROLES, client_for
+from tests.helpers.cast import ROLES, client_for
 
 READS_INTERNAL = {"member", "coach", "core_team", "editor", "admin"}
 EDITS_CONSORTIUM_PAGES = {"member", "coach", "core_team", "editor", "admin"}

@@ -14,8 +14,8 @@ from cms.models import ConsortiumPage, ForumQuote, LabCasePage, LabFormat, Visib
 from forum import services as forum_services
 from forum.models import Role
 from forum.rules import allowed
-from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.cast import ROLES, client_for
 
 # Expected answer of the convert view per role: closed space of the cast's consortium and the
 # academy-wide exchange. 404 where the topic is not readable, 403 where readable only.

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cms.models import Visibility
-
-from .conftest import add_case_page
+from tests.helpers.cases import add_case_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;]]>'

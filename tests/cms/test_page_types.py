@@ -17,9 +17,8 @@ from cms.models import (
     StandardPage,
     TownPage,
 )
-from tests.conftest import client_for
-
-from .conftest import add_case_page
+from tests.helpers.cases import add_case_page
+from tests.helpers.cast import client_for
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from cms.models import StandardPage
-from tests.conftest import ROLES, client_for
+from tests.helpers.cast import ROLES, client_for
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ from cms.models import CaseDiscussion, ConsortiumReviewTask, LabCasePage, Visibi
 from forum.models import Membership, Role
 from forum.rules import allowed
 from forum.services import remove_member
-from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory
-
-from .conftest import add_case_page
+from tests.helpers.cases import add_case_page
+from tests.helpers.cast import ROLES
 
 
 def _rich_text(text: str) -> str:

@@ -15,7 +15,7 @@ from itertools import count
 
 import pytest
 
-from tests.config.servers import daphne, manage, nginx
+from tests.helpers.servers import daphne, manage, nginx
 
 PROXY = "127.0.0.10"
 USER_A = "127.0.0.2"

@@ -10,7 +10,7 @@ from django.urls import include, path
 from config import urls as project_urls
 from config.csp import ContentSecurityPolicyMiddleware
 from forum import uploads
-from tests.conftest import client_for
+from tests.helpers.cast import client_for
 
 
 def _broken(request):

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.config.test_settings import PRODUCTION_ENV, _manage
+from tests.helpers.production import PRODUCTION_ENV, manage_production
 
 
 def test_production_pools_postgresql_connections_whatever_conn_max_age_says():
@@ -17,7 +17,7 @@ def test_production_pools_postgresql_connections_whatever_conn_max_age_says():
         "DB_POOL_SIZE": "7",
         "TRUSTED_PROXIES": "10.0.0.2",
     }
-    result = _manage("shell", "-c", code, env=env)
+    result = manage_production("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     pool, conn_max_age, health_checks, proxy_ssl_header, trusted = json.loads(
         result.stdout.strip().splitlines()[-1]

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.config.servers import POSTGRES_BIN, daphne, manage, postgres_cluster
+from tests.helpers.servers import POSTGRES_BIN, daphne, manage, postgres_cluster
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

@@ -3,9 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import WCAG, sign_in
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PUBLIC_PAGES = [
     "/",
     "/konto/login/",

@@ -1,7 +1,7 @@
 """Case pages in the browser: home, filtered case index, one case page, the Wagtail editor of a
 town staff member – with screenshots in test-artifacts/."""
 
-from .conftest import sign_in
+from tests.helpers.browser import sign_in
 
 INTERNAL_TOWN = "Dippoldiswalde"
 

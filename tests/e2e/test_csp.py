@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, current_totp, sign_in
+from tests.helpers.browser import DEMO_PASSWORD, current_totp, sign_in
 
 MEMBER = "sabine.richter@kleinstadtakademie.example"
 # A coach no other browser test signs in as: this test sets up his second factor.

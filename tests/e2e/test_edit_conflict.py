@@ -6,8 +6,7 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_accessibility import WCAG
+from tests.helpers.browser import WCAG, sign_in
 
 AUTHOR = "michael.huber@kleinstadtakademie.example"
 SPACE = "/forum/bereiche/stadtlabor-kleinstadt/"

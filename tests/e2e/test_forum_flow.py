@@ -11,7 +11,7 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, current_totp, remember_totp, sign_in
+from tests.helpers.browser import DEMO_PASSWORD, current_totp, remember_totp, sign_in
 
 AUTHOR = "anna.berger@kleinstadtakademie.example"
 REPLIER = "jan.petersen@kleinstadtakademie.example"

@@ -8,7 +8,7 @@ Transferwerkstatt in Oestrich-Winkel has its registration open, so its board is 
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
 
 WORKSHOPS = "/verbuende/stadtlabor-kleinstadt/werkstaetten/"
 CARD = "Leerstehende Läden als Schaufenster der Labore nutzen"

@@ -3,7 +3,7 @@
 import re
 import time
 
-from tests.e2e.conftest import DEMO_PASSWORD, current_totp, remember_totp, sign_in
+from tests.helpers.browser import DEMO_PASSWORD, current_totp, remember_totp, sign_in
 
 COACH = "katrin.vogel@kleinstadtakademie.example"
 

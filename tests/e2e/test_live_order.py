@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
 
 # The administrator has no demo posts: the limit of 10 posts a minute leaves room for the test.
 WRITER = "peter.neumann@kleinstadtakademie.example"

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
 
 WRITER = "sabine.richter@kleinstadtakademie.example"
 READER = "michael.huber@kleinstadtakademie.example"

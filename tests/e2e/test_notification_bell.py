@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
 
 WRITER = "anna.berger@kleinstadtakademie.example"
 READER = "michael.huber@kleinstadtakademie.example"

@@ -26,7 +26,7 @@ import pytest
 import redis
 from websockets.asyncio.client import connect
 
-from tests.e2e.conftest import ROOT, _free_port, _scratch_database
+from tests.helpers.servers import ROOT, free_port, scratch_database
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
@@ -156,7 +156,7 @@ def test_reply_on_worker_a_reaches_socket_on_worker_b(tmp_path, monkeypatch):
         )
     redis_url = _dedicated_redis_url(os.environ["REDIS_URL"])
     redis.Redis.from_url(redis_url).flushdb()
-    database_url, drop_database = _scratch_database(tmp_path)
+    database_url, drop_database = scratch_database(tmp_path)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -173,7 +173,7 @@ def test_reply_on_worker_a_reaches_socket_on_worker_b(tmp_path, monkeypatch):
             subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
         urls = []
         for name in ("a", "b"):
-            port = _free_port()
+            port = free_port()
             log_path = tmp_path / f"worker-{name}.log"
             log = open(log_path, "w")  # noqa: SIM115 - closed in finally
             logs.append(log)

@@ -1,7 +1,7 @@
 """Workshops in the browser: a member registers for the upcoming Transferwerkstatt, a coach
 exports the participant list. Screenshots in test-artifacts/."""
 
-from .conftest import sign_in
+from tests.helpers.browser import sign_in
 
 WORKSHOPS = "/verbuende/stadtlabor-kleinstadt/werkstaetten/"
 

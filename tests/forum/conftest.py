@@ -6,7 +6,7 @@ import pytest
 from channels.layers import channel_layers
 from django.core.cache import cache
 
-from tests.conftest import ensure_site_tree
+from tests.helpers.site_tree import ensure_site_tree
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import ROLES, client_for
+from tests.helpers.cast import ROLES, client_for
 
 TOWN_LIST = "/admin/snippets/forum/town/"
 MEMBERSHIP_LIST = "/admin/snippets/forum/membership/"

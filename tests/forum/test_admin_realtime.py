@@ -15,8 +15,7 @@ from django.urls import reverse
 from forum import services
 from forum.models import Membership, ModerationLogEntry, Role, Space, Subscription
 from tests.factories import UserFactory
-
-from .test_realtime import SECRET, connect, db, receive, reply, subscribe, unexpected
+from tests.helpers.realtime import SECRET, connect, db, receive, reply, subscribe, unexpected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

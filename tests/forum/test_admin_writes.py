@@ -14,8 +14,8 @@ from wagtail.snippets.models import get_snippet_models
 
 from forum import services, wagtail_hooks
 from forum.models import Consortium, Membership, NotificationSettings, Space, Tag, Town
-from tests.browser_forms import unchanged_form_data
 from tests.factories import ConsortiumFactory
+from tests.helpers.browser_forms import unchanged_form_data
 
 OUR_APPS = {"forum", "cms", "workshops"}
 # Settings are configuration rows with no effect on who reads what or on open sockets; each one

@@ -12,10 +12,9 @@ from django.urls import reverse
 from forum import services
 from forum.models import Consortium, Invitation, Role, Town
 from tests.factories import TownFactory
+from tests.helpers.workshops import make_workshop, workshop_data
 from workshops import services as workshop_services
 from workshops.models import Workshop
-
-from ..workshops.conftest import make_workshop, workshop_data
 
 
 @pytest.fixture

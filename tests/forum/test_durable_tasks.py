@@ -7,7 +7,6 @@ server has answered 250 to the message and the client is saying goodbye (SMTP ``
 """
 
 import logging
-import signal
 import smtplib
 import socketserver
 import threading
@@ -17,7 +16,6 @@ from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import override_settings
@@ -28,10 +26,9 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from forum import notifications, services, worker
 from forum.models import Delivery, Notification, Role, WorkerHeartbeat
 from forum.models import NotificationKind as Kind
-from tests.conftest import ensure_site_tree
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.tasks import DATABASE_TASKS, run_worker
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SEND_EMAIL = "forum.notifications.email.send_notification_email"
 SEND_QUEUED = "forum.mail.send_outgoing_email"
 
@@ -81,33 +78,6 @@ def smtp_sink(settings):
     yield sink
     sink.shutdown()
     sink.server_close()
-
-
-@pytest.fixture
-def quiet(db, forum) -> None:
-    """For transactional tests: Wagtail's tree back, nothing left over from the forum set-up."""
-    ensure_site_tree()
-    Notification.objects.all().delete()
-    DBTaskResult.objects.all().delete()
-    mail.outbox.clear()
-
-
-def run_worker(command: str = "db_worker", *options: str) -> None:
-    """One worker run in this process: every due task, then exit."""
-    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            command,
-            "--batch",
-            "--no-startup-delay",
-            "--no-reload",
-            *options,
-            verbosity=0,
-            stdout=StringIO(),
-        )
-    finally:  # the worker installs its own graceful-shutdown handlers
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 def new_member(consortium):
@@ -271,7 +241,7 @@ def take_a_while(context, seconds: float) -> dict:
 def test_the_worker_beats_while_a_long_task_runs_and_the_task_is_left_alone(quiet):
     with override_settings(TASKS=DATABASE_TASKS):
         result = take_a_while.enqueue(1.0)
-        run_worker("run_task_worker", "--heartbeat", "0.1")
+        run_worker("--heartbeat", "0.1", command="run_task_worker")
 
     finished = DBTaskResult.objects.get(pk=result.id)
     assert finished.status == TaskResultStatus.SUCCESSFUL
@@ -298,7 +268,7 @@ def test_a_task_interrupted_by_the_database_is_given_back_and_runs_again(quiet):
     interruptions.clear()
     with override_settings(TASKS=DATABASE_TASKS):
         result = interrupted_once.enqueue()
-        run_worker("run_task_worker")
+        run_worker(command="run_task_worker")
 
     finished = DBTaskResult.objects.get(pk=result.id)
     assert finished.status == TaskResultStatus.SUCCESSFUL
@@ -327,7 +297,7 @@ def test_the_worker_waits_out_a_database_outage_with_capped_backoff_and_logs_it_
         caplog.at_level(logging.INFO, logger="forum.worker"),
     ):
         notifications.send_notification_email.enqueue(0)
-        run_worker("run_task_worker")
+        run_worker(command="run_task_worker")
 
     assert waits == [1, 2, 4, 8, 16, 30, 30, 30, 30]
     logged = [record.levelname for record in caplog.records if record.name == "forum.worker"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from forum import services
 from forum.models import Tag
 from tests.factories import MembershipFactory
-from tests.forum.test_forum_views import png_upload
+from tests.helpers.uploads import png_upload
 
 
 def _queries(client, url) -> int:

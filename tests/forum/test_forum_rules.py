@@ -4,20 +4,8 @@ import pytest
 
 from forum import selectors
 from forum.models import Space
-from tests.conftest import ROLES
-
-READ = {
-    "closed": {"member", "coach", "core_team", "admin"},
-    "academy": {"outsider", "member", "coach", "core_team", "editor", "admin"},
-}
-POST = {
-    "closed": {"member", "coach", "core_team", "admin"},
-    "academy": {"outsider", "member", "coach", "core_team", "admin"},
-}
-MODERATE = {
-    "closed": {"coach", "core_team", "admin"},
-    "academy": {"core_team", "admin"},
-}
+from tests.helpers.cast import ROLES
+from tests.helpers.permissions import MODERATE, POST, READ
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -20,9 +20,10 @@ from forum.models import (
     Subscription,
 )
 from forum.services import posting
-from tests.conftest import client_for, ensure_site_tree
 from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
-from tests.forum.test_forum_views import png_upload
+from tests.helpers.cast import client_for
+from tests.helpers.site_tree import ensure_site_tree
+from tests.helpers.uploads import png_upload
 
 
 def reply(forum, author, body="Antwort", **kwargs):

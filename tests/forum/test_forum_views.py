@@ -1,26 +1,17 @@
 """Every forum entry point as a matrix: role × space kind → status (and effect for writes)."""
 
-import io
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from forum import services
 from forum.models import ModerationLogEntry, Post, Report, Topic
-from tests.conftest import ROLES, client_for
-from tests.forum.test_forum_rules import MODERATE, POST, READ
+from tests.helpers.cast import ROLES, client_for
+from tests.helpers.permissions import MODERATE, POST, READ
+from tests.helpers.uploads import png_upload
 
 KINDS = ["closed", "academy"]
-
-
-def png_upload(name: str = "foto.png", *, transparent: bool = False) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    mode, colour = ("RGBA", (11, 92, 122, 128)) if transparent else ("RGB", (11, 92, 122))
-    Image.new(mode, (40, 30), colour).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def expected_status(role: str, allowed: set, readers: set, *, ok: int = 200) -> int:

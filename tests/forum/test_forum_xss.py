@@ -7,7 +7,7 @@ from django.urls import reverse
 from forum import services, text
 from forum.models import Profile
 from tests.factories import MembershipFactory
-from tests.forum.test_markdown import XSS_PAYLOADS
+from tests.helpers.xss import XSS_PAYLOADS
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
 

@@ -27,15 +27,14 @@ from forum import mail as mail_path
 from forum import notifications, services
 from forum.models import Delivery, Membership, Notification, Role
 from forum.models import NotificationKind as Kind
-from tests.conftest import ensure_site_tree
 from tests.factories import MembershipFactory, UserFactory
-from tests.workshops.conftest import make_workshop
+from tests.helpers.tasks import DATABASE_TASKS, run_worker
+from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.services import RegistrationDetails
 
 SITE = "https://akademie.example.org"
 SEND_EMAIL = "forum.notifications.email.send_notification_email"
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def send_digests(**kwargs) -> int:
@@ -48,34 +47,6 @@ def send_digests(**kwargs) -> int:
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.WAGTAILADMIN_BASE_URL = SITE
-
-
-@pytest.fixture
-def quiet(db, forum) -> None:
-    """For transactional tests: Wagtail's tree back, and nothing left over from setting up the
-    forum (with real commits, its new topics were announced already)."""
-    ensure_site_tree()
-    Notification.objects.all().delete()
-    DBTaskResult.objects.all().delete()
-    mail.outbox.clear()
-
-
-def run_worker(*options: str) -> None:
-    """One `manage.py db_worker --batch` run: every due task, then exit (as after a restart)."""
-    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker",
-            "--batch",
-            "--no-startup-delay",
-            "--no-reload",
-            *options,
-            verbosity=0,
-            stdout=StringIO(),
-        )
-    finally:  # the worker installs its own graceful-shutdown handlers
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 def queued_emails():

@@ -18,8 +18,8 @@ from forum.models import (
     NotificationPreference,
     SpaceNotificationLevel,
 )
-from tests.conftest import ROLES
 from tests.factories import MembershipFactory
+from tests.helpers.cast import ROLES
 
 LIST_URL = reverse("forum:notifications")
 COUNT_URL = reverse("forum:notification_count")

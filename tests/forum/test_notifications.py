@@ -31,7 +31,7 @@ from forum.models import (
 from forum.models import NotificationKind as Kind
 from forum.notifications import notifying
 from tests.factories import MembershipFactory, UserFactory
-from tests.workshops.conftest import make_workshop
+from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.models import Workshop
 from workshops.services import RegistrationDetails

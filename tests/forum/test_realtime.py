@@ -3,7 +3,7 @@
 Everything goes through the real ASGI stack (origin check, session cookie) and the configured
 channel layer: in-memory by default, Redis when ``REDIS_URL`` is set. ``presence`` events are
 legitimate background chatter of the topic streams (every subscribe and leave sends one), so the
-helpers below skip them; every other message is asserted.
+helpers of tests/helpers/realtime.py skip them; every other message is asserted.
 """
 
 import json
@@ -13,10 +13,8 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -24,88 +22,27 @@ from django.urls import reverse
 from config.asgi import application
 from forum import events, services
 from forum.models import Membership, Post
+from tests.helpers.realtime import (
+    ORIGIN,
+    QUIET,
+    SECRET,
+    WAIT,
+    connect,
+    db,
+    is_presence,
+    receive,
+    receive_many,
+    reply,
+    subscribe,
+    unexpected,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORIGIN = (b"origin", b"http://localhost")
-ON_REDIS = "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower()
-# A message is awaited up to WAIT seconds (returns as soon as it is there); silence is checked
-# for QUIET seconds. Across a real Redis server group_send takes a little longer.
-WAIT = 3 if ON_REDIS else 1
-QUIET = 1.0 if ON_REDIS else 0.3
 POST_KEYS = {"post_id", "topic_id", "fragment_url"}
-SECRET = "Vertraulich: Haushaltsentwurf 2026"
-
-db = database_sync_to_async
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-@db
-def _session_cookie(user, client=None) -> bytes:
-    client = client or Client()
-    client.force_login(user)
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}".encode()
-
-
-async def connect(user, client=None) -> WebsocketCommunicator:
-    cookie = await _session_cookie(user, client)
-    communicator = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, (b"cookie", cookie)])
-    connected, _subprotocol = await communicator.connect(timeout=WAIT)
-    assert connected
-    return communicator
-
-
-def _is_presence(message: dict) -> bool:
-    return message.get("type") == "event" and message.get("kind") == "presence"
-
-
-async def receive(communicator: WebsocketCommunicator, timeout: float = WAIT) -> dict:
-    """The next message that is not a presence event."""
-    while True:
-        message = await communicator.receive_json_from(timeout=timeout)
-        if not _is_presence(message):
-            return message
-
-
-async def receive_many(communicator: WebsocketCommunicator, count: int) -> list[dict]:
-    return [await receive(communicator) for _ in range(count)]
-
-
-async def unexpected(communicator: WebsocketCommunicator, timeout: float = QUIET) -> list[dict]:
-    """Every non-presence message arriving within ``timeout``: ``[]`` means silence.
-
-    Built on ``receive_nothing`` (a timed-out ``receive_*`` would cancel the application).
-    """
-    found = []
-    deadline = time.monotonic() + timeout
-    while (remaining := deadline - time.monotonic()) > 0:
-        if await communicator.receive_nothing(timeout=remaining, interval=0.01):
-            break
-        output = await communicator.receive_output(timeout=WAIT)
-        message = json.loads(output["text"]) if "text" in output else output
-        if not _is_presence(message):
-            found.append(message)
-    return found
-
-
-async def subscribe(communicator, stream: str, after: int | None = None) -> list[dict]:
-    """Subscribe; return the replayed events (up to and including ``caught_up``)."""
-    request = {"type": "subscribe", "stream": stream}
-    if after is not None:
-        request["after"] = after
-    await communicator.send_json_to(request)
-    assert await receive(communicator) == {"type": "subscribed", "stream": stream}
-    if after is None:
-        return []
-    replay = []
-    while True:
-        message = await receive(communicator)
-        replay.append(message)
-        if message["type"] == "caught_up":
-            return replay
 
 
 def counters_told(messages: list[dict], stream: str) -> set[str]:
@@ -126,10 +63,6 @@ def only(messages: list[dict], stream: str, kind: str) -> dict:
 
 def fragment_url(post_id: int) -> str:
     return reverse("forum:post_fragment", kwargs={"pk": post_id})
-
-
-def reply(topic, author, body="Bei uns hat es gut geklappt."):
-    return db(services.post_reply)(topic=topic, author=author, body=body)
 
 
 # --- 1. access ---------------------------------------------------------------------------------
@@ -599,7 +532,7 @@ async def _presence_counts(communicator, timeout: float = QUIET) -> list[int]:
         if await communicator.receive_nothing(timeout=remaining, interval=0.01):
             break
         message = await communicator.receive_json_from(timeout=WAIT)
-        if _is_presence(message):
+        if is_presence(message):
             counts.append(message["payload"]["count"])
     return counts
 

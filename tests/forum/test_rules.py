@@ -5,8 +5,8 @@ import pytest
 from forum import rules as policy
 from forum import selectors
 from forum.models import Role
-from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.cast import ROLES
 
 EXPECTED = {
     # permission: roles that hold it for the cast's consortium

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from forum.models import Post, Space, Topic
 from forum.search import SearchHit, search_posts, searchable_posts
-from tests.conftest import ROLES
 from tests.factories import UserFactory
+from tests.helpers.cast import ROLES
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search only"

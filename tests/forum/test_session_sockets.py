@@ -17,8 +17,7 @@ from django.urls import reverse
 
 from forum import consumers
 from tests.factories import PASSWORD
-
-from .test_realtime import WAIT, connect, db, receive, subscribe, unexpected
+from tests.helpers.realtime import WAIT, connect, db, receive, subscribe, unexpected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,16 +10,15 @@ from django.db import transaction
 from config.asgi import application
 from forum import consumers, events, services
 from forum.models import StreamEvent
-
-from .test_realtime import (
+from tests.helpers.realtime import (
     ORIGIN,
     WAIT,
-    _session_cookie,
     connect,
     db,
     receive,
     receive_many,
     reply,
+    session_cookie,
     subscribe,
     unexpected,
 )
@@ -225,7 +224,7 @@ async def test_a_socket_the_channel_layer_cannot_serve_is_told_to_back_off(world
 
 
 async def _open_without_assert(user):
-    cookie = await _session_cookie(user)
+    cookie = await session_cookie(user)
     communicator = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, (b"cookie", cookie)])
     connected, _subprotocol = await communicator.connect(timeout=WAIT)
     assert connected  # accepted, then closed: the close code tells the client to wait

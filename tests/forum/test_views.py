@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Invitation, Membership, Role
-from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.cast import ROLES, client_for
 
 MEMBERS = {"member", "coach", "core_team", "admin"}
 MANAGERS = {"coach", "core_team", "admin"}

@@ -12,8 +12,7 @@ import pytest
 
 from forum import consumers
 from forum.models import Topic
-
-from .test_realtime import WAIT, connect, db, receive, subscribe, unexpected
+from tests.helpers.realtime import WAIT, connect, db, receive, subscribe, unexpected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

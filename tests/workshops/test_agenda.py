@@ -4,10 +4,9 @@ import re
 
 from django.urls import reverse
 
-from tests.browser_forms import unchanged_form_data
+from tests.helpers.browser_forms import unchanged_form_data
+from tests.helpers.workshops import make_workshop
 from workshops.models import AgendaItem, Workshop
-
-from .conftest import make_workshop
 
 
 def _form_data(workshop, rows, extra=2):

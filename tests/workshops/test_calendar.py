@@ -1,7 +1,7 @@
 """Calendar: the .ics of a workshop, the personal feed behind a secret address, and the
 "Nächste Transferwerkstätten" on the home page."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,15 +13,14 @@ from django.utils import formats, timezone
 
 from forum import services as forum_services
 from forum.models import Membership
-from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
-from tests.workshops.conftest import make_workshop
+from tests.helpers.cast import ROLES, client_for
+from tests.helpers.workshops import SITE, make_workshop, plan_workshop, register
 from workshops import services
 from workshops.models import CalendarFeed, Workshop
-from workshops.services import RegistrationDetails, WorkshopData
+from workshops.services import WorkshopData
 
 BERLIN = ZoneInfo("Europe/Berlin")
-SITE = "https://akademie.example"
 
 
 @pytest.fixture(autouse=True)
@@ -35,48 +34,6 @@ def next_date(month: int, day: int, *, at_least_days: int = 30) -> date:
     earliest = timezone.localdate() + timedelta(days=at_least_days)
     candidate = date(earliest.year, month, day)
     return candidate if candidate >= earliest else date(earliest.year + 1, month, day)
-
-
-def plan_workshop(
-    cast,
-    *,
-    day: date | None = None,
-    status: str = Workshop.Status.OPEN,
-    capacity: int = 10,
-    announce_publicly: bool = False,
-    title: str | None = None,
-    deadline: datetime | None = None,
-) -> Workshop:
-    """A workshop of the cast's consortium from 13:00 on ``day`` to 14:00 the next day."""
-    coach = cast.user("coach")
-    town = cast.consortium.towns.order_by("name").first()
-    starts_at, ends_at = services.default_schedule(day or timezone.localdate() + timedelta(days=30))
-    workshop = services.create_workshop(
-        consortium=cast.consortium,
-        actor=coach,
-        data=WorkshopData(
-            host_town=town,
-            title=title or f"Transferwerkstatt in {town.name}",
-            starts_at=starts_at,
-            ends_at=ends_at,
-            venue_name="Rathaus, Großer Saal",
-            venue_address="Marktplatz 1\n12345 Musterstadt",
-            capacity=capacity,
-            registration_deadline=deadline or starts_at - timedelta(days=7),
-            announce_publicly=announce_publicly,
-        ),
-    )
-    if status != Workshop.Status.PLANNED:
-        workshop = services.set_status(workshop=workshop, actor=coach, status=Workshop.Status.OPEN)
-    if status not in (Workshop.Status.PLANNED, Workshop.Status.OPEN):
-        workshop = services.set_status(workshop=workshop, actor=coach, status=status)
-    return workshop
-
-
-def register(workshop, user, *, attending=True):
-    return services.register(
-        workshop=workshop, user=user, details=RegistrationDetails(attending=attending)
-    )
 
 
 def ics_url(workshop) -> str:

@@ -26,7 +26,7 @@ from cms.models import (
     WorkshopSummaryPage,
 )
 from forum.rules import allowed
-from tests.conftest import ROLES, client_for
+from tests.helpers.cast import ROLES, client_for
 from workshops import services
 from workshops.models import Registration, RoadmapItem, Workshop, WorkshopFile
 from workshops.services import RoadmapEntry, WorkshopData

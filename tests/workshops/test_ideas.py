@@ -11,13 +11,12 @@ from django.urls import reverse
 from forum.models import Membership
 from forum.rules import allowed
 from forum.services import remove_member
-from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
-from tests.forum.test_realtime import connect, receive, subscribe, unexpected
+from tests.helpers.cast import ROLES, client_for
+from tests.helpers.realtime import connect, receive, subscribe, unexpected
+from tests.helpers.workshops import make_workshop
 from workshops import services
 from workshops.models import IdeaCard, Workshop
-
-from .conftest import make_workshop
 
 STATES = [s.value for s in Workshop.Status]
 CONSORTIUM_ROLES = {"member", "coach", "core_team"}

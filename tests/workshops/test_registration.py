@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Role
-from tests.conftest import ensure_site_tree
 from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
+from tests.helpers.site_tree import ensure_site_tree
+from tests.helpers.workshops import make_workshop
 from workshops import services
 from workshops.models import Registration, Workshop
 from workshops.services import RegistrationDetails
-
-from .conftest import make_workshop
 
 YES = RegistrationDetails(attending=True)
 
@@ -75,7 +74,7 @@ def test_answering_no_frees_the_seat_too(cast, django_capture_on_commit_callback
 
 
 def test_more_seats_move_people_up(cast, django_capture_on_commit_callbacks):
-    from .conftest import host_town, workshop_data
+    from tests.helpers.workshops import host_town, workshop_data
 
     workshop = make_workshop(cast, capacity=1)
     people = _members(cast, 3)

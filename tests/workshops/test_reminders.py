@@ -12,10 +12,9 @@ from django.utils import timezone
 from forum import services as forum_services
 from forum.models import Membership, Role
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.workshops import SITE, plan_workshop, register
 from workshops import services
 from workshops.models import Registration, Workshop
-
-from .test_calendar import SITE, plan_workshop, register
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,9 @@
 """Rotation: which towns of the consortium have hosted, which not yet, who is next."""
 
 from forum.models import Town
+from tests.helpers.workshops import make_workshop
 from workshops import selectors
 from workshops.forms import WorkshopForm
-
-from .conftest import make_workshop
 
 
 def test_rotation_lists_only_the_consortiums_towns_and_suggests_the_next(cast):

@@ -18,12 +18,11 @@ from wagtail.users.models import UserProfile
 from forum.models import Membership, Notification, NotificationKind
 from forum.services import remove_member
 from tests.factories import MembershipFactory, UserFactory
-from tests.forum.test_notification_delivery import DATABASE_TASKS, quiet, run_worker  # noqa: F401
+from tests.helpers.tasks import DATABASE_TASKS, run_worker
+from tests.helpers.workshops import make_workshop
 from workshops import services
 from workshops.models import Workshop
 from workshops.services import RegistrationDetails, WorkshopData
-
-from .conftest import make_workshop
 
 SEND = "forum.notifications.email.send_notification_email"
 PREFIX = "[Kleinstadtakademie] "
@@ -114,7 +113,7 @@ def test_moving_twice_tells_twice_in_the_readers_language(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_someone_removed_before_the_worker_runs_hears_nothing(quiet, cast):  # noqa: F811
+def test_someone_removed_before_the_worker_runs_hears_nothing(quiet, cast):
     workshop = make_workshop(cast)
     stays, leaves = people(cast, 2)
     register(workshop, stays)
@@ -133,7 +132,7 @@ def test_someone_removed_before_the_worker_runs_hears_nothing(quiet, cast):  # n
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_email_waits_for_the_worker_and_is_retried_when_smtp_fails(quiet, cast):  # noqa: F811
+def test_a_change_email_waits_for_the_worker_and_is_retried_when_smtp_fails(quiet, cast):
     workshop = make_workshop(cast)
     [person] = people(cast, 1)
     register(workshop, person)

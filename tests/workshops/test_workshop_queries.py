@@ -6,10 +6,9 @@ from django.urls import reverse
 
 from forum.models import Role
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.workshops import make_workshop
 from workshops import services
 from workshops.services import RegistrationDetails
-
-from .conftest import make_workshop
 
 
 def _count(client, url):

@@ -7,12 +7,11 @@ import pytest
 from django.urls import reverse
 
 from forum.rules import allowed
-from tests.conftest import ROLES, client_for
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers.cast import ROLES, client_for
+from tests.helpers.workshops import make_workshop
 from workshops import selectors
 from workshops.models import Registration, Workshop
-
-from .conftest import make_workshop
 
 STATES = [s.value for s in Workshop.Status]
 CONSORTIUM_ROLES = {"member", "coach", "core_team"}

@@ -1,7 +1,10 @@
-"""Real servers for the deployment tests: daphne workers, nginx, a PostgreSQL of their own.
+"""Real servers for the deployment and browser tests: daphne workers, nginx, a PostgreSQL of
+their own, and scratch databases for servers started with `manage.py`.
 
 Each runs as a subprocess on free loopback ports with everything in a temporary directory, and
-is stopped by the context manager that started it, also when a test fails.
+is stopped by the context manager that started it, also when a test fails. Names that outlive a
+test run (scratch PostgreSQL databases) carry the pytest-xdist worker's id, so parallel workers
+never share one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -29,6 +33,29 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+def scratch_database(tmp_path: Path) -> tuple[str, callable]:
+    """A database URL for a server and a function that removes the database afterwards: a SQLite
+    file in ``tmp_path``, or ``<name>_e2e`` next to DATABASE_URL's PostgreSQL database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{tmp_path / 'e2e.sqlite3'}", lambda: None
+    import psycopg
+
+    parsed = urlparse(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"{parsed.path.lstrip('/')}_e2e" + (f"_{worker}" if worker else "")
+    admin_url = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunparse(parsed._replace(path=f"/{name}")), drop
 
 
 def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
