@@ -15,7 +15,7 @@ import urllib.parse
 import psycopg
 import pytest
 
-from tests.e2e.conftest import ROOT
+from tests.helpers.servers import ROOT
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
