@@ -4,7 +4,9 @@ import sys
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from cms import services as cms_services
 from cms.models import (
@@ -26,6 +28,14 @@ from .factories import (
     enable_mfa,
     make_editor,
 )
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request in English (or ``translation.activate``) leaves its language active in the
+    thread; the next test on the same worker starts in the site's language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
