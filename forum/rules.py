@@ -197,6 +197,11 @@ rules.add_perm("forum.read_forum", can_read_forum)
 rules.add_perm("forum.list_members", can_view_consortium)
 rules.add_perm("forum.manage_members", can_manage_members)
 rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)
+# The community in the Wagtail admin: editors add and change the public data of towns and
+# consortia (with their phases); deleting those, and profiles, spaces and tags, which decide or
+# show who reads what, are for academy admins.
+rules.add_perm("forum.edit_public_community", is_editor | is_admin)
+rules.add_perm("forum.administer_community", is_admin)
 
 rules.add_perm("forum.read_space", can_read_space)
 rules.add_perm("forum.post_in_space", can_post_in_space)

@@ -150,12 +150,12 @@ class ServiceDeleteBulkAction(DeleteBulkAction):
     @classmethod
     def execute_action(cls, objects, **kwargs):
         actor = kwargs["self"].request.user
-        with transaction.atomic():
-            for instance in objects:
-                if isinstance(instance, Membership):
-                    services.remove_member(membership=instance, actor=actor)
-                else:
-                    _delete(type(instance), instance, actor)
+        # Wagtail runs this inside one transaction: a refusal undoes the deletions before it.
+        for instance in objects:
+            if isinstance(instance, Membership):
+                services.remove_member(membership=instance, actor=actor)
+            else:
+                _delete(type(instance), instance, actor)
         return len(objects), 0
 
     def form_valid(self, form):

@@ -1,8 +1,9 @@
 """The community as the academy keeps it in the Wagtail admin: towns, consortia with their
 phases, profiles, spaces and topic tags. Every admin create, edit and delete of these runs
-here (``forum.wagtail_hooks``), checked with the same model permission Wagtail's views ask,
-and refused with a message where Wagtail would delete what people wrote or end access
-without telling anyone. Memberships have their own services (``members``)."""
+here (``forum.wagtail_hooks``), checked against the policy (``forum.edit_public_community``,
+``forum.administer_community``), and refused with a message where Wagtail would delete what
+people wrote or end access without telling anyone. Memberships have their own services
+(``members``)."""
 
 from __future__ import annotations
 
@@ -13,32 +14,35 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .. import events
+from .. import rules as policy
 from ..models import Consortium, Profile, Space, Tag, Town
 from ..streams import space_stream
 from .spaces import change_space, create_consortium_space
 
+PUBLIC = "forum.edit_public_community"
+ADMIN = "forum.administer_community"
 
-def _require(actor: Any, instance: models.Model, action: str) -> None:
-    meta = instance._meta
-    if actor is None or not actor.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+
+def _require(actor: Any, permission: str) -> None:
+    if not policy.allowed(actor, permission):
         raise PermissionDenied
 
 
-def _save(instance: models.Model, actor: Any) -> None:
-    _require(actor, instance, "add" if instance._state.adding else "change")
+def _save(instance: models.Model, actor: Any, permission: str) -> None:
+    _require(actor, permission)
     instance.full_clean()
     instance.save()
 
 
 @transaction.atomic
 def save_town(*, town: Town, actor: Any) -> Town:
-    _save(town, actor)
+    _save(town, actor, PUBLIC)
     return town
 
 
 @transaction.atomic
 def delete_town(*, town: Town, actor: Any) -> None:
-    _require(actor, town, "delete")
+    _require(actor, ADMIN)
     if town.led_consortia.exists():
         raise ValidationError(_("Diese Kleinstadt leitet einen Verbund und bleibt deshalb."))
     town.delete()
@@ -48,7 +52,7 @@ def delete_town(*, town: Town, actor: Any) -> None:
 def save_consortium(*, consortium: Consortium, actor: Any) -> Consortium:
     """With its phases and towns (the admin form's inline rows); a new consortium gets its
     closed forum space in the same transaction."""
-    _save(consortium, actor)
+    _save(consortium, actor, PUBLIC)
     create_consortium_space(consortium=consortium)
     return consortium
 
@@ -57,7 +61,7 @@ def save_consortium(*, consortium: Consortium, actor: Any) -> Consortium:
 def delete_consortium(*, consortium: Consortium, actor: Any) -> None:
     """Only an empty consortium goes: its members would lose access unannounced and its
     discussions would be deleted with it."""
-    _require(actor, consortium, "delete")
+    _require(actor, ADMIN)
     if consortium.memberships.exists():
         raise ValidationError(
             _("Der Verbund hat noch Mitglieder. Entfernen Sie zuerst die Mitgliedschaften.")
@@ -71,13 +75,13 @@ def delete_consortium(*, consortium: Consortium, actor: Any) -> None:
 
 @transaction.atomic
 def save_profile(*, profile: Profile, actor: Any) -> Profile:
-    _save(profile, actor)
+    _save(profile, actor, ADMIN)
     return profile
 
 
 @transaction.atomic
 def delete_profile(*, profile: Profile, actor: Any) -> None:
-    _require(actor, profile, "delete")
+    _require(actor, ADMIN)
     profile.delete()
 
 
@@ -86,9 +90,8 @@ def save_space(*, space: Space, actor: Any) -> Space:
     """A new space, or an edit through ``change_space`` (which tells the readers when the
     space changes hands)."""
     if space._state.adding:
-        _save(space, actor)
+        _save(space, actor, ADMIN)
         return space
-    _require(actor, space, "change")
     return change_space(
         space=space,
         actor=actor,
@@ -101,7 +104,7 @@ def save_space(*, space: Space, actor: Any) -> Space:
 
 @transaction.atomic
 def delete_space(*, space: Space, actor: Any) -> None:
-    _require(actor, space, "delete")
+    _require(actor, ADMIN)
     if space.topics.exists():
         raise ValidationError(_("In diesem Bereich gibt es Diskussionen. Er bleibt deshalb."))
     space_id = space.pk
@@ -111,12 +114,12 @@ def delete_space(*, space: Space, actor: Any) -> None:
 
 @transaction.atomic
 def save_tag(*, tag: Tag, actor: Any) -> Tag:
-    _save(tag, actor)
+    _save(tag, actor, ADMIN)
     return tag
 
 
 @transaction.atomic
 def delete_tag(*, tag: Tag, actor: Any) -> None:
     """Topics keep everything but the tag."""
-    _require(actor, tag, "delete")
+    _require(actor, ADMIN)
     tag.delete()

@@ -7,6 +7,7 @@ the admin and see the service run.
 """
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.contrib.settings.registry import registry as settings_registry
@@ -14,8 +15,10 @@ from wagtail.snippets.models import get_snippet_models
 
 from forum import services, wagtail_hooks
 from forum.models import Consortium, Membership, NotificationSettings, Space, Tag, Town
+from forum.rules import allowed
 from tests.factories import ConsortiumFactory
 from tests.helpers.browser_forms import unchanged_form_data
+from tests.helpers.cast import ROLES
 
 OUR_APPS = {"forum", "cms", "workshops"}
 # Settings are configuration rows with no effect on who reads what or on open sockets; each one
@@ -162,3 +165,40 @@ def test_bulk_deletion_runs_the_services_all_or_none(client, cast, home_page, sp
     assert "gibt es Diskussionen" in response.content.decode()
     assert spy == ["delete_space", "delete_space"]
     assert Space.objects.filter(pk__in=ids).count() == 2  # none: the second was refused
+
+
+# --- who may: the policy, role by role ----------------------------------------------------------
+
+SAVE_BY = {"editor", "admin"}  # towns and consortia: their public data
+DELETE_BY = {"admin"}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_the_community_services_follow_the_policy_by_role(cast, home_page, role):
+    user = cast.user(role)
+    town = Town.objects.create(name="Neustadt", slug="neustadt", state="BY", population=9000)
+    tag = Tag.objects.create(name="Mobilität", slug="mobilitaet")
+
+    town.population = 9100
+    if role in SAVE_BY:
+        services.save_town(town=town, actor=user)
+    else:
+        with pytest.raises(PermissionDenied):
+            services.save_town(town=town, actor=user)
+    tag.name = "Verkehr"
+    if role in DELETE_BY:
+        services.save_tag(tag=tag, actor=user)
+        services.delete_tag(tag=tag, actor=user)
+        services.delete_town(town=town, actor=user)
+        assert not Town.objects.filter(pk=town.pk).exists()
+    else:
+        for write in (
+            lambda: services.save_tag(tag=tag, actor=user),
+            lambda: services.delete_tag(tag=tag, actor=user),
+            lambda: services.delete_town(town=town, actor=user),
+        ):
+            with pytest.raises(PermissionDenied):
+                write()
+        assert Town.objects.filter(pk=town.pk).exists()
+    assert allowed(user, "forum.edit_public_community") is (role in SAVE_BY)
+    assert allowed(user, "forum.administer_community") is (role in DELETE_BY)
