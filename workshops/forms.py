@@ -145,8 +145,10 @@ class AgendaItemForm(forms.Form):
         return any(name != "kind" for name in self.changed_data)
 
 
+# absolute_max equal to max_num: a forged TOTAL_FORMS builds no more rows than may be saved
+# (Django's default allows 1,000 more, seconds of work for one request).
 AgendaFormSet = forms.formset_factory(
-    AgendaItemForm, extra=2, can_delete=True, max_num=40, validate_max=True
+    AgendaItemForm, extra=2, can_delete=True, max_num=40, absolute_max=40, validate_max=True
 )
 
 
@@ -255,7 +257,7 @@ class RoadmapItemForm(forms.Form):
 
 
 RoadmapFormSet = forms.formset_factory(
-    RoadmapItemForm, extra=3, can_delete=True, max_num=50, validate_max=True
+    RoadmapItemForm, extra=3, can_delete=True, max_num=50, absolute_max=50, validate_max=True
 )
 
 

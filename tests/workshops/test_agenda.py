@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from django.urls import reverse
 
 from tests.helpers.browser_forms import unchanged_form_data
@@ -97,3 +99,27 @@ def test_agenda_day_is_labelled_tag_in_german(client, cast):
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert re.search(r"<label[^>]*>\s*Tag\b", html)
     assert "Schlagwort" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "prefix", "most"),
+    [
+        ("workshops:agenda", Workshop.Status.OPEN, "programm", 40),
+        ("workshops:document", Workshop.Status.HELD, "fahrplan", 50),
+    ],
+)
+def test_a_huge_row_count_is_refused_without_building_a_thousand_rows(
+    client, cast, name, status, prefix, most
+):
+    """A forged TOTAL_FORMS used to build and render about 1,040 rows (seconds per request)."""
+    workshop = make_workshop(cast, status=status)
+    client.force_login(cast.user("coach"))
+    url = reverse(name, kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    response = client.post(
+        url, {f"{prefix}-TOTAL_FORMS": str(10**30), f"{prefix}-INITIAL_FORMS": "0"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    rows = set(re.findall(rf'name="{prefix}-(\d+)-', html))
+    assert 0 < len(rows) <= most
+    assert f"höchstens {most}" in html
