@@ -15,7 +15,11 @@ from itertools import count
 
 import pytest
 
-from tests.helpers.servers import daphne, manage, nginx
+from tests.helpers.migrated import copy_migrated_sqlite
+from tests.helpers.servers import daphne, nginx
+
+# One worker starts the servers once for all three tests.
+pytestmark = pytest.mark.xdist_group("behind-nginx")
 
 PROXY = "127.0.0.10"
 USER_A = "127.0.0.2"
@@ -93,7 +97,7 @@ def servers(tmp_path_factory):
         MEDIA_ROOT=str(tmp / "media"),
         PRIVATE_MEDIA_ROOT=str(tmp / "private_media"),
     )
-    manage("migrate", "--noinput", "-v0", env=env)
+    copy_migrated_sqlite(tmp / "db.sqlite3")
     with daphne(env, tmp / "daphne.log") as worker_url:
         upstream = urllib.parse.urlsplit(worker_url).netloc
         with nginx(upstream, bind=PROXY, proto="https") as proxy_url:

@@ -1,7 +1,8 @@
 """Browser tests against a real server started the way `make run` starts it.
 
 The server runs in a subprocess (migrate, seed_demo, runserver = daphne) on its own database:
-a temporary SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at PostgreSQL.
+a temporary SQLite file (a copy of the migrated template, see tests/helpers/migrated.py), or a
+scratch PostgreSQL database when DATABASE_URL points at PostgreSQL.
 Chromium is Debian's; a missing browser fails the run instead of skipping it.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.migrated import copy_migrated_sqlite
 from tests.helpers.servers import free_port, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +58,11 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private_media"),
     }
     manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+    commands = [["migrate", "--noinput", "-v0"], ["seed_demo"]]
+    if database_url.startswith("sqlite:///"):
+        copy_migrated_sqlite(Path(database_url.removeprefix("sqlite:///")))
+        commands = commands[1:]
+    for command in commands:
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed after the server stops

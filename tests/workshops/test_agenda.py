@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from django.urls import reverse
 
 from tests.helpers.browser_forms import unchanged_form_data

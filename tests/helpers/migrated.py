@@ -1,0 +1,57 @@
+"""A migrated SQLite database, built once and copied wherever a test needs a fresh one: the test
+database of each pytest-xdist worker and the databases of the demo and proxy servers.
+
+Migrating from nothing takes about 25 s on a 2-core machine (Wagtail's migrations and ours);
+copying the 2 MB result takes milliseconds. The template is keyed by the lock file and every
+migration file of the project, so a new migration or package version builds a new one. Workers
+build it under a file lock: the first one migrates, the others wait and copy.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Memory-backed where the machine has it: SQLite's commits then cost no disk flush.
+SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+
+
+def _key() -> str:
+    digest = hashlib.sha256((ROOT / "requirements" / "dev.txt").read_bytes())
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _template() -> Path:
+    template = SCRATCH / f"kleinstadtakademie-migrated-{_key()}.sqlite3"
+    with open(template.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = template.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}"}
+            result = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode:
+                raise RuntimeError(f"manage.py migrate failed:\n{result.stderr}")
+            building.rename(template)
+    return template
+
+
+def copy_migrated_sqlite(target: Path) -> None:
+    """Put a fully migrated SQLite database at ``target``."""
+    shutil.copyfile(_template(), target)
