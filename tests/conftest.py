@@ -1,7 +1,6 @@
 """Shared fixtures: the role cast of DESIGN.md around one consortium, its forum and case pages."""
 
-import os
-import sys
+import sqlite3
 from dataclasses import dataclass
 
 import pytest
@@ -19,8 +18,10 @@ from cms.models import (
 )
 from forum import events
 from forum.models import Role, Space
+from forum.rules import forget_consortium_roles
 from tests.helpers.cases import add_case_page
-from tests.helpers.migrated import SCRATCH, copy_migrated_sqlite
+from tests.helpers.migrated import migrated_sqlite_template
+from tests.helpers.shared import module_transaction
 from tests.helpers.site_tree import ensure_site_tree
 
 from .factories import (
@@ -38,22 +39,19 @@ def _on_sqlite() -> bool:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """On SQLite each worker's test database starts as a copy of the migrated template instead
-    of being migrated from nothing (about 25 s per worker); kept by ``django_db_keepdb``."""
-    if not _on_sqlite():
+    """On SQLite each worker's in-memory test database starts as a copy of the migrated template
+    (``migrate`` then finds nothing to do) instead of being migrated from nothing (about 25 s
+    per worker). The copy is written through a connection of its own, held for the session:
+    an in-memory database lives as long as a connection to it."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         yield
         return
-    path = SCRATCH / f"kleinstadtakademie-test-{os.getpid()}.sqlite3"
-    copy_migrated_sqlite(path)
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(path)
+    # The name Django gives the default alias's in-memory test database.
+    holder = sqlite3.connect("file:memorydb_default?mode=memory&cache=shared", uri=True)
+    with sqlite3.connect(migrated_sqlite_template()) as template:
+        template.backup(holder)
     yield
-    path.unlink(missing_ok=True)
-
-
-@pytest.fixture(scope="session")
-def django_db_keepdb(request) -> bool:
-    """The copied template is used as it is (``migrate`` finds nothing to do)."""
-    return bool(request.config.getvalue("reuse_db")) or _on_sqlite()
+    holder.close()
 
 
 @pytest.fixture(autouse=True)
@@ -81,8 +79,7 @@ class Cast:
         return self.users[role]
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def build_cast() -> Cast:
     """One user per role of the permission table; managers have MFA set up."""
     consortium = ConsortiumFactory()
     other = ConsortiumFactory()
@@ -110,6 +107,11 @@ def cast(db) -> Cast:
         "admin": admin,
     }
     return Cast(consortium=consortium, other_consortium=other, users=users)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return build_cast()
 
 
 @pytest.fixture
@@ -183,6 +185,10 @@ class CaseSite:
 
 @pytest.fixture
 def case_site(cast, home_page) -> CaseSite:
+    return build_case_site(cast, home_page)
+
+
+def build_case_site(cast: Cast, home_page) -> CaseSite:
     """A small site: the cast's consortium page with one public and one internal case page."""
 
     Space.objects.get_or_create(
@@ -253,29 +259,40 @@ def case_site(cast, home_page) -> CaseSite:
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup, django_db_blocker):
     """Run ``seed_demo`` once for a whole test module; returns what the first run printed.
-
-    For modules whose tests all start from the freshly seeded demo, the way Django's
-    ``setUpTestData`` shares class data: the seed runs in a transaction that is rolled back when
-    the module ends, and each test (``django_db``, not transactional) runs in a savepoint inside
-    it, so whatever a test writes, a second seed run included, is undone before the next one.
-    Transactional tests (``transaction=True``) commit and flush: keep them out of such modules.
-    As in any non-transactional test, on-commit callbacks of the seed are not run.
-    """
+    For modules whose tests all start from the freshly seeded demo (tests/helpers/shared.py)."""
     from io import StringIO
 
     from django.core.management import call_command
-    from django.db import transaction
 
     out = StringIO()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
             call_command("seed_demo", stdout=out, stderr=StringIO())
-        except BaseException:
-            atomic.__exit__(*sys.exc_info())
-            raise
-    yield out.getvalue()
+        yield out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def shared_cast(django_db_setup, django_db_blocker) -> Cast:
+    """The cast, built once for a test module that only reads it (role matrices); each test
+    runs in a savepoint inside the module's transaction, as with ``seeded_demo``. Tests that
+    change the cast's objects in Python (not only in the database) keep using ``cast``."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_cast()
+        yield built
+
+
+@pytest.fixture
+def cast_of_module(shared_cast, db) -> Cast:
+    """``shared_cast`` for one test (a module overrides ``cast`` with it); roles a test made the
+    policy cache on the shared user objects are forgotten afterwards."""
+    yield shared_cast
+    for user in shared_cast.users.values():
+        forget_consortium_roles(user)
+
+
+@pytest.fixture(scope="module")
+def shared_case_site(shared_cast, django_db_blocker) -> CaseSite:
+    """``case_site`` around ``shared_cast``, built once per module inside its transaction."""
     with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+        return build_case_site(shared_cast, ensure_site_tree())

@@ -78,11 +78,32 @@ def _link(page) -> str:
     return f'<p><a linktype="page" id="{page.pk}">Verweis</a></p>'
 
 
+# The site below is built once for the module (tests/helpers/shared.py); every test reads it
+# and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture
-def admin_site(cast, case_site) -> AdminSite:
+def cast(cast_of_module):
+    return cast_of_module
+
+
+@pytest.fixture(scope="module")
+def admin_site(shared_cast, shared_case_site, django_db_blocker) -> AdminSite:
+    with django_db_blocker.unblock():
+        return _build_admin_site(shared_cast, shared_case_site)
+
+
+@pytest.fixture(autouse=True)
+def renditions_forgotten():
+    """Renditions are cached by image id; one made (and rolled back) by a test is not served
+    from the cache to the next."""
     from django.core.cache import cache
 
-    cache.clear()  # renditions are cached by image id, and rolled-back tests reuse ids
+    cache.clear()
+
+
+def _build_admin_site(cast, case_site) -> AdminSite:
     other_coach = UserFactory()
     MembershipFactory(user=other_coach, consortium=cast.other_consortium, role=Role.COACH)
     services.sync_consortium_editors(consortium=cast.other_consortium)

@@ -19,6 +19,21 @@ READS_INTERNAL = {"member", "coach", "core_team", "editor", "admin"}
 EDITS_CONSORTIUM_PAGES = {"member", "coach", "core_team", "editor", "admin"}
 
 
+# The cast and the small site are built once for the module (tests/helpers/shared.py); every
+# test reads them and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(cast_of_module):
+    return cast_of_module
+
+
+@pytest.fixture
+def case_site(shared_case_site, cast_of_module):
+    return shared_case_site
+
+
 def expected(role: str, which: str) -> bool:
     return which == "public" or role in READS_INTERNAL
 

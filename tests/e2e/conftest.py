@@ -92,8 +92,11 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
         drop_database()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module: Playwright's sync API keeps an event loop running in this thread while it is
+    open, and Django refuses to open a database connection there, so the database tests that
+    run on this worker after a browser module must find it closed."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,5 +1,6 @@
 """A migrated SQLite database, built once and copied wherever a test needs a fresh one: the test
-database of each pytest-xdist worker and the databases of the demo and proxy servers.
+database of each pytest-xdist worker (tests/conftest.py) and the databases of the demo and proxy
+servers.
 
 Migrating from nothing takes about 25 s on a 2-core machine (Wagtail's migrations and ours);
 copying the 2 MB result takes milliseconds. The template is keyed by the lock file and every
@@ -31,7 +32,8 @@ def _key() -> str:
     return digest.hexdigest()[:16]
 
 
-def _template() -> Path:
+def migrated_sqlite_template() -> Path:
+    """The template's path, built first if it does not exist yet."""
     template = SCRATCH / f"kleinstadtakademie-migrated-{_key()}.sqlite3"
     with open(template.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -54,4 +56,4 @@ def _template() -> Path:
 
 def copy_migrated_sqlite(target: Path) -> None:
     """Put a fully migrated SQLite database at ``target``."""
-    shutil.copyfile(_template(), target)
+    shutil.copyfile(migrated_sqlite_template(), target)
