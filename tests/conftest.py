@@ -1,5 +1,6 @@
 """Shared fixtures: the role cast of DESIGN.md around one consortium, its forum and case pages."""
 
+import copy
 import sqlite3
 from dataclasses import dataclass
 
@@ -18,7 +19,6 @@ from cms.models import (
 )
 from forum import events
 from forum.models import Role, Space
-from forum.rules import forget_consortium_roles
 from tests.helpers.cases import add_case_page
 from tests.helpers.migrated import migrated_sqlite_template
 from tests.helpers.shared import module_transaction
@@ -146,6 +146,10 @@ class Forum:
 
 @pytest.fixture
 def forum(cast) -> Forum:
+    return build_forum(cast)
+
+
+def build_forum(cast: Cast) -> Forum:
     """A closed space of the cast's consortium and an academy-wide space, one topic in each."""
     from forum import services
 
@@ -284,11 +288,26 @@ def shared_cast(django_db_setup, django_db_blocker) -> Cast:
 
 @pytest.fixture
 def cast_of_module(shared_cast, db) -> Cast:
-    """``shared_cast`` for one test (a module overrides ``cast`` with it); roles a test made the
-    policy cache on the shared user objects are forgotten afterwards."""
-    yield shared_cast
-    for user in shared_cast.users.values():
-        forget_consortium_roles(user)
+    """A copy of ``shared_cast`` for one test (a module overrides ``cast`` with it): what a test
+    changes on its objects in Python stays with the test, as with ``setUpTestData``."""
+    return copy.deepcopy(shared_cast)
+
+
+@pytest.fixture
+def forum_of_module(shared_forum, db) -> Forum:
+    return copy.deepcopy(shared_forum)
+
+
+@pytest.fixture
+def case_site_of_module(shared_case_site, db) -> CaseSite:
+    return copy.deepcopy(shared_case_site)
+
+
+@pytest.fixture(scope="module")
+def shared_forum(shared_cast, django_db_blocker) -> Forum:
+    """``forum`` around ``shared_cast``, built once per module inside its transaction."""
+    with django_db_blocker.unblock():
+        return build_forum(shared_cast)
 
 
 @pytest.fixture(scope="module")

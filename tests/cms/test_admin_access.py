@@ -8,6 +8,7 @@ URL naming one answers exactly like an id that does not exist. Editors and admin
 whole admin.
 """
 
+import copy
 import io
 import re
 from dataclasses import dataclass
@@ -89,9 +90,14 @@ def cast(cast_of_module):
 
 
 @pytest.fixture(scope="module")
-def admin_site(shared_cast, shared_case_site, django_db_blocker) -> AdminSite:
+def shared_admin_site(shared_cast, shared_case_site, django_db_blocker) -> AdminSite:
     with django_db_blocker.unblock():
         return _build_admin_site(shared_cast, shared_case_site)
+
+
+@pytest.fixture
+def admin_site(shared_admin_site, cast_of_module) -> AdminSite:
+    return copy.deepcopy(shared_admin_site)
 
 
 @pytest.fixture(autouse=True)

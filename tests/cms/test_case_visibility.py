@@ -30,8 +30,8 @@ def cast(cast_of_module):
 
 
 @pytest.fixture
-def case_site(shared_case_site, cast_of_module):
-    return shared_case_site
+def case_site(case_site_of_module):
+    return case_site_of_module
 
 
 def expected(role: str, which: str) -> bool:

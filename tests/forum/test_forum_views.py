@@ -14,6 +14,21 @@ from tests.helpers.uploads import png_upload
 KINDS = ["closed", "academy"]
 
 
+# The cast and its forum are built once for the module (tests/helpers/shared.py); every test
+# reads them and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(cast_of_module):
+    return cast_of_module
+
+
+@pytest.fixture
+def forum(forum_of_module):
+    return forum_of_module
+
+
 def expected_status(role: str, allowed: set, readers: set, *, ok: int = 200) -> int:
     """Anonymous → login redirect; non-readers → 404 (as if missing); readers → ok or 403."""
     if role == "anonymous":

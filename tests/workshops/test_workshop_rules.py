@@ -42,6 +42,16 @@ PERMISSIONS = {
 }
 
 
+# The cast is built once for the module (tests/helpers/shared.py); every test reads it and
+# whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(cast_of_module):
+    return cast_of_module
+
+
 @pytest.fixture
 def workshops(cast):
     return {state: make_workshop(cast, status=state) for state in STATES}
