@@ -25,6 +25,7 @@ from .email import (
 )
 from .notifying import (
     fan_out_new_topic,
+    fan_out_reply,
     notify,
     notify_invitation_accepted,
     notify_mentions,
@@ -61,6 +62,7 @@ __all__ = [
     "digest_unsubscribe_token",
     "digest_unsubscribe_url",
     "fan_out_new_topic",
+    "fan_out_reply",
     "is_still_visible",
     "mark_read",
     "notifications_for",

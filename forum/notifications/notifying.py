@@ -116,30 +116,51 @@ def notify(
 
 
 def notify_post(*, post: Post, mentioned: Iterable[Any], is_reply: bool) -> None:
-    """A new post: mentions; for replies also the topic's followers and those following every
-    post of the space. (A new topic's readers are told by ``notify_new_topic``.)"""
+    """A new post: mentions at once; for replies the topic's followers and those following every
+    post of the space hear of it from a task (``fan_out_reply``), so the reply's request does not
+    grow with them. (A new topic's readers are told by ``notify_new_topic``.)"""
+    notify_mentions(post=post, user_ids={user.pk for user in mentioned})
+    if is_reply:
+        enqueue(fan_out_reply, post.pk)
+
+
+@task()
+def fan_out_reply(post_id: int) -> int:
+    """Followers of the reply's topic and space, in batches; run again, it adds nobody twice."""
+    post = (
+        Post.objects.select_related("topic__space__consortium", "author")
+        .filter(pk=post_id, deleted_at__isnull=True, hidden_at__isnull=True)
+        .first()
+    )
+    if post is None:
+        return 0
     topic = post.topic
     space = topic.space
-    mentioned_ids = {user.pk for user in mentioned}
-    notify_mentions(post=post, user_ids=mentioned_ids)
-    if not is_reply:
-        return
     followers = set(topic.subscriptions.values_list("user_id", flat=True))
     followers |= set(
         SpaceNotificationLevel.objects.filter(
             space=space, level=SpaceNotificationLevel.Level.ALL
         ).values_list("user_id", flat=True)
     )
-    notify(
-        kind=NotificationKind.REPLY,
-        recipient_ids=_readers(space, followers - mentioned_ids),
-        title=topic.title,
-        url=post.get_absolute_url(),
-        actor=post.author,
-        space=space,
-        topic=topic,
-        post=post,
-    )
+    # Mentioned people heard of it as a mention (or chose not to).
+    followers -= set(post.mentions.values_list("pk", flat=True))
+    followers = sorted(followers)
+    created = 0
+    for start in range(0, len(followers), FAN_OUT_BATCH):
+        with transaction.atomic():
+            created += len(
+                notify(
+                    kind=NotificationKind.REPLY,
+                    recipient_ids=_readers(space, followers[start : start + FAN_OUT_BATCH]),
+                    title=topic.title,
+                    url=post.get_absolute_url(),
+                    actor=post.author,
+                    space=space,
+                    topic=topic,
+                    post=post,
+                )
+            )
+    return created
 
 
 def notify_mentions(*, post: Post, user_ids: set[int]) -> None:

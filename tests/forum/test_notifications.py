@@ -6,6 +6,7 @@ durable queue, the send-time re-check with a worker, SMTP retries and digests ar
 ``test_notification_delivery.py``.
 """
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -191,6 +192,63 @@ def test_a_follower_who_lost_access_hears_nothing(cast, forum, run):
     run(services.post_reply, topic=forum.closed_topic, author=cast.user("coach"), body="Neu.")
 
     assert recipients(Kind.REPLY) == ids(cast.user("member"))
+
+
+def test_a_reply_fans_out_in_batches_once_each_and_not_again_when_run_twice(
+    cast, forum, run, monkeypatch
+):
+    monkeypatch.setattr(notifying, "FAN_OUT_BATCH", 2)
+    coach, core = cast.user("coach"), cast.user("core_team")
+    followers = [new_member(cast) for _ in range(4)] + [core]
+    for follower in followers:
+        services.set_subscription(topic=forum.closed_topic, user=follower, subscribed=True)
+
+    post = run(
+        services.post_reply,
+        topic=forum.closed_topic,
+        author=coach,
+        body=f"Danke, @{core.username}!",
+    )
+
+    # The mentioned core-team member hears of it once, as a mention.
+    assert recipients(Kind.REPLY) == ids(cast.user("member"), *followers[:4])
+    assert recipients(Kind.MENTION) == ids(core)
+    assert notifying.fan_out_reply.call(post.pk) == 0
+    assert Notification.objects.filter(kind=Kind.REPLY).count() == 5
+
+
+def test_a_reply_request_does_not_grow_with_the_followers(client, cast, forum):
+    """With the durable queue the request stores one task, however many follow the topic."""
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.helpers.tasks import DATABASE_TASKS, run_worker
+
+    coach = cast.user("coach")
+    client.force_login(coach)
+    url = reverse("forum:topic_reply", kwargs={"pk": forum.closed_topic.pk})
+
+    def reply_queries(text: str) -> int:
+        with override_settings(TASKS=DATABASE_TASKS), CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"body": text, "idempotency_key": uuid.uuid4()})
+        assert response.status_code == 302
+        return len(queries)
+
+    reply_queries("Die erste Antwort macht den Coach zum Folgenden.")
+    few = reply_queries("Erste Antwort.")
+    for _ in range(60):
+        services.set_subscription(topic=forum.closed_topic, user=new_member(cast), subscribed=True)
+    many = reply_queries("Zweite Antwort.")
+
+    assert many == few
+    assert not Notification.objects.filter(kind=Kind.REPLY, post__body="Zweite Antwort.").exists()
+    assert DBTaskResult.objects.filter(task_path__endswith="fan_out_reply").count() == 3
+    with override_settings(TASKS=DATABASE_TASKS):
+        run_worker()
+    assert Notification.objects.filter(kind=Kind.REPLY, post__body="Zweite Antwort.").count() == 61
 
 
 def test_replies_are_in_the_daily_digest_by_default_not_an_immediate_email(cast, forum, run):
