@@ -1,0 +1,164 @@
+"""The reads that must stay fast at DESIGN.md's size, on PostgreSQL at 1,000,000 posts.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kleinstadtakademie_scale \\
+        .venv/bin/python bench/scale.py --posts 1000000 [--keep-db] [--explain FILE]
+
+Builds the dataset with COPY (``bench/scale_data.py``; an existing database built by an earlier
+``--keep-db`` run with the same ``--posts`` is reused), then times, in this process through the
+same selectors the views use, what the probe member's pages ask the database: the forum home,
+"Neu für mich", the bell count, the first page of the notification list, the first and the
+deepest page of a 20,000-post topic, and 20 searches. It prints median and p95 per read and,
+with ``--explain``, writes EXPLAIN ANALYZE of each read into FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from common import POSTGRES_SCHEMES, start_django
+
+SEARCHES = [
+    "Kleinstadt",
+    "Co-Working",
+    "Leerstand Rathaus",
+    "Bürgerbefragung",
+    "Pendeln Bahnhof",
+    "Homeoffice",
+    "Aktionswoche",
+    "Förderung Breitband",
+    "Zwischennutzung Innenstadt",
+    "Ehrenamt Jugend",
+    "Glasfaser",
+    "Wirtschaftsförderung",
+    "Schnuppertag",
+    "Gastronomie Kultur",
+    "Startup Gründung",
+    "gescheitert",
+    "erfolgreich Umfrage",
+    "Kita Schule Familie",
+    "Markt Platz",
+    "Flyer Presse",
+]
+PAGE_SIZE = 20
+
+
+def _timed(function, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _built(posts: int) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM forum_post")
+        return cursor.fetchone()[0] == posts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--explain", type=Path)
+    args = parser.parse_args()
+    import os
+
+    if not os.environ.get("DATABASE_URL", "").startswith(POSTGRES_SCHEMES):
+        print("bench/scale.py needs a PostgreSQL DATABASE_URL.", file=sys.stderr)
+        return 2
+    database = start_django(keep=args.keep_db, prefix="bench-scale-")
+    try:
+        return _run(args)
+    finally:
+        database.cleanup()
+
+
+def _run(args: argparse.Namespace) -> int:
+    import scale_data
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from forum import notifications, selectors
+    from forum.models import Topic
+    from forum.search import search_posts
+
+    if _built(args.posts):
+        print(f"Datensatz mit {args.posts:,} Beiträgen vorhanden, wird wiederverwendet.")
+    else:
+        print(f"Datensatz mit {args.posts:,} Beiträgen wird geschrieben:")
+        with connection.cursor() as cursor:
+            scale_data.build(cursor.cursor, posts=args.posts)
+    probe = get_user_model().objects.get(username=f"person{scale_data.CONSORTIA * 5 + 1}")
+    deep = Topic.objects.get(pk=1)
+    last_page = max(0, deep.reply_count + 1 - PAGE_SIZE)
+
+    def deep_page(offset: int):
+        return list(selectors.posts_for_topic_page(deep)[offset : offset + PAGE_SIZE])
+
+    reads = {
+        "Forum-Startseite (Bereiche mit Zählern)": lambda: list(selectors.spaces_for_home(probe)),
+        "Neu für mich": lambda: list(selectors.new_for_user(probe)),
+        "Glocke (ungelesene Benachrichtigungen)": lambda: notifications.unread_count(probe),
+        "Benachrichtigungen, erste Seite": lambda: list(
+            notifications.notifications_for(probe)[:PAGE_SIZE]
+        ),
+        "Thema mit 20.000 Beiträgen, erste Seite": lambda: deep_page(0),
+        "Thema mit 20.000 Beiträgen, letzte Seite": lambda: deep_page(last_page),
+    }
+    rows = []
+    for label, read in reads.items():
+        read()  # warm the cache, as a busy server has it
+        times = _timed(read, args.repeat)
+        rows.append((label, statistics.median(times), _p95(times)))
+    search_times = []
+    for query in SEARCHES:
+        search_posts(probe, query)
+        search_times += _timed(lambda query=query: search_posts(probe, query), 1)
+    rows.append(
+        (f"Suche, {len(SEARCHES)} Anfragen", statistics.median(search_times), _p95(search_times))
+    )
+
+    print(f"\n| Abfrage bei {args.posts:,} Beiträgen | Median ms | p95 ms |")
+    print("|---|---|---|")
+    for label, median, p95 in rows:
+        print(f"| {label} | {median:.1f} | {p95:.1f} |")
+    if args.explain:
+        _explain(args.explain, probe, deep, last_page)
+        print(f"\nEXPLAIN ANALYZE: {args.explain}")
+    return 0
+
+
+def _explain(path: Path, probe, deep, last_page: int) -> None:
+    from forum import notifications, selectors
+    from forum.models import Notification
+
+    plans = {
+        "Forum-Startseite": selectors.spaces_for_home(probe),
+        "Neu für mich": selectors.new_for_user(probe),
+        "Glocke": Notification.objects.filter(notifications.visible_q(probe), read_at__isnull=True),
+        "Benachrichtigungen": notifications.notifications_for(probe)[:PAGE_SIZE],
+        "Thema, letzte Seite": selectors.posts_for_topic_page(deep)[
+            last_page : last_page + PAGE_SIZE
+        ],
+    }
+    with path.open("w") as out:
+        for label, queryset in plans.items():
+            out.write(f"== {label}\n{queryset.explain(analyze=True, buffers=True)}\n\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
