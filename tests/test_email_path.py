@@ -116,7 +116,10 @@ def digest(cast, forum, home) -> str:
     member = cast.user("member")
     notifications.set_preferences(user=member, deliveries={Kind.REPLY: Delivery.DAILY})
     with override_settings(TASKS=NO_TASKS):
-        forum_services.post_reply(topic=forum.closed_topic, author=cast.user("coach"), body="Neu.")
+        post = forum_services.post_reply(
+            topic=forum.closed_topic, author=cast.user("coach"), body="Neu."
+        )
+        notifications.fan_out_reply.call(post.pk)
     Notification.objects.exclude(recipient=member).delete()
     assert notifications.send_digests(period=Delivery.DAILY) == 1
     return member.email

@@ -272,7 +272,7 @@ def test_emails_queued_before_a_worker_restart_are_delivered_once_after_it(quiet
             user=people[0], deliveries={Kind.NEW_TOPIC: Delivery.IMMEDIATE}
         )
         waiting = DBTaskResult.objects.ready().count()
-        assert waiting == 5  # four emails and the new topic's fan-out
+        assert waiting == 7  # four emails, the two replies' and the new topic's fan-outs
         assert mail.outbox == []
 
         # A worker that stops after one task, as if restarted in the middle of the queue …
