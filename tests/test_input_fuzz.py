@@ -27,6 +27,7 @@ from PIL import Image
 from wagtail.images import get_image_model
 
 from cms import services as cms_services
+from cms.admin_access import is_town_staff, opens_for_town_staff
 from forum import notifications
 from forum import services as forum_services
 from forum.models import Notification, NotificationKind, Role
@@ -313,7 +314,11 @@ def test_no_url_answers_500_to_hostile_parameters(cast, world, role, area):
             for method in ("GET", "POST"):
                 if method == "POST" and admin_area:
                     continue  # Wagtail's own forms; ours are fuzzed through our views
-                for data in _draws(rng, method, admin_area):
+                draws = _draws(rng, method, admin_area)
+                if admin_area and is_town_staff(user) and not opens_for_town_staff(path):
+                    # Refused by its URL name before any view reads a parameter.
+                    draws = draws[:1]
+                for data in draws:
                     send = client.get if method == "GET" else client.post
                     response = send(path, data)
                     if response.status_code >= 500:
