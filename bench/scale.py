@@ -107,10 +107,9 @@ def _run(args: argparse.Namespace) -> int:
             scale_data.build(cursor.cursor, posts=args.posts)
     probe = get_user_model().objects.get(username=f"person{scale_data.CONSORTIA * 5 + 1}")
     deep = Topic.objects.get(pk=1)
-    last_page = max(0, deep.reply_count + 1 - PAGE_SIZE)
 
-    def deep_page(offset: int):
-        return list(selectors.posts_for_topic_page(deep)[offset : offset + PAGE_SIZE])
+    def deep_page(number: int | None):
+        return selectors.topic_page(deep, number, PAGE_SIZE)
 
     reads = {
         "Forum-Startseite (Bereiche mit Zählern)": lambda: list(selectors.spaces_for_home(probe)),
@@ -119,8 +118,8 @@ def _run(args: argparse.Namespace) -> int:
         "Benachrichtigungen, erste Seite": lambda: list(
             notifications.notifications_for(probe)[:PAGE_SIZE]
         ),
-        "Thema mit 20.000 Beiträgen, erste Seite": lambda: deep_page(0),
-        "Thema mit 20.000 Beiträgen, letzte Seite": lambda: deep_page(last_page),
+        "Thema mit 20.000 Beiträgen, erste Seite": lambda: deep_page(1),
+        "Thema mit 20.000 Beiträgen, letzte Seite": lambda: deep_page(None),
     }
     rows = []
     for label, read in reads.items():
@@ -140,23 +139,29 @@ def _run(args: argparse.Namespace) -> int:
     for label, median, p95 in rows:
         print(f"| {label} | {median:.1f} | {p95:.1f} |")
     if args.explain:
-        _explain(args.explain, probe, deep, last_page)
+        _explain(args.explain, probe, deep)
         print(f"\nEXPLAIN ANALYZE: {args.explain}")
     return 0
 
 
-def _explain(path: Path, probe, deep, last_page: int) -> None:
+def _explain(path: Path, probe, deep) -> None:
     from forum import notifications, selectors
-    from forum.models import Notification
+    from forum.models import Notification, Post
 
+    last_ids = list(
+        Post.objects.filter(topic=deep).order_by("-pk").values_list("pk", flat=True)[:PAGE_SIZE]
+    )
     plans = {
         "Forum-Startseite": selectors.spaces_for_home(probe),
         "Neu für mich": selectors.new_for_user(probe),
         "Glocke": Notification.objects.filter(notifications.visible_q(probe), read_at__isnull=True),
         "Benachrichtigungen": notifications.notifications_for(probe)[:PAGE_SIZE],
-        "Thema, letzte Seite": selectors.posts_for_topic_page(deep)[
-            last_page : last_page + PAGE_SIZE
-        ],
+        "Thema, letzte Seite: Nummern": Post.objects.filter(topic=deep)
+        .order_by("pk")
+        .values_list("pk", flat=True)[deep.reply_count + 1 - PAGE_SIZE :],
+        "Thema, letzte Seite: Beiträge": selectors.posts_for_topic_page(deep).filter(
+            pk__in=last_ids
+        ),
     }
     with path.open("w") as out:
         for label, queryset in plans.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -286,6 +287,18 @@ def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
         )
         .order_by("pk")
     )
+
+
+def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Post]]:
+    """One page of a topic's posts (``number=None``: the last page). The page's ids come from
+    the (topic, id) index alone, then only those posts are loaded with everything the page
+    shows: an offset over all joined rows made the last page of a 20,000-post topic 7.6× slower
+    than its first (107 ms against 14 ms at 1,000,000 posts, bench/scale.py)."""
+    ids = Post.objects.filter(topic=topic).order_by("pk").values_list("pk", flat=True)
+    paginator = Paginator(ids, per_page)
+    page = paginator.get_page(paginator.num_pages if number is None else number)
+    posts = list(posts_for_topic_page(topic).filter(pk__in=list(page.object_list)))
+    return page, posts
 
 
 def open_reports(space: Space) -> QuerySet[Report]:

@@ -122,10 +122,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     position = events.position_of(topic_stream(topic.pk))  # before the posts, see live_config
     user = request.user
     can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
-    page = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE).get_page(
-        page_number(request.GET)
-    )
-    posts = list(page.object_list)
+    page, posts = selectors.topic_page(topic, page_number(request.GET), POSTS_PER_PAGE)
     _prepare_posts(posts, user, topic)
     if posts:
         services.mark_read(topic=topic, user=user, up_to_post_id=posts[-1].pk)
@@ -201,9 +198,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     # Show the last page with the form and the text the user typed.
     position = events.position_of(topic_stream(topic.pk))
-    paginator = Paginator(selectors.posts_for_topic_page(topic), POSTS_PER_PAGE)
-    page = paginator.get_page(paginator.num_pages)
-    posts = list(page.object_list)
+    page, posts = selectors.topic_page(topic, None, POSTS_PER_PAGE)
     _prepare_posts(posts, request.user, topic)
     context = _topic_context(request, topic, page, posts, form, position)
     return render(request, "forum/topic.html", context, status=400)
