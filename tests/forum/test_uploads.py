@@ -56,21 +56,30 @@ def ooxml_bytes(kind: str, *, ctype: str | None = None, extra: dict | None = Non
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
-            "[Content_Types].xml", CONTENT_TYPES.format(part=part, ctype=ctype or default_ctype)
+            _entry("[Content_Types].xml"),
+            CONTENT_TYPES.format(part=part, ctype=ctype or default_ctype),
         )
-        zf.writestr("_rels/.rels", "<Relationships/>")
-        zf.writestr(part, "<document/>")
+        zf.writestr(_entry("_rels/.rels"), "<Relationships/>")
+        zf.writestr(_entry(part), "<document/>")
         for name, data in (extra or {}).items():
-            zf.writestr(name, data)
+            zf.writestr(_entry(name), data)
     return buf.getvalue()
+
+
+def _entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date: the bytes (and so the test ids built from them) are the
+    same in every pytest-xdist worker, which collect at different seconds."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = compress_type
+    return info
 
 
 def odf_bytes(mimetype: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
-        zf.writestr("META-INF/manifest.xml", "<manifest:manifest/>", zipfile.ZIP_DEFLATED)
+        zf.writestr(_entry("mimetype", zipfile.ZIP_STORED), mimetype)
+        zf.writestr(_entry("content.xml"), "<office:document-content/>")
+        zf.writestr(_entry("META-INF/manifest.xml"), "<manifest:manifest/>")
     return buf.getvalue()
 
 
