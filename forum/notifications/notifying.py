@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -23,6 +24,7 @@ from ..models import (
     Post,
     Space,
     SpaceNotificationLevel,
+    Subscription,
     Topic,
     display_name,
 )
@@ -126,41 +128,24 @@ def notify_post(*, post: Post, mentioned: Iterable[Any], is_reply: bool) -> None
 
 @task()
 def fan_out_reply(post_id: int) -> int:
-    """Followers of the reply's topic and space, in batches; run again, it adds nobody twice."""
-    post = (
-        Post.objects.select_related("topic__space__consortium", "author")
-        .filter(pk=post_id, deleted_at__isnull=True, hidden_at__isnull=True)
-        .first()
-    )
+    """Followers of the reply's topic and of every post of its space who still read it; the
+    mentioned heard of it as a mention (or chose not to). Run again, it adds nobody twice."""
+    post = _published_post(post_id)
     if post is None:
         return 0
     topic = post.topic
-    space = topic.space
-    followers = set(topic.subscriptions.values_list("user_id", flat=True))
-    followers |= set(
-        SpaceNotificationLevel.objects.filter(
-            space=space, level=SpaceNotificationLevel.Level.ALL
-        ).values_list("user_id", flat=True)
+    followers = Q(pk__in=Subscription.objects.filter(topic=topic).values("user_id")) | Q(
+        pk__in=SpaceNotificationLevel.objects.filter(
+            space=topic.space, level=SpaceNotificationLevel.Level.ALL
+        ).values("user_id")
     )
-    # Mentioned people heard of it as a mention (or chose not to).
-    followers -= set(post.mentions.values_list("pk", flat=True))
-    followers = sorted(followers)
-    created = 0
-    for start in range(0, len(followers), FAN_OUT_BATCH):
-        with transaction.atomic():
-            created += len(
-                notify(
-                    kind=NotificationKind.REPLY,
-                    recipient_ids=_readers(space, followers[start : start + FAN_OUT_BATCH]),
-                    title=topic.title,
-                    url=post.get_absolute_url(),
-                    actor=post.author,
-                    space=space,
-                    topic=topic,
-                    post=post,
-                )
-            )
-    return created
+    recipients = (
+        selectors.readers_of(topic.space)
+        .filter(followers)
+        .exclude(pk__in=post.mentions.values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return _notify_in_batches(post, NotificationKind.REPLY, post.get_absolute_url(), recipients)
 
 
 def notify_mentions(*, post: Post, user_ids: set[int]) -> None:
@@ -188,29 +173,46 @@ def notify_new_topic(*, topic: Topic, post: Post) -> None:
 
 @task()
 def fan_out_new_topic(topic_id: int, post_id: int) -> int:
-    post = (
-        Post.objects.select_related("topic__space__consortium", "author")
-        .filter(pk=post_id, topic_id=topic_id, deleted_at__isnull=True, hidden_at__isnull=True)
-        .first()
-    )
+    post = _published_post(post_id, topic_id=topic_id)
     if post is None:
         return 0
     topic = post.topic
-    already = set(
-        Notification.objects.filter(post=post).values_list("recipient_id", flat=True)
-    )  # mentioned people heard of it already
-    readers = sorted(set(selectors.readers_of(topic.space).values_list("pk", flat=True)) - already)
+    # Mentioned people heard of it already.
+    recipients = (
+        selectors.readers_of(topic.space)
+        .exclude(pk__in=Notification.objects.filter(post=post).values("recipient_id"))
+        .values_list("pk", flat=True)
+    )
+    return _notify_in_batches(
+        post, NotificationKind.NEW_TOPIC, topic.get_absolute_url(), recipients
+    )
+
+
+def _published_post(post_id: int, **filters: Any) -> Post | None:
+    """The post with its topic and space, or ``None`` once it is deleted or hidden: then nobody
+    hears of it any more."""
+    return (
+        Post.objects.select_related("topic__space__consortium", "author")
+        .filter(pk=post_id, deleted_at__isnull=True, hidden_at__isnull=True, **filters)
+        .first()
+    )
+
+
+def _notify_in_batches(post: Post, kind: str, url: str, recipient_ids: Iterable[int]) -> int:
+    """Tell ``recipient_ids`` (readers of the post's space) of ``post``. An academy-wide space
+    has thousands of readers: short transactions and IN lists well below SQLite's parameter
+    limit."""
+    recipients = sorted(recipient_ids)
+    topic = post.topic
     created = 0
-    # An academy-wide space has thousands of readers: short transactions and IN lists well
-    # below SQLite's parameter limit.
-    for start in range(0, len(readers), FAN_OUT_BATCH):
+    for start in range(0, len(recipients), FAN_OUT_BATCH):
         with transaction.atomic():
             created += len(
                 notify(
-                    kind=NotificationKind.NEW_TOPIC,
-                    recipient_ids=readers[start : start + FAN_OUT_BATCH],
+                    kind=kind,
+                    recipient_ids=recipients[start : start + FAN_OUT_BATCH],
                     title=topic.title,
-                    url=topic.get_absolute_url(),
+                    url=url,
                     actor=post.author,
                     space=topic.space,
                     topic=topic,
