@@ -33,10 +33,6 @@ from .factories import (
 )
 
 
-def _on_sqlite() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-
-
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """On SQLite each worker's in-memory test database starts as a copy of the migrated template
@@ -110,7 +106,9 @@ def build_cast() -> Cast:
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def cast(db, shared_world) -> Cast:
+    if shared_world is not None:
+        return copy.deepcopy(shared_world.cast)
     return build_cast()
 
 
@@ -145,7 +143,9 @@ class Forum:
 
 
 @pytest.fixture
-def forum(cast) -> Forum:
+def forum(cast, shared_world) -> Forum:
+    if shared_world is not None and shared_world.forum is not None:
+        return copy.deepcopy(shared_world.forum)
     return build_forum(cast)
 
 
@@ -188,7 +188,9 @@ class CaseSite:
 
 
 @pytest.fixture
-def case_site(cast, home_page) -> CaseSite:
+def case_site(cast, home_page, shared_world) -> CaseSite:
+    if shared_world is not None and shared_world.case_site is not None:
+        return copy.deepcopy(shared_world.case_site)
     return build_case_site(cast, home_page)
 
 
@@ -275,43 +277,30 @@ def seeded_demo(django_db_setup, django_db_blocker):
         yield out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def shared_cast(django_db_setup, django_db_blocker) -> Cast:
-    """The cast, built once for a test module that only reads it (role matrices); each test
-    runs in a savepoint inside the module's transaction, as with ``seeded_demo``. Tests that
-    change the cast's objects in Python (not only in the database) keep using ``cast``."""
+@dataclass
+class SharedWorld:
+    cast: Cast
+    forum: Forum | None
+    case_site: CaseSite | None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_world(request, django_db_blocker) -> SharedWorld | None:
+    """For a module marked ``shared_world`` (role matrices that only read): the cast, and the
+    parts the mark names ("forum", "case_site"), built once inside the module's transaction
+    (tests/helpers/shared.py). ``cast``, ``forum`` and ``case_site`` then hand each test a deep
+    copy, so what a test changes in Python stays with it, as with ``setUpTestData``. Autouse at
+    module scope, so it is set up before any test's own transaction."""
+    mark = request.node.get_closest_marker("shared_world")
+    if mark is None:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
     with module_transaction(django_db_blocker):
         with django_db_blocker.unblock():
-            built = build_cast()
-        yield built
-
-
-@pytest.fixture
-def cast_of_module(shared_cast, db) -> Cast:
-    """A copy of ``shared_cast`` for one test (a module overrides ``cast`` with it): what a test
-    changes on its objects in Python stays with the test, as with ``setUpTestData``."""
-    return copy.deepcopy(shared_cast)
-
-
-@pytest.fixture
-def forum_of_module(shared_forum, db) -> Forum:
-    return copy.deepcopy(shared_forum)
-
-
-@pytest.fixture
-def case_site_of_module(shared_case_site, db) -> CaseSite:
-    return copy.deepcopy(shared_case_site)
-
-
-@pytest.fixture(scope="module")
-def shared_forum(shared_cast, django_db_blocker) -> Forum:
-    """``forum`` around ``shared_cast``, built once per module inside its transaction."""
-    with django_db_blocker.unblock():
-        return build_forum(shared_cast)
-
-
-@pytest.fixture(scope="module")
-def shared_case_site(shared_cast, django_db_blocker) -> CaseSite:
-    """``case_site`` around ``shared_cast``, built once per module inside its transaction."""
-    with django_db_blocker.unblock():
-        return build_case_site(shared_cast, ensure_site_tree())
+            cast = build_cast()
+            forum = build_forum(cast) if "forum" in mark.args else None
+            case_site = (
+                build_case_site(cast, ensure_site_tree()) if "case_site" in mark.args else None
+            )
+        yield SharedWorld(cast=cast, forum=forum, case_site=case_site)

@@ -79,24 +79,20 @@ def _link(page) -> str:
     return f'<p><a linktype="page" id="{page.pk}">Verweis</a></p>'
 
 
-# The site below is built once for the module (tests/helpers/shared.py); every test reads it
-# and whatever one writes is rolled back before the next.
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(cast_of_module):
-    return cast_of_module
+# The cast and the small site are built once for the module (the ``shared_world`` fixture),
+# the admin site around them too; each test reads a copy, and whatever one writes is rolled
+# back before the next.
+pytestmark = pytest.mark.shared_world("case_site")
 
 
 @pytest.fixture(scope="module")
-def shared_admin_site(shared_cast, shared_case_site, django_db_blocker) -> AdminSite:
+def shared_admin_site(shared_world, django_db_blocker) -> AdminSite:
     with django_db_blocker.unblock():
-        return _build_admin_site(shared_cast, shared_case_site)
+        return _build_admin_site(shared_world.cast, shared_world.case_site)
 
 
 @pytest.fixture
-def admin_site(shared_admin_site, cast_of_module) -> AdminSite:
+def admin_site(shared_admin_site, db) -> AdminSite:
     return copy.deepcopy(shared_admin_site)
 
 

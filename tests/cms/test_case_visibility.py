@@ -19,19 +19,9 @@ READS_INTERNAL = {"member", "coach", "core_team", "editor", "admin"}
 EDITS_CONSORTIUM_PAGES = {"member", "coach", "core_team", "editor", "admin"}
 
 
-# The cast and the small site are built once for the module (tests/helpers/shared.py); every
-# test reads them and whatever one writes is rolled back before the next.
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(cast_of_module):
-    return cast_of_module
-
-
-@pytest.fixture
-def case_site(case_site_of_module):
-    return case_site_of_module
+# The cast and the small site are built once for the module (the ``shared_world`` fixture); each
+# test reads a copy, and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.shared_world("case_site")
 
 
 def expected(role: str, which: str) -> bool:

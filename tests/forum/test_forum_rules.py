@@ -7,19 +7,9 @@ from forum.models import Space
 from tests.helpers.cast import ROLES
 from tests.helpers.permissions import MODERATE, POST, READ
 
-# The cast and its forum are built once for the module (tests/helpers/shared.py); every test
-# reads them and whatever one writes is rolled back before the next.
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(cast_of_module):
-    return cast_of_module
-
-
-@pytest.fixture
-def forum(forum_of_module):
-    return forum_of_module
+# The cast and its forum are built once for the module (the ``shared_world`` fixture); each
+# test reads a copy, and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.shared_world("forum")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -14,19 +14,9 @@ from tests.helpers.uploads import png_upload
 KINDS = ["closed", "academy"]
 
 
-# The cast and its forum are built once for the module (tests/helpers/shared.py); every test
-# reads them and whatever one writes is rolled back before the next.
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(cast_of_module):
-    return cast_of_module
-
-
-@pytest.fixture
-def forum(forum_of_module):
-    return forum_of_module
+# The cast and its forum are built once for the module (the ``shared_world`` fixture); each
+# test reads a copy, and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.shared_world("forum")
 
 
 def expected_status(role: str, allowed: set, readers: set, *, ok: int = 200) -> int:

@@ -14,13 +14,12 @@ import fcntl
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-# Memory-backed where the machine has it: SQLite's commits then cost no disk flush.
+from tests.helpers.servers import ROOT, manage
+
+# Memory-backed where the machine has it; kept between runs (the key names what it was built from).
 SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
 
 
@@ -40,16 +39,12 @@ def migrated_sqlite_template() -> Path:
         if not template.exists():
             building = template.with_suffix(".building")
             building.unlink(missing_ok=True)
-            env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}"}
-            result = subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
+            manage(
+                "migrate",
+                "--noinput",
+                "-v0",
+                env={**os.environ, "DATABASE_URL": f"sqlite:///{building}"},
             )
-            if result.returncode:
-                raise RuntimeError(f"manage.py migrate failed:\n{result.stderr}")
             building.rename(template)
     return template
 

@@ -42,14 +42,9 @@ PERMISSIONS = {
 }
 
 
-# The cast is built once for the module (tests/helpers/shared.py); every test reads it and
-# whatever one writes is rolled back before the next.
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(cast_of_module):
-    return cast_of_module
+# The cast is built once for the module (the ``shared_world`` fixture); each
+# test reads a copy, and whatever one writes is rolled back before the next.
+pytestmark = pytest.mark.shared_world()
 
 
 @pytest.fixture
