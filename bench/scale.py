@@ -105,8 +105,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Datensatz mit {args.posts:,} Beiträgen wird geschrieben:")
         with connection.cursor() as cursor:
             scale_data.build(cursor.cursor, posts=args.posts)
-    probe = get_user_model().objects.get(username=f"person{scale_data.CONSORTIA * 5 + 1}")
-    deep = Topic.objects.get(pk=1)
+    probe = get_user_model().objects.get(pk=scale_data.PROBE_ID)
+    deep = Topic.objects.get(pk=scale_data.DEEP_TOPIC_ID)
 
     def deep_page(number: int | None):
         return selectors.topic_page(deep, number, PAGE_SIZE)
