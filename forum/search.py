@@ -1,8 +1,8 @@
 """Full-text search over forum posts, filtered by the same access rule as every other read.
 
-On PostgreSQL body and topic title are matched with the German configuration through exactly the
-expressions the GIN indexes of migration 0005 are built on; elsewhere (SQLite in development and
-tests) a simple word-by-word containment search stands in.
+On PostgreSQL body and topic title are matched with the German configuration, the body through
+the stored vector of migration 0012; elsewhere (SQLite in development and tests) a simple
+word-by-word containment search stands in.
 """
 
 from __future__ import annotations
@@ -13,24 +13,42 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
+from django.db.models import FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
-from .models import Post, Space, Topic
-from .selectors import readable_spaces_q
+from . import rules as policy
+from . import selectors
+from .models import Post, Space
 
 SEARCH_CONFIG = "german"
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SNIPPET_LENGTH = 200
 SNIPPET_LEAD = 60
+# Newest matches per readable space that are ranked (and as many topics matching by title).
+CANDIDATES_PER_SPACE = 200
+_TSQUERY = "websearch_to_tsquery('german'::regconfig, %s)"
+# One branch per readable space ({space} is a condition on the space, or nothing for all).
+_BODY_MATCHES = """(
+    SELECT id FROM forum_post
+    WHERE {space} search_vector @@ websearch_to_tsquery('german'::regconfig, %s)
+      AND deleted_at IS NULL AND hidden_at IS NULL
+    ORDER BY id DESC LIMIT %s)"""
+_TITLE_MATCHES = """(
+    SELECT first.id FROM unnest(%s::bigint[]) AS readable (id), LATERAL (
+        SELECT topic.id FROM forum_topic topic
+        WHERE topic.space_id = readable.id
+          AND to_tsvector('german'::regconfig, COALESCE(topic.title, ''))
+              @@ websearch_to_tsquery('german'::regconfig, %s)
+        ORDER BY topic.id DESC LIMIT %s
+    ) titled, LATERAL (
+        SELECT post.id FROM forum_post post
+        WHERE post.topic_id = titled.id AND post.deleted_at IS NULL AND post.hidden_at IS NULL
+        ORDER BY post.id LIMIT 1
+    ) first)"""
 
 # Control characters ts_headline is told to put around matches. The output is html-escaped and
 # only these markers are turned into <mark>…</mark>, so no tag of the post text survives.
@@ -52,7 +70,7 @@ class SearchHit:
 def searchable_posts(user: Any) -> QuerySet[Post]:
     """Posts ``user`` may read that are neither deleted nor hidden, via the membership join."""
     return Post.objects.filter(
-        readable_spaces_q(user, "topic__space__"),
+        selectors.readable_spaces_q(user, "topic__space__"),
         deleted_at__isnull=True,
         hidden_at__isnull=True,
     )
@@ -81,7 +99,7 @@ def search_posts(
     if consortium is not None:
         posts = posts.filter(topic__space__consortium=consortium)
     if connection.vendor == "postgresql":
-        return _search_postgresql(posts, query, limit)
+        return _search_postgresql(user, posts, query, limit, space=space, consortium=consortium)
     return _search_fallback(posts, query, limit)
 
 
@@ -92,36 +110,51 @@ def _clean(query: Any) -> str:
     return "".join(" " if unicodedata.category(char) == "Cc" else char for char in query).strip()
 
 
-def _search_postgresql(posts: QuerySet[Post], query: str, limit: int) -> list[SearchHit]:
+def _search_postgresql(
+    user: Any, posts: QuerySet[Post], query: str, limit: int, *, space: Any, consortium: Any
+) -> list[SearchHit]:
+    # The spaces come first: the policy's query picks the readable spaces, and only their posts
+    # are matched, each space in a branch of its own that stops after CANDIDATES_PER_SPACE
+    # matches, so ranking sees a bounded set whatever the size of the forum. With the space and
+    # the words as constants PostgreSQL estimates each branch from the columns' statistics: a
+    # rare word goes through the GIN index on (space, stored vector), a common one walks the
+    # space's newest posts backwards. A topic whose title matches contributes its first post.
+    # Migration 0012 keeps the columns and indexes.
+    spaces = selectors.spaces_visible_to(user).order_by()
+    if space is not None:
+        spaces = spaces.filter(pk=space.pk)
+    if consortium is not None:
+        spaces = spaces.filter(consortium=consortium)
+    space_ids = list(spaces.values_list("pk", flat=True))
+    if not space_ids:
+        return []
+    if policy.is_admin(user) and space is None and consortium is None:
+        body_branches = [_BODY_MATCHES.format(space="")]
+        body_params = [query, CANDIDATES_PER_SPACE]
+    else:
+        body_branches = [_BODY_MATCHES.format(space="search_space_id = %s AND")] * len(space_ids)
+        body_params = [
+            value for space_id in space_ids for value in (space_id, query, CANDIDATES_PER_SPACE)
+        ]
+    # Only the constant branches above are joined in; every value is a parameter.
+    branches = " UNION ALL ".join([*body_branches, _TITLE_MATCHES])
+    candidates = RawSQL(  # noqa: S611
+        f"SELECT DISTINCT id FROM ({branches}) candidate",  # noqa: S608
+        (*body_params, space_ids, query, CANDIDATES_PER_SPACE),
+    )
+    # Weighted as before: title words (A) above body words (B).
+    rank = RawSQL(  # noqa: S611
+        f"""ts_rank(
+            setweight(to_tsvector('german'::regconfig, COALESCE(forum_topic.title, '')), 'A')
+            || setweight(forum_post.search_vector, 'B'), {_TSQUERY})""",
+        (query,),
+        output_field=FloatField(),
+    )
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    # Each vector compiles to to_tsvector('german'::regconfig, COALESCE(<column>, '')), the
-    # expression of the GIN indexes forum_post_body_german_fts and forum_topic_title_german_fts.
-    # Body and title are matched in a UNION of two subqueries, one per table, so PostgreSQL asks
-    # both indexes; an OR of the two vectors across the topic join cannot use either index and
-    # computes to_tsvector for every post instead.
-    body_matches = (
-        Post.objects.alias(vector=SearchVector("body", config=SEARCH_CONFIG))
-        .filter(vector=search_query)
-        .order_by()
-        .values("pk")
-    )
-    title_matches = (
-        Post.objects.filter(
-            topic__in=Topic.objects.alias(vector=SearchVector("title", config=SEARCH_CONFIG))
-            .filter(vector=search_query)
-            .values("pk")
-        )
-        .order_by()
-        .values("pk")
-    )
     rows = (
-        posts.filter(pk__in=body_matches.union(title_matches))
+        posts.filter(pk__in=candidates)
         .annotate(
-            rank=SearchRank(
-                SearchVector("topic__title", config=SEARCH_CONFIG, weight="A")
-                + SearchVector("body", config=SEARCH_CONFIG, weight="B"),
-                search_query,
-            ),
+            rank=rank,
             headline=SearchHeadline(
                 Replace("body", Value("<"), Value(_LT)),
                 search_query,
