@@ -10,6 +10,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -115,7 +116,7 @@ EVERYTHING = ~Q(pk__in=[])
 
 
 def readable_spaces_q(user: Any, prefix: str = "") -> Q:
-    """The filter for spaces ``user`` may read, as one membership join (never a list of ids).
+    """The filter for spaces ``user`` may read, as a membership semi-join (never a list of ids).
 
     ``prefix`` is the path from the queried model to ``Space`` (``"space__"`` for topics).
     Mirrors ``forum.rules.can_read_space``; a test asserts the two agree.
@@ -124,7 +125,13 @@ def readable_spaces_q(user: Any, prefix: str = "") -> Q:
         return Q(pk__in=[])
     if policy.is_admin(user):
         return EVERYTHING
-    readable = Q(**{f"{prefix}consortium__memberships__user": user})
+    # A semi-join per row (EXISTS) rather than joining all memberships of every consortium
+    # and filtering them afterwards.
+    readable = Q(
+        Exists(
+            Membership.objects.filter(user=user, consortium_id=OuterRef(f"{prefix}consortium_id"))
+        )
+    )
     if policy.is_signed_in_member(user) or policy.is_editor(user):
         readable |= Q(**{f"{prefix}consortium__isnull": True})
     return readable
