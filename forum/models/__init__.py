@@ -39,6 +39,7 @@ from .notifications import (
     NotificationPreference,
     NotificationSettings,
     SpaceNotificationLevel,
+    UnreadCount,
 )
 
 # isort: split
@@ -77,6 +78,7 @@ __all__ = [
     "Topic",
     "TopicPresence",
     "Town",
+    "UnreadCount",
     "WorkerHeartbeat",
     "attachment_path",
     "display_name",

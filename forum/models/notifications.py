@@ -160,3 +160,23 @@ class NotificationSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("Benachrichtigungen")
+
+
+class UnreadCount(models.Model):
+    """The bell's number per person, kept so that no page counts notifications.
+
+    ``unread`` is the truth while ``counted_generation`` equals ``generation``. Every write that
+    may change the number raises ``generation`` in its own transaction
+    (``forum.notifications.counter.touch``); the next read counts again and stores the number
+    only if no write came in between.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    generation = models.PositiveBigIntegerField(default=1)
+    counted_generation = models.PositiveBigIntegerField(default=0)
+    unread = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.unread}"

@@ -5,13 +5,15 @@ written at once (so the bell is right after commit); emails and fan-outs run as 
 (``forum.tasks``; the database backend in production keeps them across worker restarts). Access
 is checked when a notification is created, again when it is shown (``visibility``) and again
 when an email (``email``) or a digest (``digests``) is sent: someone removed from a consortium
-meanwhile gets nothing. Each person's choices live in ``preferences``.
+meanwhile gets nothing. Each person's choices live in ``preferences``; writes that change what a
+bell shows tell ``counter``.
 
 The public API is re-exported here. django-tasks stores a task by its function's module
 (``forum.notifications.email.send_notification_email``); rows queued before the split name
 ``forum.notifications.send_notification_email`` and still run through these re-exports.
 """
 
+from . import counter
 from .digests import send_digests
 from .email import (
     UNSUBSCRIBE_SALT,
@@ -56,6 +58,7 @@ __all__ = [
     "DIGEST_PERIODS",
     "UNSUBSCRIBE_SALT",
     "actor_name",
+    "counter",
     "deliveries_by_user",
     "deliveries_for",
     "delivery_of",

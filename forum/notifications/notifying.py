@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..streams import personal_stream
 from ..tasks import enqueue
+from . import counter
 from .email import send_notification_email
 from .preferences import deliveries_for, muted
 
@@ -102,6 +103,7 @@ def notify(
         )
         for user_id in wanted
     )
+    counter.touch(wanted)
     # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35.
     for notification in created:
         events.publish(

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from .. import events, selectors
 from .. import rules as policy
-from ..models import Notification, NotificationKind, display_name
+from ..models import Notification, NotificationKind, UnreadCount, display_name
 from ..streams import personal_stream
+from . import counter
 
 
 def visible_q(user: Any) -> Q:
@@ -49,8 +50,33 @@ def notifications_for(user: Any):
 
 
 def unread_count(user: Any) -> int:
+    """The bell's number: the stored one while valid (``counter``), else counted and stored."""
     if user is None or not user.is_authenticated:
         return 0
+    stored = (
+        UnreadCount.objects.filter(user=user)
+        .values_list("generation", "counted_generation", "unread")
+        .first()
+    )
+    if stored is not None and stored[0] == stored[1]:
+        return stored[2]
+    # Read the generation before counting: a write committed after this read raises it, and
+    # the number counted here is then not stored.
+    generation = stored[0] if stored is not None else 0
+    unread = _count_unread(user)
+    if stored is None:
+        UnreadCount.objects.bulk_create(
+            [UnreadCount(user=user, generation=0, counted_generation=0, unread=unread)],
+            ignore_conflicts=True,
+        )
+    else:
+        UnreadCount.objects.filter(user=user, generation=generation).update(
+            counted_generation=generation, unread=unread
+        )
+    return unread
+
+
+def _count_unread(user: Any) -> int:
     return Notification.objects.filter(visible_q(user), read_at__isnull=True).count()
 
 
@@ -76,5 +102,6 @@ def mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> in
         unread = unread.filter(pk__in=list(notification_ids))
     changed = unread.update(read_at=timezone.now())
     if changed:
+        counter.touch([user.pk])
         events.publish(personal_stream(user.pk), "notification.read", {})
     return changed

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from .. import events
+from .. import events, notifications
 from .. import rules as policy
 from ..models import Consortium, Profile, Space, Tag, Town
 from ..streams import space_stream
@@ -45,6 +45,7 @@ def delete_town(*, town: Town, actor: Any) -> None:
     _require(actor, ADMIN)
     if town.led_consortia.exists():
         raise ValidationError(_("Diese Kleinstadt leitet einen Verbund und bleibt deshalb."))
+    notifications.counter.touch_before_deleting(town)
     town.delete()
 
 
@@ -70,6 +71,7 @@ def delete_consortium(*, consortium: Consortium, actor: Any) -> None:
         raise ValidationError(
             _("Im Forum des Verbunds gibt es Diskussionen. Ein Verbund mit Diskussionen bleibt.")
         )
+    notifications.counter.touch_before_deleting(consortium)
     consortium.delete()
 
 
@@ -108,6 +110,7 @@ def delete_space(*, space: Space, actor: Any) -> None:
     if space.topics.exists():
         raise ValidationError(_("In diesem Bereich gibt es Diskussionen. Er bleibt deshalb."))
     space_id = space.pk
+    notifications.counter.touch_before_deleting(space)
     space.delete()
     events.publish(space_stream(space_id), "access.changed", {"space_id": space_id})
 

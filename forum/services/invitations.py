@@ -208,6 +208,7 @@ def _join(invitation: Invitation, user: Any) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     policy.forget_consortium_roles(user)
+    notifications.counter.touch([user.pk])
     membership_changed.send(sender=Membership, consortium=invitation.consortium)
     notifications.notify_invitation_accepted(invitation=invitation, user=user)
     return membership

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import events
+from .. import events, notifications
 from .. import rules as policy
 from ..models import (
     Consortium,
@@ -115,6 +115,7 @@ def _require_role_grant(actor: Any, consortium: Consortium, role: str) -> None:
 def _membership_began(membership: Membership) -> None:
     """A membership began or its role changed: rights are derived anew, open streams re-check."""
     policy.forget_consortium_roles(membership.user)
+    notifications.counter.touch([membership.user_id])
     membership_changed.send(sender=Membership, consortium=membership.consortium)
     events.publish(
         personal_stream(membership.user_id),
@@ -134,6 +135,7 @@ def _membership_ended(*, user: Any, consortium: Consortium, actor: Any) -> None:
         subject=display_name(user),
     )
     policy.forget_consortium_roles(user)
+    notifications.counter.touch([user.pk])
     membership_changed.send(sender=Membership, consortium=consortium)
     Subscription.objects.filter(user=user, topic__space__consortium=consortium).delete()
     events.publish(personal_stream(user.pk), "access.changed", {"consortium_id": consortium.pk})

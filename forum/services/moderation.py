@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +69,7 @@ def _set_hidden(post: Post, moderator: Any, *, hidden: bool, reason: str) -> Pos
     else:
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    notifications.counter.touch_recipients(Q(post=post))
     _log(
         actor=moderator,
         action=ModerationLogEntry.Action.HIDE if hidden else ModerationLogEntry.Action.RESTORE,
@@ -160,6 +162,7 @@ def move_topic(
             )
     topic.space = target
     topic.save(update_fields=["space"])
+    notifications.counter.touch_recipients(Q(topic=topic) | Q(post__topic=topic))
     events.publish(
         topic_stream(topic.pk), "topic.moved", {"topic_id": topic.pk, "space_id": target.pk}
     )

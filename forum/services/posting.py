@@ -292,6 +292,7 @@ def delete_post(*, post: Post, actor: Any) -> Post:
         raise PermissionDenied
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
+    notifications.counter.touch_recipients(Q(post=post))
     events.publish_post(post, "post.changed", "deleted")
     return post
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 
-from .. import events
+from .. import events, notifications
 from .. import rules as policy
 from ..models import (
     Consortium,
@@ -51,6 +52,9 @@ def change_space(
     current.full_clean()
     current.save()
     if moved:
+        notifications.counter.touch_recipients(
+            Q(space=current) | Q(topic__space=current) | Q(post__topic__space=current)
+        )
         payload = {"space_id": current.pk}
         events.publish(space_stream(current.pk), "access.changed", payload)
         for topic_id in current.topics.values_list("pk", flat=True).iterator():
