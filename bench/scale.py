@@ -101,6 +101,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if _built(args.posts):
         print(f"Datensatz mit {args.posts:,} Beiträgen vorhanden, wird wiederverwendet.")
+        # Statistics for columns a migration added since, as autovacuum gathers them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     else:
         print(f"Datensatz mit {args.posts:,} Beiträgen wird geschrieben:")
         with connection.cursor() as cursor:
