@@ -77,6 +77,13 @@ def main() -> int:
     parser.add_argument(
         "--searches", type=int, default=len(SEARCHES), help="how many of the 20 queries to time"
     )
+    parser.add_argument(
+        "--http",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N requests per page and concurrency (1 and 8) against one daphne worker",
+    )
     args = parser.parse_args()
     import os
 
@@ -144,7 +151,73 @@ def _run(args: argparse.Namespace) -> int:
     if args.explain:
         _explain(args.explain, probe, deep)
         print(f"\nEXPLAIN ANALYZE: {args.explain}")
+    if args.http:
+        _http(args.http, probe, deep)
     return 0
+
+
+def _http(requests: int, probe, deep) -> None:
+    import os
+
+    import scale_data
+    import scale_http
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.urls import reverse
+
+    from forum.models import Topic
+
+    coach = get_user_model().objects.get(pk=scale_data.COACH_ID)
+    topic = (
+        Topic.objects.filter(space__consortium__memberships__user=probe, reply_count__gt=0)
+        .exclude(pk=deep.pk)
+        .order_by("pk")
+        .first()
+    )
+    cookies = {"Mitglied": scale_http.session_cookie(probe)}
+    cookies["Coach"] = scale_http.session_cookie(coach)
+    topic_url = reverse("forum:topic", kwargs={"pk": topic.pk})
+    pages = {
+        "Hallo Welt (anonym)": ("/bench/hallo/", ""),
+        "Hallo Welt (angemeldet)": ("/bench/hallo-angemeldet/", cookies["Mitglied"]),
+    }
+    for role, cookie in cookies.items():
+        pages |= {
+            f"Startseite ({role})": ("/", cookie),
+            f"Forum-Startseite ({role})": (reverse("forum:home"), cookie),
+            f"Thema, {topic.reply_count + 1} Beiträge ({role})": (topic_url, cookie),
+            f"Thema mit 20.000 Beiträgen, letzte Seite ({role})": (
+                reverse("forum:topic", kwargs={"pk": deep.pk}) + "?seite=1000",
+                cookie,
+            ),
+            f"Benachrichtigungen ({role})": (reverse("forum:notifications"), cookie),
+            f"Suche „Kleinstadt“ ({role})": (reverse("forum:search") + "?q=Kleinstadt", cookie),
+        }
+    connections.close_all()
+    redis_url = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{scale_http.REDIS_DB}")
+    server = scale_http.Server(os.environ["DATABASE_URL"], redis_url, settings.SECRET_KEY)
+    try:
+        results = {}
+        for label, (path, cookie) in pages.items():
+            scale_http.load(server.port, path, cookie=cookie, concurrency=1, requests=5)  # warm
+            results[label] = [
+                scale_http.load(server.port, path, cookie=cookie, concurrency=c, requests=requests)
+                for c in (1, 8)
+            ]
+    finally:
+        server.stop()
+    floor = results["Hallo Welt (angemeldet)"][1].rate
+    print(
+        f"\n| Seite, ein daphne-Worker, {requests} Anfragen je Zeile | HTTP | c=1 req/s "
+        "| c=1 p50 ms | c=8 req/s | c=8 p50 ms | c=8 p99 ms | ÷ Hallo Welt angemeldet (c=8) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for label, (one, eight) in results.items():
+        print(
+            f"| {label} | {one.status} | {one.rate:.1f} | {one.p50:.1f} | {eight.rate:.1f} "
+            f"| {eight.p50:.1f} | {eight.p99:.1f} | {eight.rate / floor:.0%} |"
+        )
 
 
 def _explain(path: Path, probe, deep) -> None:

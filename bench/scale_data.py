@@ -29,6 +29,7 @@ ACADEMY_SHARE = 0.2  # of the topics, in the academy-wide space
 # The probe: an ordinary member of consortium 1 (who reads space 1 and the academy-wide one);
 # the deep topic is topic 1, in space 1.
 PROBE_ID = CONSORTIA * 5 + 1
+COACH_ID = 1  # the coach of the probe's consortium (the first person of each consortium)
 DEEP_TOPIC_ID = 1
 PASSWORD = "!"  # unusable: bench sessions are made with force_login
 STATES = ["BW", "BY", "BB", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"]
