@@ -65,3 +65,29 @@ def test_topic_page_does_not_grow_with_posts_attachments_and_marks(client, cast,
             if marker != post.author:
                 services.toggle_helpful(post=post, user=marker)
     assert _queries(client, url) == few
+
+
+def test_topic_pages_count_deleted_and_hidden_posts_without_counting_rows(client, cast, forum):
+    """The page count comes from the topic's reply count: deleted and hidden posts keep their
+    place, and the last page holds the newest post."""
+    topic = forum.closed_topic
+    authors = _people(cast, 3)
+    posts = [
+        services.post_reply(topic=topic, author=authors[number % 3], body=f"Beitrag {number}")
+        for number in range(21)
+    ]
+    services.delete_post(post=posts[0], actor=posts[0].author)
+    services.hide_post(post=posts[1], moderator=cast.user("coach"), reason="Test")
+    topic.refresh_from_db()
+    assert topic.reply_count + 1 == topic.posts.count() == 22
+    client.force_login(cast.user("member"))
+    with CaptureQueriesContext(connection) as captured:
+        last = client.get(topic.get_absolute_url() + "?seite=2")
+    assert not [
+        query for query in captured if 'COUNT(*) AS "__count" FROM "forum_post"' in query["sql"]
+    ]
+    assert f'id="beitrag-{posts[-1].pk}"' in last.content.decode()
+    assert f'id="beitrag-{posts[-2].pk}"' in last.content.decode()
+    first = client.get(topic.get_absolute_url()).content.decode()
+    assert "Beitrag gelöscht" in first and "Von der Moderation ausgeblendet" in first
+    assert client.get(topic.get_absolute_url() + "?seite=3").context["page"].number == 2
