@@ -228,7 +228,7 @@ class Client:
     caught_up: asyncio.Event = field(default_factory=asyncio.Event)
     barrier: asyncio.Event = field(default_factory=asyncio.Event)  # got the probe's typing event
     frames: int = 0
-    # position → latency in ms for post.created events
+    # post id → latency in ms for post.created events
     received: dict[int, float] = field(default_factory=dict)
     last_message_at: float = 0.0
     error: str = ""
@@ -243,7 +243,8 @@ class Client:
                 message = json.loads(raw)
                 kind = message.get("type")
                 if kind == "event" and message.get("kind") == "post.created":
-                    self.received[message["position"]] = (now - message["sent_at"]) * 1000
+                    post_id = message["payload"]["post_id"]
+                    self.received[post_id] = (now - message["sent_at"]) * 1000
                 elif kind == "event" and message.get("kind") == "typing":
                     self.barrier.set()
                 elif kind == "subscribed" and message.get("stream") == stream:
