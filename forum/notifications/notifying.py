@@ -131,7 +131,8 @@ def notify_post(*, post: Post, mentioned: Iterable[Any], is_reply: bool) -> None
 @task()
 def fan_out_reply(post_id: int) -> int:
     """Followers of the reply's topic and of every post of its space who still read it; the
-    mentioned heard of it as a mention (or chose not to). Run again, it adds nobody twice."""
+    mentioned heard of it as a mention (or chose not to). The topic's followers also get the
+    unread hint here, not in the reply's request. Run again, it adds nobody twice."""
     post = _published_post(post_id)
     if post is None:
         return 0
@@ -141,13 +142,22 @@ def fan_out_reply(post_id: int) -> int:
             space=topic.space, level=SpaceNotificationLevel.Level.ALL
         ).values("user_id")
     )
+    readers = selectors.readers_of(topic.space)
     recipients = (
-        selectors.readers_of(topic.space)
-        .filter(followers)
+        readers.filter(followers)
         .exclude(pk__in=post.mentions.values("pk"))
         .values_list("pk", flat=True)
     )
-    return _notify_in_batches(post, NotificationKind.REPLY, post.get_absolute_url(), recipients)
+    # Everyone following the topic learns that it has something unread for them, in the same
+    # transaction as their notification: one personal event per person.
+    hinted = (
+        readers.filter(topic_subscriptions__topic=topic)
+        .exclude(pk=post.author_id)
+        .values_list("pk", flat=True)
+    )
+    return _notify_in_batches(
+        post, NotificationKind.REPLY, post.get_absolute_url(), recipients, hinted=hinted
+    )
 
 
 def notify_mentions(*, post: Post, user_ids: set[int]) -> None:
@@ -200,19 +210,28 @@ def _published_post(post_id: int, **filters: Any) -> Post | None:
     )
 
 
-def _notify_in_batches(post: Post, kind: str, url: str, recipient_ids: Iterable[int]) -> int:
-    """Tell ``recipient_ids`` (readers of the post's space) of ``post``. An academy-wide space
-    has thousands of readers: short transactions and IN lists well below SQLite's parameter
-    limit."""
-    recipients = sorted(recipient_ids)
+def _notify_in_batches(
+    post: Post, kind: str, url: str, recipient_ids: Iterable[int], hinted: Iterable[int] = ()
+) -> int:
+    """Tell ``recipient_ids`` (readers of the post's space) of ``post``, and ``hinted`` that the
+    topic has something unread for them. An academy-wide space has thousands of readers: short
+    transactions and IN lists well below SQLite's parameter limit."""
+    recipients = set(recipient_ids)
+    hints = set(hinted)
+    everyone = sorted(recipients | hints)
     topic = post.topic
     created = 0
-    for start in range(0, len(recipients), FAN_OUT_BATCH):
+    for start in range(0, len(everyone), FAN_OUT_BATCH):
+        batch = everyone[start : start + FAN_OUT_BATCH]
         with transaction.atomic():
+            for user_id in hints.intersection(batch):
+                events.publish(
+                    personal_stream(user_id), "unread.changed", {"space_id": topic.space_id}
+                )
             created += len(
                 notify(
                     kind=kind,
-                    recipient_ids=recipients[start : start + FAN_OUT_BATCH],
+                    recipient_ids=recipients.intersection(batch),
                     title=topic.title,
                     url=url,
                     actor=post.author,

@@ -28,7 +28,7 @@ from ..models import (
     Tag,
     Topic,
 )
-from ..streams import personal_stream, space_stream
+from ..streams import space_stream
 from ..text import clean_line, require_visible
 from ..uploads import check_uploads, make_thumbnail
 
@@ -236,21 +236,8 @@ def post_reply(
     events.publish(
         space_stream(topic.space_id), "topic.activity", events.topic_activity_payload(topic)
     )
-    _hint_followers(topic, author)
     notifications.notify_post(post=post, mentioned=post.mentions.all(), is_reply=True)
     return post
-
-
-def _hint_followers(topic: Topic, author: Any) -> None:
-    """Tell followers who can still read the topic that there is something new for them."""
-    followers = (
-        selectors.readers_of(topic.space)
-        .filter(topic_subscriptions__topic=topic)
-        .exclude(pk=author.pk)
-        .values_list("pk", flat=True)
-    )
-    for follower_id in followers:
-        events.publish(personal_stream(follower_id), "unread.changed", {"space_id": topic.space_id})
 
 
 @transaction.atomic

@@ -250,6 +250,41 @@ def test_a_reply_request_does_not_grow_with_the_followers(client, cast, forum):
     assert notifying.fan_out_reply.call(second.pk) == 61
 
 
+def test_followers_hear_of_a_reply_from_the_task_in_one_personal_event_each(
+    client, cast, forum, django_capture_on_commit_callbacks
+):
+    """The reply's request sends nothing to the followers; the task sends each one event with
+    both the unread hint and the notification (merged per person)."""
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from forum import events
+    from forum.streams import personal_stream
+    from tests.helpers.tasks import DATABASE_TASKS
+
+    followers = [new_member(cast) for _ in range(3)]
+    for follower in followers:
+        services.set_subscription(topic=forum.closed_topic, user=follower, subscribed=True)
+
+    def heads() -> dict[int, int]:
+        return {user.pk: events.position_of(personal_stream(user.pk)) for user in followers}
+
+    before = heads()
+    client.force_login(cast.user("coach"))
+    url = reverse("forum:topic_reply", kwargs={"pk": forum.closed_topic.pk})
+    with (
+        override_settings(TASKS=DATABASE_TASKS),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url, {"body": "Neu hier.", "idempotency_key": uuid.uuid4()})
+    assert response.status_code == 302
+    assert heads() == before
+    post = forum.closed_topic.posts.get(body="Neu hier.")
+    with django_capture_on_commit_callbacks(execute=True):
+        notifying.fan_out_reply.call(post.pk)
+    assert heads() == {user_id: position + 1 for user_id, position in before.items()}
+
+
 def test_replies_are_in_the_daily_digest_by_default_not_an_immediate_email(cast, forum, run):
     run(services.post_reply, topic=forum.closed_topic, author=cast.user("coach"), body="Neu.")
 
