@@ -14,6 +14,7 @@ with ``--explain``, writes EXPLAIN ANALYZE of each read into FILE.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -85,11 +86,10 @@ def main() -> int:
         help="also N requests per page and concurrency (1 and 8) against one daphne worker",
     )
     args = parser.parse_args()
-    import os
-
     if not os.environ.get("DATABASE_URL", "").startswith(POSTGRES_SCHEMES):
         print("bench/scale.py needs a PostgreSQL DATABASE_URL.", file=sys.stderr)
         return 2
+    os.environ["TASKS_BACKEND"] = "database"  # fan-outs are queued, as in production
     database = start_django(keep=args.keep_db, prefix="bench-scale-")
     try:
         return _run(args)
@@ -121,6 +121,7 @@ def _run(args: argparse.Namespace) -> int:
     def deep_page(number: int | None):
         return selectors.topic_page(deep, number, PAGE_SIZE)
 
+    reply_times = _reply_times(probe, args.repeat)
     reads = {
         "Forum-Startseite (Bereiche mit Zählern)": lambda: list(selectors.spaces_for_home(probe)),
         "Neu für mich": lambda: list(selectors.new_for_user(probe)),
@@ -143,6 +144,14 @@ def _run(args: argparse.Namespace) -> int:
     rows.append(
         (f"Suche, {args.searches} Anfragen", statistics.median(search_times), _p95(search_times))
     )
+    for followers, times in reply_times.items():
+        rows.append(
+            (
+                f"Antwort (Anfrage) bei {followers:,} Folgenden",
+                statistics.median(times),
+                _p95(times),
+            )
+        )
 
     print(f"\n| Abfrage bei {args.posts:,} Beiträgen | Median ms | p95 ms |")
     print("|---|---|---|")
@@ -156,9 +165,52 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _http(requests: int, probe, deep) -> None:
-    import os
+def _reply_times(probe, repeat: int) -> dict[int, list[float]]:
+    """The reply request (form POST through the view) to the topic with 1,000 followers and to
+    one without followers. Each runs in a transaction that is rolled back, so the dataset stays
+    as built; the follower fan-out is a queued task (TASKS_BACKEND=database, as in production)
+    and not part of the request."""
+    import uuid
 
+    from django.db import transaction
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from forum.models import Subscription, Topic
+
+    followed = (
+        Subscription.objects.values("topic")
+        .annotate(followers=Count("pk"))
+        .order_by("-followers")
+        .first()
+    )
+    quiet = (
+        Topic.objects.filter(space__consortium__memberships__user=probe, subscriptions=None)
+        .order_by("pk")
+        .first()
+    )
+    client = Client()
+    client.force_login(probe, backend="django.contrib.auth.backends.ModelBackend")
+    times: dict[int, list[float]] = {}
+    for followers, topic_id in ((followed["followers"], followed["topic"]), (0, quiet.pk)):
+        url = reverse("forum:topic_reply", kwargs={"pk": topic_id})
+        times[followers] = []
+        for _ in range(repeat + 1):  # the first warms the caches
+            with transaction.atomic():
+                began = time.perf_counter()
+                response = client.post(
+                    url, {"body": "Bei uns ähnlich.", "idempotency_key": str(uuid.uuid4())}
+                )
+                times[followers].append((time.perf_counter() - began) * 1000)
+                transaction.set_rollback(True)
+            if response.status_code != 302:
+                raise RuntimeError(f"reply: HTTP {response.status_code}")
+        times[followers] = times[followers][1:]
+    return times
+
+
+def _http(requests: int, probe, deep) -> None:
     import scale_data
     import scale_http
     from django.conf import settings

@@ -450,9 +450,10 @@ def build(cursor: Any, *, posts: int, seed: int = 2026, log=print) -> None:
         """,
         [probe],
     )
-    followed = readable[1] if len(readable) > 1 else 1
-    followers = [person for person in range(1, PEOPLE + 1) if consortium_of(person) == 1]
-    followers = followers[:PROBE_FOLLOWERS]
+    # Everyone reads the academy-wide space: its first topic can have PROBE_FOLLOWERS followers
+    # (a closed space has only its consortium's ~60 members).
+    followed = next(t for t in range(2, topic_count + 1) if topic_space[t] == academy_space)
+    followers = list(range(1, PROBE_FOLLOWERS + 1))
     copier.rows(
         Subscription,
         (
