@@ -8,9 +8,10 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.models import Page
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.permissions import register_permission_policy
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from forum.signals import membership_changed
 
@@ -27,6 +28,31 @@ class CmsConfig(AppConfig):
         # publishing command; its signal is the one place all three pass.
         page_published.connect(_after_publish, dispatch_uid="cms.after_publish")
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
+
+        # Whatever the menu and footer links are made of (cms.navigation).
+        page_published.connect(_forget_navigation, dispatch_uid="cms.navigation.published")
+        page_unpublished.connect(_forget_navigation, dispatch_uid="cms.navigation.unpublished")
+        post_page_move.connect(_forget_navigation, dispatch_uid="cms.navigation.moved")
+        # A save of any page type (sent with the specific class); deletions per model, as a
+        # post_delete receiver for every model would stop Django's fast deletes everywhere.
+        post_save.connect(_forget_navigation_after_saving, dispatch_uid="cms.navigation.saved")
+        for model in (Page, PageViewRestriction, Site):
+            post_delete.connect(
+                _forget_navigation, sender=model, dispatch_uid=f"cms.navigation.{model.__name__}"
+            )
+
+
+def _forget_navigation(sender, **kwargs) -> None:
+    from .navigation import forget
+
+    forget()
+
+
+def _forget_navigation_after_saving(sender, instance, **kwargs) -> None:
+    from wagtail.models import Page, PageViewRestriction, Site
+
+    if isinstance(instance, Page | PageViewRestriction | Site):
+        _forget_navigation(sender)
 
 
 def _after_publish(sender, instance, revision=None, **kwargs) -> None:

@@ -59,6 +59,15 @@ def site_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def site_navigation_built_per_test():
+    """Menu and footer links are cached (cms.navigation); pages a test made and rolled
+    back leave no links behind for the next test."""
+    from cms import navigation
+
+    navigation.forget()
+
+
+@pytest.fixture(autouse=True)
 def channel_layer_judged_reachable(monkeypatch):
     """A test that took the channel layer down leaves ``send_now`` skipping sends for a few
     seconds; the next test starts with the layer judged reachable again."""

@@ -1,34 +1,17 @@
 from django import template
-from wagtail.models import Page, Site
 
-from cms.models import StandardPage
+from cms.navigation import Link, navigation_for
 
 register = template.Library()
 
 
-def _root(request) -> Page | None:
-    site = Site.find_for_request(request)
-    return site.root_page if site else None
-
-
 @register.simple_tag(takes_context=True)
-def menu_pages(context) -> list[Page]:
+def menu_pages(context) -> tuple[Link, ...]:
     """Live, public children of the site root marked 'show in menus'."""
-    root = _root(context["request"])
-    if root is None:
-        return []
-    return list(root.get_children().live().public().in_menu().specific(defer=True))
+    return navigation_for(context["request"]).menu
 
 
 @register.simple_tag(takes_context=True)
-def footer_pages(context) -> list[StandardPage]:
-    root = _root(context["request"])
-    if root is None:
-        return []
-    return list(
-        StandardPage.objects.descendant_of(root)
-        .live()
-        .public()
-        .filter(show_in_footer=True)
-        .order_by("path")
-    )
+def footer_pages(context) -> tuple[Link, ...]:
+    """Live, public standard pages marked for the footer (imprint, privacy, accessibility)."""
+    return navigation_for(context["request"]).footer
