@@ -79,6 +79,11 @@ def main() -> int:
         "--searches", type=int, default=len(SEARCHES), help="how many of the 20 queries to time"
     )
     parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="with --http: django-machina's topic page in the same run (bench/peer_machina.py)",
+    )
+    parser.add_argument(
         "--http",
         type=int,
         default=0,
@@ -161,7 +166,7 @@ def _run(args: argparse.Namespace) -> int:
         _explain(args.explain, probe, deep)
         print(f"\nEXPLAIN ANALYZE: {args.explain}")
     if args.http:
-        _http(args.http, probe, deep)
+        _http(args.http, probe, deep, peer=args.peer)
     return 0
 
 
@@ -210,7 +215,7 @@ def _reply_times(probe, repeat: int) -> dict[int, list[float]]:
     return times
 
 
-def _http(requests: int, probe, deep) -> None:
+def _http(requests: int, probe, deep, *, peer: bool) -> None:
     import scale_data
     import scale_http
     from django.conf import settings
@@ -259,6 +264,26 @@ def _http(requests: int, probe, deep) -> None:
             ]
     finally:
         server.stop()
+    if peer:
+        import peer_machina
+
+        machina = peer_machina.start(topic.reply_count + 1)
+        try:
+            for label, path in (
+                ("django-machina: Hallo Welt (angemeldet)", "/bench/hallo-angemeldet/"),
+                (f"django-machina: Thema, {topic.reply_count + 1} Beiträge", machina.topic_url),
+            ):
+                scale_http.load(
+                    machina.port, path, cookie=machina.cookie, concurrency=1, requests=5
+                )
+                results[label] = [
+                    scale_http.load(
+                        machina.port, path, cookie=machina.cookie, concurrency=c, requests=requests
+                    )
+                    for c in (1, 8)
+                ]
+        finally:
+            machina.stop()
     floor = results["Hallo Welt (angemeldet)"][1].rate
     print(
         f"\n| Seite, ein daphne-Worker, {requests} Anfragen je Zeile | HTTP | c=1 req/s "
@@ -269,6 +294,13 @@ def _http(requests: int, probe, deep) -> None:
         print(
             f"| {label} | {one.status} | {one.rate:.1f} | {one.p50:.1f} | {eight.rate:.1f} "
             f"| {eight.p50:.1f} | {eight.p99:.1f} | {eight.rate / floor:.0%} |"
+        )
+    if peer:
+        ours = results[f"Thema, {topic.reply_count + 1} Beiträge (Mitglied)"]
+        theirs = results[f"django-machina: Thema, {topic.reply_count + 1} Beiträge"]
+        print(
+            f"\nThema ÷ django-machina (req/s): c=1 {ours[0].rate / theirs[0].rate:.2f}, "
+            f"c=8 {ours[1].rate / theirs[1].rate:.2f}"
         )
 
 
