@@ -12,6 +12,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -201,27 +203,35 @@ def _with_unread(topics: QuerySet[Topic], user: Any) -> QuerySet[Topic]:
     )
 
 
-def spaces_for_home(user: Any) -> QuerySet[Space]:
-    """Readable spaces with topic count, unread count and last activity, in one query."""
-    topics = Topic.objects.filter(space=OuterRef("pk"))
-    unread = _with_unread(topics, user).filter(is_unread=True)
-    return (
-        spaces_visible_to(user)
-        .annotate(
-            topic_count=Coalesce(
-                Subquery(topics.order_by().values("space").annotate(n=Count("pk")).values("n")),
-                Value(0),
-            ),
-            unread_count=Coalesce(
-                Subquery(unread.order_by().values("space").annotate(n=Count("pk")).values("n")),
-                Value(0),
-            ),
-            last_activity_at=Subquery(
-                topics.order_by("-last_activity_at").values("last_activity_at")[:1]
-            ),
-        )
-        .order_by(F("consortium__name").asc(nulls_first=True), "name")
+def spaces_for_home(user: Any) -> list[Space]:
+    """Readable spaces with topic count, unread count and last activity: the spaces, then one
+    grouped pass over their topics with the reader's read state joined. (A read-state lookup per
+    topic inside a subquery per space took 98 ms for an admin's 421 spaces at 1,000,000 posts.)"""
+    spaces = list(
+        spaces_visible_to(user).order_by(F("consortium__name").asc(nulls_first=True), "name")
     )
+    if not spaces:
+        return spaces
+    topics = Topic.objects.filter(readable_spaces_q(user, "space__")).annotate(
+        mine=FilteredRelation("read_states", condition=Q(read_states__user=user))
+    )
+    unread = Q(last_post_id__gt=Coalesce(F("mine__last_read_post_id"), Value(0)))
+    counts = {
+        row["space_id"]: row
+        for row in topics.order_by()
+        .values("space_id")
+        .annotate(
+            topic_count=Count("pk"),
+            unread_count=Count("pk", filter=unread),
+            last_activity_at=Max("last_activity_at"),
+        )
+    }
+    for space in spaces:
+        row = counts.get(space.pk, {})
+        space.topic_count = row.get("topic_count", 0)
+        space.unread_count = row.get("unread_count", 0)
+        space.last_activity_at = row.get("last_activity_at")
+    return spaces
 
 
 def _topic_list(topics: QuerySet[Topic], user: Any) -> QuerySet[Topic]:

@@ -204,3 +204,77 @@ def test_the_bell_reads_one_row_when_nothing_changed(world):
     assert count == truth(reader) > 0
     assert len(queries) == 1
     assert "forum_unreadcount" in queries[0]["sql"]
+
+
+# --- unread counts per space and „Neu für mich“: read live, checked against a plain count ----
+
+
+def read_positions(user) -> dict[int, int]:
+    from forum.models import ReadState
+
+    return dict(ReadState.objects.filter(user=user).values_list("topic_id", "last_read_post_id"))
+
+
+def naive_home(user) -> dict[int, tuple[int, int]]:
+    """Per readable space: (topics, topics with a post the user has not been shown)."""
+    from forum import rules
+    from forum.models import Topic
+
+    read = read_positions(user)
+    home: dict[int, tuple[int, int]] = {}
+    for space in Space.objects.all():
+        if not rules.can_read_space(user, space):
+            continue
+        topics = list(Topic.objects.filter(space=space))
+        unread = [t for t in topics if t.last_post_id and t.last_post_id > read.get(t.pk, 0)]
+        home[space.pk] = (len(topics), len(unread))
+    return home
+
+
+def assert_lists_match_the_truth(world) -> None:
+    from forum import selectors
+    from forum.models import ReadState, Topic
+
+    for name in PEOPLE:
+        user = fresh(world.people[name])
+        shown = {s.pk: (s.topic_count, s.unread_count) for s in selectors.spaces_for_home(user)}
+        assert shown == naive_home(user), name
+        read = dict(
+            ReadState.objects.filter(user=user).values_list("topic_id", "last_read_post_id")
+        )
+        expected = [
+            topic.pk
+            for topic in Topic.objects.order_by("-last_activity_at", "-pk")
+            if topic.last_post_id > read.get(topic.pk, 0)
+            and selectors.topic_visible_to(topic.pk, user) is not None
+        ][:10]
+        assert [topic.pk for topic in selectors.new_for_user(user)] == expected, name
+
+
+def test_unread_counts_and_new_for_me_follow_every_write(world):
+    admin, reader = world.people["admin"], world.people["reader"]
+    assert_lists_match_the_truth(world)
+    new = services.post_reply(
+        topic=world.forum.closed_topic, author=world.people["coach"], body="Neu"
+    )
+    assert_lists_match_the_truth(world)
+    services.mark_read(
+        topic=world.forum.closed_topic,
+        user=reader,
+        up_to_post_id=world.forum.closed_topic.posts.last().pk,
+    )
+    assert_lists_match_the_truth(world)
+    services.hide_post(post=world.reply, moderator=admin, reason="Test")
+    assert_lists_match_the_truth(world)
+    services.move_topic(
+        topic=world.forum.academy_topic,
+        moderator=world.people["core_team"],
+        target=world.forum.closed,
+        confirmed=True,
+    )
+    assert_lists_match_the_truth(world)
+    membership = Membership.objects.get(user=reader, consortium=world.cast.consortium)
+    services.remove_member(membership=membership, actor=admin)
+    assert_lists_match_the_truth(world)
+    services.delete_post(post=new, actor=world.people["coach"])
+    assert_lists_match_the_truth(world)
