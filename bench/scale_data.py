@@ -30,6 +30,7 @@ ACADEMY_SHARE = 0.2  # of the topics, in the academy-wide space
 # the deep topic is topic 1, in space 1.
 PROBE_ID = CONSORTIA * 5 + 1
 COACH_ID = 1  # the coach of the probe's consortium (the first person of each consortium)
+CORE_TEAM_ID = CONSORTIA + 1  # a core-team member of the probe's consortium
 DEEP_TOPIC_ID = 1
 PASSWORD = "!"  # unusable: bench sessions are made with force_login
 STATES = ["BW", "BY", "BB", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"]
