@@ -9,6 +9,7 @@ that does not exist is created and dropped again at the end.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,3 +105,13 @@ def start_django(keep: bool, prefix: str) -> Database:
         database.cleanup()
         raise
     return database
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Terminate a server the bench started; kill it if it does not end within ``timeout``."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -23,6 +23,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import stop_process
 from live_servers import _free_port, _wait_for_port
 
 WORKDIR = Path(tempfile.gettempdir()) / "bench-machina"  # the venv is kept between runs
@@ -164,12 +165,7 @@ class Peer:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def _run(*command: str, env: dict[str, str] | None = None) -> str:

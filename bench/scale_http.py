@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import ROOT
+from common import ROOT, stop_process
 from live_servers import _free_port, _wait_for_port
 
 BENCH = Path(__file__).resolve().parent
@@ -100,12 +100,7 @@ class Server:
         _wait_for_port(self.port, self.process, self.log, "/bench/hallo/")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def load(port: int, path: str, *, cookie: str, concurrency: int, requests: int) -> Load:
