@@ -51,4 +51,3 @@ def test_german_source_texts_stay_as_written():
             if shown != msgid:
                 changed.append(f"{msgid!r} → {shown!r}")
     assert not changed, "German catalogues of other apps rewrite our texts:\n" + "\n".join(changed)
-
