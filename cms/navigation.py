@@ -4,8 +4,10 @@ Every page shows them; building them took five queries and a fifth of a topic pa
 (issue 15). They hold only live, public pages, the same for every visitor, so one copy per site
 and language serves everyone. Whatever can change them (publishing, unpublishing, saving,
 moving or deleting a page, a view restriction, a site) starts a new generation; the links of
-older generations are never read again and expire after ``NAVIGATION_SECONDS``, which also
-bounds how long a process that lost Redis (and fell back to its own cache) shows old links.
+older generations are never read again and expire after ``NAVIGATION_SECONDS``. That also
+bounds how long old links live where processes share no cache: a process that lost Redis (and
+fell back to its own), or the embedded default when a separate process publishes (scheduled
+publishing from cron).
 """
 
 from __future__ import annotations
