@@ -28,7 +28,8 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 SNIPPET_LENGTH = 200
 SNIPPET_LEAD = 60
-# Newest matches per readable space that are ranked (and as many topics matching by title).
+# Newest matches per readable space that are ranked (and as many topics matching by title); an
+# admin, who reads every space, gets one branch over all posts with this bound.
 CANDIDATES_PER_SPACE = 200
 _TSQUERY = "websearch_to_tsquery('german'::regconfig, %s)"
 # One branch per readable space ({space} is a condition on the space, or nothing for all).

@@ -15,7 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import notifications, services
+from . import services
 from .models import Consortium, Membership, Profile, Space, Tag, Town
 from .sessions import kept_session_key
 
@@ -282,8 +282,7 @@ register_snippet(CommunityViewSetGroup)
 def check_sockets_of_edited_user(request, user):
     """Deactivated, password set, admin rights or groups changed: the sockets re-validate and
     the bell counts again."""
-    notifications.counter.touch([user.pk])
-    services.check_realtime_sessions(user_id=user.pk, keep=kept_session_key(request, user))
+    services.account_edited(user_ids=[user.pk], keep=kept_session_key(request, user))
 
 
 @hooks.register("after_bulk_action")
@@ -292,6 +291,4 @@ def check_sockets_after_bulk_user_action(request, action_type, objects, action_c
     (Deleted accounts are told by ``forum.apps``, whichever way they are deleted.)"""
     if action_class_instance.model is not get_user_model() or action_type == "delete":
         return
-    notifications.counter.touch(user.pk for user in objects)
-    for user in objects:
-        services.check_realtime_sessions(user_id=user.pk)
+    services.account_edited(user_ids=[user.pk for user in objects])

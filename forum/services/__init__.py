@@ -31,7 +31,13 @@ from .invitations import (
     resend_invitation,
     revoke_invitation,
 )
-from .members import add_member, change_membership, remove_member, update_profile
+from .members import (
+    account_edited,
+    add_member,
+    change_membership,
+    remove_member,
+    update_profile,
+)
 from .moderation import (
     MoveNeedsConfirmation,
     handle_report,
@@ -83,6 +89,7 @@ __all__ = [
     "accept_invitation_as_user",
     "accept_invitation_with_signup",
     "account_exists",
+    "account_edited",
     "add_member",
     "change_membership",
     "change_space",

@@ -32,9 +32,8 @@ from ..models import (
     Town,
     hash_invitation_token,
 )
-from ..signals import membership_changed
 from ..text import clean_line
-from .members import require_manager
+from .members import membership_began, require_manager
 
 
 class InvitationError(Exception):
@@ -207,9 +206,7 @@ def _join(invitation: Invitation, user: Any) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    policy.forget_consortium_roles(user)
-    notifications.counter.touch([user.pk])
-    membership_changed.send(sender=Membership, consortium=invitation.consortium)
+    membership_began(membership)
     notifications.notify_invitation_accepted(invitation=invitation, user=user)
     return membership
 

@@ -4,6 +4,7 @@ moderation log, subscriptions, and the person's open sockets re-checking their a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from ..models import (
 )
 from ..signals import membership_changed
 from ..streams import personal_stream
+from .realtime import check_realtime_sessions
 
 
 def require_manager(actor: Any, consortium: Consortium) -> None:
@@ -66,7 +68,7 @@ def add_member(*, user: Any, consortium: Consortium, role: str, actor: Any) -> M
     if Membership.objects.filter(user=user, consortium=consortium).exists():
         raise ValidationError({"user": _("Diese Person ist bereits Mitglied des Verbunds.")})
     membership = Membership.objects.create(user=user, consortium=consortium, role=role)
-    _membership_began(membership)
+    membership_began(membership)
     return membership
 
 
@@ -94,7 +96,7 @@ def change_membership(
     current.save(update_fields=["user", "consortium", "role"])
     if moved:
         _membership_ended(user=previous_user, consortium=previous_consortium, actor=actor)
-    _membership_began(current)
+    membership_began(current)
     return current
 
 
@@ -112,8 +114,9 @@ def _require_role_grant(actor: Any, consortium: Consortium, role: str) -> None:
         raise ValidationError({"role": _("Diese Rolle dürfen Sie nicht vergeben.")})
 
 
-def _membership_began(membership: Membership) -> None:
-    """A membership began or its role changed: rights are derived anew, open streams re-check."""
+def membership_began(membership: Membership) -> None:
+    """A membership began (added, changed, or an invitation accepted) or its role changed:
+    rights are derived anew, the bell counts again, open streams re-check."""
     policy.forget_consortium_roles(membership.user)
     notifications.counter.touch([membership.user_id])
     membership_changed.send(sender=Membership, consortium=membership.consortium)
@@ -139,3 +142,13 @@ def _membership_ended(*, user: Any, consortium: Consortium, actor: Any) -> None:
     membership_changed.send(sender=Membership, consortium=consortium)
     Subscription.objects.filter(user=user, topic__space__consortium=consortium).delete()
     events.publish(personal_stream(user.pk), "access.changed", {"consortium_id": consortium.pk})
+
+
+def account_edited(*, user_ids: Iterable[int], keep: str | None = None) -> None:
+    """Accounts changed in the admin (deactivated, admin rights, groups, password): their bells
+    count again and their sockets re-validate. ``keep``: the session that made the change, when
+    it edited a single account."""
+    user_ids = list(user_ids)
+    notifications.counter.touch(user_ids)
+    for user_id in user_ids:
+        check_realtime_sessions(user_id=user_id, keep=keep)

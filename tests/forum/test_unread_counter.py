@@ -278,3 +278,37 @@ def test_unread_counts_and_new_for_me_follow_every_write(world):
     assert_lists_match_the_truth(world)
     services.delete_post(post=new, actor=world.people["coach"])
     assert_lists_match_the_truth(world)
+
+
+def test_settling_the_demo_history_counts_the_bells_again(world):
+    """seed_demo marks what its run notified as read: the bells must follow."""
+    from collections import Counter
+
+    from cms.management.commands.seed_demo import Command
+
+    since = Notification.objects.earliest("created_at").created_at
+    assert any(bells(world).values())
+    Command()._settle_notifications(since=since, updated=Counter())
+    assert not any(bells(world).values())
+
+
+def test_a_membership_from_an_accepted_invitation(world):
+    from allauth.account.models import EmailAddress
+
+    admin, reader = world.people["admin"], world.people["reader"]
+    before = bells(world)
+    membership = Membership.objects.get(user=reader, consortium=world.cast.consortium)
+    services.remove_member(membership=membership, actor=admin)
+    bells(world)
+    EmailAddress.objects.update_or_create(
+        user=reader, email=reader.email, defaults={"verified": True, "primary": True}
+    )
+    issued = services.invite_member(
+        consortium=world.cast.consortium,
+        inviter=world.people["coach"],
+        email=reader.email,
+        role=Role.MEMBER,
+        town=world.cast.consortium.towns.first(),
+    )
+    services.accept_invitation_as_user(token=issued.token, user=fresh(reader))
+    assert bells(world)["reader"] == before["reader"]

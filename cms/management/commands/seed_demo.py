@@ -25,6 +25,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from cms.demo import seed_cms_demo, seed_text_pages
+from forum import notifications
 from forum.demo import DEMO_PASSWORD, PEOPLE, TOWNS, seed_community, seed_discussions
 from forum.models import Notification
 from workshops.demo import seed_workshops_demo
@@ -59,9 +60,10 @@ class Command(BaseCommand):
     def _settle_notifications(self, *, since: Any, updated: Counter) -> None:
         """The demo history is not news: what it notified (including the fan-outs that ran
         after the commit) starts out read."""
-        read = Notification.objects.filter(created_at__gte=since, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        settled = Notification.objects.filter(created_at__gte=since, read_at__isnull=True)
+        recipients = set(settled.values_list("recipient_id", flat=True))
+        read = settled.update(read_at=timezone.now())
+        notifications.counter.touch(recipients)
         if read:
             updated[f"{Notification._meta.label}.read"] += read
 
