@@ -9,7 +9,7 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, PageViewRestriction, Site
+        from wagtail.models import Page, PageViewRestriction, Site, get_page_models
         from wagtail.permissions import register_permission_policy
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -33,12 +33,18 @@ class CmsConfig(AppConfig):
         page_published.connect(_forget_navigation, dispatch_uid="cms.navigation.published")
         page_unpublished.connect(_forget_navigation, dispatch_uid="cms.navigation.unpublished")
         post_page_move.connect(_forget_navigation, dispatch_uid="cms.navigation.moved")
-        # A save of any page type (sent with the specific class); deletions per model, as a
-        # post_delete receiver for every model would stop Django's fast deletes everywhere.
-        post_save.connect(_forget_navigation_after_saving, dispatch_uid="cms.navigation.saved")
+        # Saves per model (a page saves as its specific class), deletions of the base Page
+        # (sent for every page type): receivers for every model would run on every save and
+        # stop Django's fast deletes everywhere.
+        for model in (*get_page_models(), PageViewRestriction, Site):
+            post_save.connect(
+                _forget_navigation, sender=model, dispatch_uid=f"cms.navigation.{model._meta.label}"
+            )
         for model in (Page, PageViewRestriction, Site):
             post_delete.connect(
-                _forget_navigation, sender=model, dispatch_uid=f"cms.navigation.{model.__name__}"
+                _forget_navigation,
+                sender=model,
+                dispatch_uid=f"cms.navigation.del.{model.__name__}",
             )
 
 
@@ -46,13 +52,6 @@ def _forget_navigation(sender, **kwargs) -> None:
     from .navigation import forget
 
     forget()
-
-
-def _forget_navigation_after_saving(sender, instance, **kwargs) -> None:
-    from wagtail.models import Page, PageViewRestriction, Site
-
-    if isinstance(instance, Page | PageViewRestriction | Site):
-        _forget_navigation(sender)
 
 
 def _after_publish(sender, instance, revision=None, **kwargs) -> None:
