@@ -45,14 +45,13 @@ def navigation_for(request: HttpRequest) -> Navigation:
     cached = getattr(request, "_site_navigation", None)
     if cached is not None:
         return cached
-    site = Site.find_for_request(request)
-    if site is None:
-        return EMPTY
     generation = cache.get_or_set(_GENERATION_KEY, lambda: uuid.uuid4().hex, None)
-    key = f"cms:navigation:{site.pk}:{translation.get_language()}:{generation}"
+    # Keyed by the host the site is found by, so that a cached page asks no query for its site.
+    key = f"cms:navigation:{request.get_host()}:{translation.get_language()}:{generation}"
     navigation = cache.get(key)
     if navigation is None:
-        navigation = _build(site, request)
+        site = Site.find_for_request(request)
+        navigation = EMPTY if site is None else _build(site, request)
         cache.set(key, navigation, NAVIGATION_SECONDS)
     request._site_navigation = navigation
     return navigation

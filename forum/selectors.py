@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -39,6 +40,7 @@ from .models import (
     Report,
     Role,
     Space,
+    Subscription,
     Tag,
     Topic,
     Town,
@@ -272,8 +274,11 @@ def space_visible_to(slug: str, user: Any) -> Space | None:
 
 
 def topic_visible_to(pk: int, user: Any) -> Topic | None:
+    """The topic with its reader's state: read position (``is_unread``) and ``is_subscribed``."""
+    subscribed = Subscription.objects.filter(topic_id=OuterRef("pk"), user_id=user.pk)
     return (
         _with_unread(topics_visible_to(user), user)
+        .annotate(is_subscribed=Exists(subscribed))
         .select_related("space__consortium", "author__profile")
         .prefetch_related("tags")
         .filter(pk=pk)
@@ -302,27 +307,38 @@ def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
     """Posts with everything the topic page shows, in a fixed number of queries."""
     helpful = HelpfulMark.objects.select_related("user__profile").order_by("created_at")
     # The author's role in this consortium, to label coaches and core team next to their name.
-    roles = Membership.objects.filter(
-        consortium_id=topic.space.consortium_id, role__in=[Role.COACH, Role.CORE_TEAM]
-    )
+    guiding_role = Membership.objects.filter(
+        user_id=OuterRef("author_id"),
+        consortium_id=topic.space.consortium_id,
+        role__in=[Role.COACH, Role.CORE_TEAM],
+    ).values("role")[:1]
     return (
         Post.objects.filter(topic=topic)
-        .select_related("author__profile__town", "hidden_by__profile")
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
-            Prefetch("helpful_marks", queryset=helpful),
-            Prefetch("author__memberships", queryset=roles, to_attr="guiding_roles"),
+        .select_related("author__profile__town")
+        .annotate(
+            author_guiding_role=Subquery(guiding_role),
+            has_attachments=Exists(Attachment.objects.filter(post_id=OuterRef("pk"))),
         )
+        .prefetch_related(Prefetch("helpful_marks", queryset=helpful))
         .order_by("pk")
+    )
+
+
+def load_attachments(posts: list[Post]) -> None:
+    """``post.attachments.all()`` for each post, in one query and only if any post has one."""
+    with_files = [post for post in posts if post.has_attachments]
+    prefetch_related_objects(
+        with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
 
 
 def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Post]]:
     """One page of a topic's posts (``number=None``: the last page). The page's ids come from
-    the (topic, id) index alone, then only those posts are loaded with everything the page
-    shows: an offset over all joined rows made the last page of a 20,000-post topic 7.6× slower
-    than its first (107 ms against 14 ms at 1,000,000 posts, bench/scale.py)."""
-    ids = Post.objects.filter(topic=topic).values_list("pk", flat=True)
+    the (topic, id) index alone, then only those posts are joined with everything the page
+    shows, in the same statement: an offset over all joined rows made the last page of a
+    20,000-post topic 7.6× slower than its first (107 ms against 14 ms at 1,000,000 posts,
+    bench/scale.py)."""
+    ids = Post.objects.filter(topic=topic).values("pk")
     paginator = Paginator(ids.order_by("pk"), per_page)
     # Posts are never removed from a topic (deleting one keeps its row), so the opening post
     # and the maintained reply count are all of them: no COUNT over a 20,000-post topic.
@@ -331,10 +347,12 @@ def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Pos
     start, end = page.start_index() - 1, page.end_index()
     if start > count // 2:
         # Pages in the back half are counted from the end (the last page is the one most read).
-        page.object_list = list(ids.order_by("-pk")[count - end : count - start])[::-1]
+        page_ids = ids.order_by("-pk")[count - end : count - start]
     else:
-        page.object_list = list(page.object_list)
-    posts = list(posts_for_topic_page(topic).filter(pk__in=page.object_list))
+        page_ids = ids.order_by("pk")[start:end]
+    posts = list(posts_for_topic_page(topic).filter(pk__in=Subquery(page_ids)))
+    load_attachments(posts)
+    page.object_list = posts
     return page, posts
 
 

@@ -202,6 +202,14 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered posts, keyed by everything they show (forum/views/post_html.py): never stale, so one
+# cache per process is enough and spares a round trip to Redis per page.
+CACHES["posts"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "posts",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 # Notification emails and fan-outs run as tasks. The embedded default runs them in-process right
 # after the commit; TASKS_BACKEND=database stores them in the database for

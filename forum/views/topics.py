@@ -4,8 +4,6 @@ lead to, following a topic and marking it a lesson learned."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +18,11 @@ from .. import events, selectors, services
 from .. import rules as policy
 from ..forms import ReplyForm, TopicForm, add_service_errors
 from ..live import live_config
-from ..models import Post, Subscription, Tag, Topic
+from ..models import Post, Tag, Topic
 from ..numbers import page_number, parse_id
 from ..streams import personal_stream, space_stream, topic_stream
 from .guards import visible_post, visible_space, visible_topic
+from .post_html import render_posts
 from .posts import back_to
 
 TOPICS_PER_PAGE = 25
@@ -92,30 +91,6 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "forum/topic_form.html", {"space": space, "form": form}, status=status)
 
 
-def _prepare_posts(posts: list[Post], user: Any, topic: Topic) -> None:
-    """Per-viewer flags from the policy, so the template never asks the database or the policy.
-
-    The posts' topic is set to ``topic`` (with its space loaded): the policy needs the space,
-    and asking through each post would cost a query per post."""
-    for post in posts:
-        post.topic = topic
-        marks = list(post.helpful_marks.all())
-        post.helpful_count = len(marks)
-        post.helpful_names = [
-            m.user.profile.display_name for m in marks if hasattr(m.user, "profile")
-        ]
-        post.marked_helpful = any(m.user_id == user.pk for m in marks)
-        post.viewer_is_author = post.author_id == user.pk
-        post.shows_body = policy.allowed(user, "forum.see_post_content", post)
-        post.can_change = policy.allowed(user, "forum.change_own_post", post)
-        post.can_mark_helpful = policy.allowed(user, "forum.mark_helpful", post)
-        post.can_see_history = bool(post.edited_at) and policy.allowed(
-            user, "forum.see_post_history", post
-        )
-        guiding = post.author.guiding_roles
-        post.author_role = guiding[0].get_role_display() if guiding else ""
-
-
 @login_required
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = visible_topic(request, pk)
@@ -123,8 +98,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     can_reply = policy.allowed(user, "forum.reply_to_topic", topic)
     page, posts = selectors.topic_page(topic, page_number(request.GET), POSTS_PER_PAGE)
-    _prepare_posts(posts, user, topic)
-    if posts:
+    if posts and posts[-1].pk > topic.last_read:  # read positions never move back
         services.mark_read(topic=topic, user=user, up_to_post_id=posts[-1].pk)
     reply_form = None
     if can_reply:
@@ -138,6 +112,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _topic_context(request, topic, page, posts, reply_form, position: int) -> dict:
     user = request.user
+    can_moderate = policy.allowed(user, "forum.moderate_space", topic.space)
     return {
         "live_config": live_config(
             topic_stream(topic.pk),
@@ -149,14 +124,21 @@ def _topic_context(request, topic, page, posts, reply_form, position: int) -> di
         "topic": topic,
         "space": topic.space,
         "page": page,
-        "posts": posts,
+        "posts": render_posts(
+            request,
+            posts,
+            topic,
+            page_number=page.number,
+            can_quote=reply_form is not None,
+            can_moderate=can_moderate,
+        ),
         "reply_form": reply_form,
         "has_unread": topic.is_unread,
-        "can_moderate": policy.allowed(user, "forum.moderate_space", topic.space),
+        "can_moderate": can_moderate,
         "can_mark_lesson": policy.allowed(user, "forum.mark_lesson", topic),
         "can_convert": policy.allowed(user, "cms.convert_topic", topic),
         "can_reply": policy.allowed(user, "forum.reply_to_topic", topic),
-        "is_subscribed": Subscription.objects.filter(topic=topic, user=user).exists(),
+        "is_subscribed": topic.is_subscribed,
     }
 
 
@@ -199,7 +181,6 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     # Show the last page with the form and the text the user typed.
     position = events.position_of(topic_stream(topic.pk))
     page, posts = selectors.topic_page(topic, None, POSTS_PER_PAGE)
-    _prepare_posts(posts, request.user, topic)
     context = _topic_context(request, topic, page, posts, form, position)
     return render(request, "forum/topic.html", context, status=400)
 
@@ -210,14 +191,15 @@ def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     post = visible_post(request, pk)
     topic, user = post.topic, request.user
     posts = list(selectors.posts_for_topic_page(topic).filter(pk=pk))
-    can_moderate = policy.allowed(user, "forum.moderate_space", topic.space)
-    _prepare_posts(posts, user, topic)
-    context = {
-        "post": posts[0],
-        "can_moderate": can_moderate,
-        "reply_form": policy.allowed(user, "forum.reply_to_topic", topic),
-    }
-    return render(request, "forum/includes/post.html", context)
+    selectors.load_attachments(posts)
+    (html,) = render_posts(
+        request,
+        posts,
+        topic,
+        can_quote=policy.allowed(user, "forum.reply_to_topic", topic),
+        can_moderate=policy.allowed(user, "forum.moderate_space", topic.space),
+    )
+    return HttpResponse(html)
 
 
 @login_required
