@@ -56,7 +56,8 @@ def own_redis():
             "BACKEND": "config.cache.RedisWithLocalFallback",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        "posts": settings.CACHES["posts"],
     }
     with override_settings(CACHES=caches):
         yield process
