@@ -195,6 +195,13 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args: Any, holds_a_place: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if holds_a_place:
+            # Whoever has a seat (or waits for one) only updates the details here; giving the
+            # place up is "Teilnahme absagen", which asks first.
+            del self.fields["attending"]
+
     @classmethod
     def initial_from(cls, registration: Registration | None) -> dict[str, Any]:
         if registration is None:
@@ -208,7 +215,7 @@ class RegistrationForm(forms.Form):
         }
 
     def details(self) -> RegistrationDetails:
-        return RegistrationDetails(**self.cleaned_data)
+        return RegistrationDetails(**{"attending": True, **self.cleaned_data})
 
 
 class StatusForm(forms.Form):

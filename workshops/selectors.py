@@ -62,6 +62,19 @@ def registration_of(workshop: Workshop, user: Any) -> Registration | None:
     return Registration.objects.filter(workshop=workshop, user=user).first()
 
 
+def waiting_position(registration: Registration) -> int | None:
+    """The registration's place on the waiting list (1 for the next to move up), if it waits."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        workshop_id=registration.workshop_id, status=Registration.Status.WAITLISTED
+    ).filter(
+        Q(queued_at__lt=registration.queued_at)
+        | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
 def participants(workshop: Workshop) -> QuerySet[Registration]:
     """Everyone who answered, seat holders first, then the waiting list in its order."""
     order = {

@@ -355,6 +355,29 @@ def _has_seat_for(workshop: Workshop, town_id: int | None, taken: Counter) -> bo
     return taken[town_id] < workshop.seats_per_town
 
 
+@dataclass(frozen=True)
+class WaitingPlace:
+    """Where registering now would put someone who has no seat: their place on the waiting
+    list, and whether only their town's quota (not the whole workshop) is full."""
+
+    position: int
+    town_quota_full: bool
+
+
+def waiting_place_for(workshop: Workshop, user: Any) -> WaitingPlace | None:
+    """What ``register`` would decide now for ``user``: ``None`` for a seat, else the waiting
+    list (behind everyone already on it). Told before submitting, so nobody is surprised."""
+    profile = getattr(user, "profile", None)
+    town_id = profile.town_id if profile else None
+    taken = _seats_by_town(workshop)
+    if _has_seat_for(workshop, town_id, taken):
+        return None
+    waiting = workshop.registrations.filter(status=Registration.Status.WAITLISTED).count()
+    return WaitingPlace(
+        position=waiting + 1, town_quota_full=sum(taken.values()) < workshop.capacity
+    )
+
+
 def _closed_message(workshop: Workshop) -> str:
     if workshop.status == Workshop.Status.OPEN and timezone.now() > workshop.registration_deadline:
         deadline = formats.date_format(

@@ -17,7 +17,7 @@ urlpatterns = [
     path(PREFIX + "<int:pk>/programm/", views.workshop_agenda, name="agenda"),
     path(PREFIX + "<int:pk>/stand/", views.workshop_status, name="status"),
     path(PREFIX + "<int:pk>/anmelden/", views.workshop_register, name="register"),
-    path(PREFIX + "<int:pk>/abmelden/", views.workshop_cancel_registration, name="cancel"),
+    path(PREFIX + "<int:pk>/absagen/", views.workshop_cancel_registration, name="cancel"),
     path(
         PREFIX + "<int:pk>/teilnehmende.csv",
         views.workshop_participants_csv,

@@ -131,8 +131,15 @@ def workshop_create(request: HttpRequest, slug: str) -> HttpResponse:
 def workshop_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workshop = _workshop(request, slug, pk)
     registration = selectors.registration_of(workshop, request.user)
-    form = RegistrationForm(initial=RegistrationForm.initial_from(registration))
+    form = RegistrationForm(
+        initial=RegistrationForm.initial_from(registration),
+        holds_a_place=_holds_a_place(registration),
+    )
     return _render_detail(request, workshop, registration, form)
+
+
+def _holds_a_place(registration: Registration | None) -> bool:
+    return registration is not None and registration.status in selectors.HOLDING_A_PLACE
 
 
 def _render_detail(
@@ -155,8 +162,12 @@ def _render_detail(
         "declined_count": sum(r.status == Registration.Status.DECLINED for r in participants),
         "status_choices": sorted(services.TRANSITIONS[workshop.status]),
         "status_labels": dict(Workshop.Status.choices),
+        "holds_a_place": _holds_a_place(registration),
+        "waiting_position": registration and selectors.waiting_position(registration),
         **flags,
     }
+    if flags["can_register"] and not context["holds_a_place"]:
+        context["waiting_place"] = services.waiting_place_for(workshop, request.user)
     if flags["can_see_documentation"]:
         context["roadmap"] = list(workshop.roadmap.all())
         context["files"] = list(workshop.files.all())
@@ -180,7 +191,7 @@ def _agenda_by_day(workshop: Workshop) -> list[tuple[Any, list[Any]]]:
 def workshop_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workshop = _workshop(request, slug, pk)
     registration = selectors.registration_of(workshop, request.user)
-    form = RegistrationForm(request.POST)
+    form = RegistrationForm(request.POST, holds_a_place=_holds_a_place(registration))
     if form.is_valid():
         try:
             registration = services.register(
@@ -206,16 +217,46 @@ def _registration_message(registration: Registration) -> str:
 
 
 @login_required
-@require_POST
 def workshop_cancel_registration(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Giving up one's seat or waiting-list place: a page that says what follows, and only its
+    form withdraws (the seat goes to the waiting list at once and cannot be taken back)."""
     workshop = _workshop(request, slug, pk)
+    registration = selectors.registration_of(workshop, request.user)
+    if registration is None:
+        raise PermissionDenied
+    back = workshop.get_absolute_url() + "#anmeldung"
+    if registration.status not in selectors.HOLDING_A_PLACE:
+        messages.info(request, _("Sie haben bereits abgesagt."))
+        return redirect(back)
+    if not policy.allowed(request.user, "workshops.cancel_registration", workshop):
+        messages.error(request, _("Diese Transferwerkstatt ist vorbei oder abgesagt."))
+        return redirect(back)
+    if request.method != "POST":
+        context = {
+            "workshop": workshop,
+            "consortium": workshop.consortium,
+            "registration": registration,
+            "waiting_position": selectors.waiting_position(registration),
+        }
+        return render(request, "workshops/cancel_registration.html", context)
     try:
         services.cancel_registration(workshop=workshop, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Sie haben sich abgemeldet."))
-    return redirect(workshop.get_absolute_url() + "#anmeldung")
+        messages.success(request, _cancellation_message(workshop, registration))
+    return redirect(back)
+
+
+def _cancellation_message(workshop: Workshop, before: Registration) -> str:
+    if before.status == Registration.Status.CONFIRMED:
+        return _(
+            "Sie haben Ihre Teilnahme an „%(title)s“ abgesagt. Ihr Platz ist frei: Wer auf der "
+            "Warteliste steht, rückt nach."
+        ) % {"title": workshop.title}
+    return _(
+        "Sie haben Ihre Teilnahme an „%(title)s“ abgesagt und stehen nicht mehr auf der Warteliste."
+    ) % {"title": workshop.title}
 
 
 @login_required
