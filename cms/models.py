@@ -414,7 +414,8 @@ class ActionModulePage(VisibleTitles, Page):
 
 class WorkshopIndexPage(VisibleTitles, Page):
     """ "Transferwerkstätten": the workshops their coaches announced publicly, and the summaries
-    of past workshops the editors published. Nothing else of a workshop is shown here."""
+    of past workshops the editors published; members also find their consortia's next workshops
+    (``selectors.workshop_index_context``). Nothing else of a workshop is shown here."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
 
@@ -429,10 +430,10 @@ class WorkshopIndexPage(VisibleTitles, Page):
         verbose_name = _("Übersicht Transferwerkstätten")
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from workshops.selectors import public_announcements
+        from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["announcements"] = list(public_announcements())
+        context.update(selectors.workshop_index_context(request.user))
         context["summaries"] = (
             WorkshopSummaryPage.objects.child_of(self)
             .live()

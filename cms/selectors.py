@@ -121,6 +121,24 @@ def _home_workshops(user: Any) -> dict[str, Any]:
     return {"upcoming_workshops": upcoming, "announced_workshops": announced}
 
 
+def workshop_index_context(user: Any) -> dict[str, Any]:
+    """The public "Transferwerkstätten" page (the menu leads there): members and admins find
+    their consortia's next workshops first, each linking to its page with the registration,
+    and the lists of their consortia; the public announcements link to the workshop only for
+    those who may open it. ``my_workshops`` is None for everyone else."""
+    context: dict[str, Any] = {"my_workshops": None, "my_consortia": []}
+    if policy.is_signed_in_member(user) or policy.is_admin(user):
+        context["my_workshops"] = list(workshop_selectors.upcoming_with_seats_for(user))
+        context["my_consortia"] = list(
+            Consortium.objects.filter(pk__in=list(policy.consortium_roles(user))).order_by("name")
+        )
+    announced = list(workshop_selectors.public_announcements())
+    for workshop in announced:
+        workshop.viewer_may_open = policy.allowed(user, "workshops.see_workshop", workshop)
+    context["announcements"] = announced
+    return context
+
+
 def case_discussion_for(page: LabCasePage, user: Any) -> dict[str, Any]:
     """The linked topic and, for those who may read it, its latest replies."""
     discussion = CaseDiscussion.objects.filter(page=page).select_related("topic__space").first()

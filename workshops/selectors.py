@@ -136,6 +136,16 @@ def upcoming_for(user: Any, limit: int = 5) -> QuerySet[Workshop]:
     )
 
 
+def upcoming_with_seats_for(user: Any, limit: int = 12) -> QuerySet[Workshop]:
+    """The next workshops of the user's consortia with their seat counts, for the public
+    "Transferwerkstätten" page, where members look for them."""
+    return with_seat_counts(
+        workshops_visible_to(user)
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=Workshop.Status.CANCELLED)
+    ).order_by("starts_at")[:limit]
+
+
 def public_announcements(limit: int = 10) -> QuerySet[Workshop]:
     """Upcoming workshops their coaches chose to announce publicly (title, town, date)."""
     return (
