@@ -220,6 +220,8 @@ class RegistrationForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Workshop.Status.choices)
+    # Set by the confirmation page a status with no way back (held, cancelled) asks on.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 # --- documentation -------------------------------------------------------------------------

@@ -361,10 +361,23 @@ def workshop_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie einen gültigen Stand."))
         return redirect(workshop.get_absolute_url())
+    status = form.cleaned_data["status"]
+    final = not services.TRANSITIONS[status]
+    if (
+        final
+        and status in services.TRANSITIONS[workshop.status]
+        and not form.cleaned_data["confirmed"]
+    ):
+        # Held and cancelled have no way back (and cancelling tells everyone): ask first.
+        context = {
+            "workshop": workshop,
+            "consortium": workshop.consortium,
+            "status": status,
+            "holding_a_place": selectors.holding_a_place(workshop).count(),
+        }
+        return render(request, "workshops/status_confirm.html", context)
     try:
-        workshop = services.set_status(
-            workshop=workshop, actor=request.user, status=form.cleaned_data["status"]
-        )
+        workshop = services.set_status(workshop=workshop, actor=request.user, status=status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
