@@ -31,6 +31,7 @@ MEMBER_PAGES = [
     "/suche/?q=Co-Working",
     "/verbuende/stadtlabor-kleinstadt/werkstaetten/",
     "/konto/kalender/",
+    "/werkstaetten/",
 ]
 
 
@@ -64,6 +65,9 @@ def test_member_pages_pass_axe(demo_server, browser, screenshot_dir):
     page.goto(workshops)
     page.locator(".workshop-card a").first.click()
     found["upcoming workshop"] = _violations(page)
+    page.get_by_role("link", name="Teilnahme absagen …").click()
+    found["cancel confirmation"] = _violations(page)
+    page.get_by_role("link", name="Nein, angemeldet bleiben").click()
     # Claudia Weber works for the host town: she prepares agenda and venue.
     page.get_by_role("link", name="Programm und Ort bearbeiten").click()
     found["agenda form"] = _violations(page)
