@@ -369,10 +369,11 @@ def waiting_place_for(workshop: Workshop, user: Any) -> WaitingPlace | None:
     list (behind everyone already on it). Told before submitting, so nobody is surprised."""
     profile = getattr(user, "profile", None)
     town_id = profile.town_id if profile else None
-    taken = _seats_by_town(workshop)
+    places = list(selectors.holding_a_place(workshop).values_list("status", "town_id"))
+    taken = Counter(town for status, town in places if status == Registration.Status.CONFIRMED)
     if _has_seat_for(workshop, town_id, taken):
         return None
-    waiting = workshop.registrations.filter(status=Registration.Status.WAITLISTED).count()
+    waiting = sum(status == Registration.Status.WAITLISTED for status, _town in places)
     return WaitingPlace(
         position=waiting + 1, town_quota_full=sum(taken.values()) < workshop.capacity
     )
