@@ -70,3 +70,9 @@ def test_workshops_page_query_count_for_members_does_not_grow_with_workshops(
     for i in range(1, 6):
         plan_workshop(cast, title=f"Werkstatt {i}", announce_publicly=i % 2 == 0)
     assert count_queries() == with_one
+
+
+def test_consortium_workshop_list_links_to_the_public_overview(client, cast, workshop_index):
+    url = reverse("workshops:list", kwargs={"slug": cast.consortium.slug})
+    content = client_for(client, cast.user("member")).get(url).content.decode()
+    assert f'href="{workshop_index.url}#angekuendigt"' in content
