@@ -662,12 +662,15 @@ def workshop_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def workshop_file_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deleting a photo or document cannot be undone: a page asks, only its form deletes."""
     item = _file_for(request, pk)
     workshop = item.workshop
     if not policy.allowed(request.user, "workshops.document", workshop):
         raise PermissionDenied
+    if request.method != "POST":
+        context = {"item": item, "workshop": workshop, "consortium": workshop.consortium}
+        return render(request, "workshops/file_delete.html", context)
     services.delete_file(item=item, actor=request.user)
     messages.success(request, _("„%(name)s“ ist gelöscht.") % {"name": item.original_name})
     return redirect(

@@ -230,6 +230,34 @@ def test_file_delete_matrix(client, cast, held_workshop, role):
     assert WorkshopFile.objects.filter(pk=item.pk).exists() is (role not in DOCUMENTERS)
 
 
+def test_deleting_a_documentation_file_asks_first(client, cast, held_workshop):
+    item = add_photo(held_workshop, cast)
+    client = client_for(client, cast.user("coach"))
+    documentation = client.get(
+        reverse("workshops:document", args=[held_workshop.consortium.slug, held_workshop.pk])
+    ).content.decode()
+    assert f'action="{reverse("workshops:file_delete", args=[item.pk])}"' not in documentation
+    page = client.get(reverse("workshops:file_delete", args=[item.pk]))
+    assert page.status_code == 200
+    assert "lässt sich nicht rückgängig machen" in page.content.decode()
+    assert "Endgültig löschen" in page.content.decode()
+    assert WorkshopFile.objects.filter(pk=item.pk).exists()
+    client.post(reverse("workshops:file_delete", args=[item.pk]))
+    assert not WorkshopFile.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_file_delete_confirmation_matrix(client, cast, held_workshop, role):
+    item = add_photo(held_workshop, cast)
+    response = client_for(client, cast.user(role)).get(
+        reverse("workshops:file_delete", args=[item.pk])
+    )
+    assert response.status_code == {"anonymous": 302, "outsider": 404, "editor": 404}.get(
+        role, 200 if role in DOCUMENTERS else 403
+    )
+    assert WorkshopFile.objects.filter(pk=item.pk).exists()
+
+
 def test_an_unknown_file_is_a_404_like_a_hidden_one(client, cast):
     client.force_login(cast.user("member"))
     assert client.get(reverse("workshops:file", args=[987654])).status_code == 404
