@@ -4,6 +4,7 @@ the whole workshop) asks first; members find their workshops under the menu item
 in test-artifacts/."""
 
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 
 from tests.helpers.browser import WCAG, sign_in
 
@@ -136,4 +137,30 @@ def test_members_find_their_workshops_under_the_menu_item(demo_server, browser, 
     assert axe_violations(page) == []
     mine.locator(".workshop-card a").first.click()
     assert page.get_by_role("heading", name="Anmeldung").is_visible()
+    context.close()
+
+
+def test_coach_deletes_a_documentation_photo_only_after_confirming(
+    demo_server, browser, screenshot_dir, tmp_path
+):
+    photo = tmp_path / "flipchart.png"
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(photo)
+    context, page = sign_in(browser, demo_server.url, "katrin.vogel@kleinstadtakademie.example")
+    page.goto(demo_server.url + WORKSHOPS)
+    page.get_by_role("link", name="Mölln – zu Gast bei der Themenwoche").click()
+    page.get_by_role("link", name="Dokumentation bearbeiten").click()
+    page.locator("input[type=file]").set_input_files(photo)
+    page.get_by_role("button", name="Hochladen", exact=True).click()
+    assert page.get_by_text("1 Datei hochgeladen.").is_visible()
+
+    page.get_by_role("link", name="„flipchart.png“ löschen").click()
+    assert page.locator("h1").inner_text() == "„flipchart.png“ löschen?"
+    page.screenshot(path=screenshot_dir / "workshop-file-delete-confirmation.png")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Abbrechen").click()
+    assert page.get_by_role("link", name="„flipchart.png“ löschen").is_visible()
+    page.get_by_role("link", name="„flipchart.png“ löschen").click()
+    page.get_by_role("button", name="Endgültig löschen").click()
+    assert page.get_by_text("„flipchart.png“ ist gelöscht.").is_visible()
+    assert page.get_by_role("link", name="„flipchart.png“ löschen").count() == 0
     context.close()
