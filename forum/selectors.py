@@ -88,6 +88,7 @@ def memberships_of(consortium: Consortium) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(consortium=consortium, user__is_active=True)
         .select_related("user__profile__town")
+        .prefetch_related("user__memberships")
         .order_by("user__profile__town__name", "user__profile__display_name")
     )
 
@@ -319,7 +320,8 @@ def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
             author_guiding_role=Subquery(guiding_role),
             has_attachments=Exists(Attachment.objects.filter(post_id=OuterRef("pk"))),
         )
-        .prefetch_related(Prefetch("helpful_marks", queryset=helpful))
+        # The authors' memberships: the policy's profile rule asks them, for no query per post.
+        .prefetch_related(Prefetch("helpful_marks", queryset=helpful), "author__memberships")
         .order_by("pk")
     )
 
@@ -360,15 +362,23 @@ def open_reports(space: Space) -> QuerySet[Report]:
     return (
         Report.objects.filter(post__topic__space=space)
         .select_related(
-            "post__topic", "post__author__profile", "reporter__profile", "handled_by__profile"
+            "post__topic",
+            "post__author__profile__town",
+            "reporter__profile__town",
+            "handled_by__profile__town",
+        )
+        .prefetch_related(
+            "post__author__memberships", "reporter__memberships", "handled_by__memberships"
         )
         .order_by(F("handled_at").asc(nulls_first=True), "-created_at")
     )
 
 
 def moderation_log(consortium: Consortium | None) -> QuerySet[ModerationLogEntry]:
-    return ModerationLogEntry.objects.filter(consortium=consortium).select_related(
-        "actor__profile", "space", "topic"
+    return (
+        ModerationLogEntry.objects.filter(consortium=consortium)
+        .select_related("actor__profile__town", "space", "topic")
+        .prefetch_related("actor__memberships")
     )
 
 

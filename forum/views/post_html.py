@@ -82,6 +82,8 @@ def _shown(
     return {
         "pk": post.pk,
         "author_id": post.author_id,
+        # The author's memberships come with the posts (selectors.posts_for_topic_page).
+        "author_profile_visible": policy.allowed(user, "forum.see_profile", author),
         "author_name": (profile.display_name if profile else "") or author.username,
         "author_role": str(Role(role).label) if role else "",
         "author_town": profile.town.name if profile and profile.town else "",

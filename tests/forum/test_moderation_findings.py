@@ -1,0 +1,46 @@
+"""Forum and moderation findings of issue 16: names link to profiles only where they open, the
+report form and queue show the post, moderation tools offer only what can succeed, and the
+two-factor setup returns to where the person was going."""
+
+import pytest
+from django.urls import reverse
+
+from forum import services
+from tests.factories import MembershipFactory, enable_mfa
+from tests.helpers.cast import client_for
+
+READERS = ["outsider", "member", "coach", "core_team", "editor", "admin"]
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_author_name_links_to_profile_only_where_the_profile_opens(client, cast, forum, role):
+    """In the academy-wide space everyone reads everyone, but a profile opens only for people
+    sharing a consortium (and admins): the name is a link exactly where the link works."""
+    author = cast.user("member")
+    viewer = cast.user(role)
+    client_for(client, viewer)
+    profile_url = reverse("forum:profile", args=[author.pk])
+    html = client.get(forum.academy_topic.get_absolute_url()).content.decode()
+    profile_opens = client.get(profile_url).status_code == 200
+    assert (f'href="{profile_url}"' in html) is profile_opens
+    assert author.profile.display_name in html
+    expected = {"outsider": False, "editor": False}
+    assert profile_opens is expected.get(role, True)
+    if not profile_opens:
+        assert f"({author.profile.town.name})" in html
+
+
+def test_moderation_log_names_moderators_of_other_consortia_without_profile_link(
+    client, cast, forum
+):
+    stranger = MembershipFactory(consortium=cast.other_consortium, role="core_team").user
+    enable_mfa(stranger)
+    services.hide_post(post=forum.academy_post, moderator=stranger, reason="Werbung")
+    services.hide_post(post=forum.closed_post, moderator=cast.user("coach"), reason="Test")
+    client_for(client, cast.user("core_team"))
+    html = client.get(reverse("forum:academy_moderation_log")).content.decode()
+    assert stranger.profile.display_name in html
+    assert reverse("forum:profile", args=[stranger.pk]) not in html
+    log = client.get(reverse("forum:moderation_log", args=[cast.consortium.slug]))
+    coach = cast.user("coach")
+    assert reverse("forum:profile", args=[coach.pk]) in log.content.decode()
