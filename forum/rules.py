@@ -235,6 +235,9 @@ rules.add_perm(
 rules.add_perm("forum.see_post_history", can_read_space & (is_post_author | can_moderate_space))
 rules.add_perm("forum.see_moderation_log", can_manage_members)
 rules.add_perm("forum.see_academy_moderation_log", is_core_team_anywhere | is_admin)
+# Moving a topic between a consortium's closed space and the academy-wide ones changes who reads
+# it: the core team of that consortium and admins only (the object is the consortium).
+rules.add_perm("forum.move_across_spaces", is_core_team_of | is_admin)
 rules.add_perm("forum.mark_lesson", (is_topic_author & can_post_in_space) | can_moderate_space)
 
 

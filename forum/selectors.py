@@ -383,13 +383,16 @@ def moderation_log(consortium: Consortium | None) -> QuerySet[ModerationLogEntry
 
 
 def move_targets(topic: Topic, moderator: Any) -> QuerySet[Space]:
-    """Where a moderator may move a topic: its consortium's spaces and the academy-wide ones.
+    """Where a moderator may move a topic: its consortium's spaces, and the academy-wide ones
+    for those who may move across (``forum.move_across_spaces``: not coaches).
 
     From an academy-wide space, core-team members may also move into their consortia's spaces.
     """
     targets = Q(consortium__isnull=True)
     if topic.space.consortium_id:
-        targets |= Q(consortium_id=topic.space.consortium_id)
+        targets = Q(consortium_id=topic.space.consortium_id)
+        if policy.allowed(moderator, "forum.move_across_spaces", topic.space):
+            targets |= Q(consortium__isnull=True)
     elif policy.is_admin(moderator):
         targets = Q()
     else:

@@ -73,7 +73,12 @@ def topic_flag(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
     topic = moderated_topic(request, pk)
-    form = MoveForm(request.POST or None, targets=selectors.move_targets(topic, request.user))
+    targets = selectors.move_targets(topic, request.user)
+    if not targets.exists():
+        # The topic page offers no move then; an address typed in gets the reason, not a form
+        # whose every choice would be refused.
+        return render(request, "forum/topic_move.html", {"topic": topic})
+    form = MoveForm(request.POST or None, targets=targets)
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:

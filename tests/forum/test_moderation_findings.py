@@ -44,3 +44,35 @@ def test_moderation_log_names_moderators_of_other_consortia_without_profile_link
     log = client.get(reverse("forum:moderation_log", args=[cast.consortium.slug]))
     coach = cast.user("coach")
     assert reverse("forum:profile", args=[coach.pk]) in log.content.decode()
+
+
+MOVERS = {"core_team", "admin"}
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "coach", "core_team", "editor", "admin"])
+def test_move_is_offered_only_to_those_with_an_allowed_target(client, cast, forum, role):
+    """The closed space is its consortium's only one: its coach may move nowhere, so the topic
+    page offers no "Verschieben", and the move page offers no target that would be refused."""
+    client_for(client, cast.user(role))
+    move_url = reverse("forum:topic_move", args=[forum.closed_topic.pk])
+    page = client.get(forum.closed_topic.get_absolute_url())
+    assert (move_url in page.content.decode()) is (role in MOVERS)
+    if role == "coach":
+        response = client.get(move_url)
+        assert response.status_code == 200
+        assert "form" not in response.context or response.context.get("form") is None
+        assert "keinen Bereich" in response.content.decode()
+        posted = client.post(move_url, {"target": forum.academy.pk, "confirm": "on"})
+        forum.closed_topic.refresh_from_db()
+        assert forum.closed_topic.space == forum.closed
+        assert posted.status_code == 200
+
+
+def test_unpin_says_nicht_mehr_anheften_not_loesen(client, cast, forum):
+    services.set_topic_flag(
+        topic=forum.closed_topic, moderator=cast.user("coach"), flag="pinned", value=True
+    )
+    client_for(client, cast.user("coach"))
+    html = client.get(forum.closed_topic.get_absolute_url()).content.decode()
+    assert "Nicht mehr anheften" in html
+    assert ">Lösen<" not in html
