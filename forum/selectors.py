@@ -290,7 +290,7 @@ def topic_visible_to(pk: int, user: Any) -> Topic | None:
 def post_visible_to(pk: int, user: Any) -> Post | None:
     return (
         Post.objects.filter(readable_spaces_q(user, "topic__space__"), pk=pk)
-        .select_related("topic__space__consortium", "author__profile")
+        .select_related("topic__space__consortium", "author__profile__town")
         .first()
     )
 

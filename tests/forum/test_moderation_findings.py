@@ -76,3 +76,63 @@ def test_unpin_says_nicht_mehr_anheften_not_loesen(client, cast, forum):
     html = client.get(forum.closed_topic.get_absolute_url()).content.decode()
     assert "Nicht mehr anheften" in html
     assert ">Lösen<" not in html
+
+
+def test_report_form_shows_the_reported_post(client, cast, forum):
+    post = services.post_reply(
+        topic=forum.academy_topic, author=cast.user("coach"), body="Unser **Angebot** hier"
+    )
+    client_for(client, cast.user("outsider"))
+    html = client.get(reverse("forum:post_report", args=[post.pk])).content.decode()
+    assert "<strong>Angebot</strong>" in html
+    assert cast.user("coach").profile.display_name in html
+    # The outsider may not open the coach's profile: the name is not a link.
+    assert reverse("forum:profile", args=[cast.user("coach").pk]) not in html
+
+
+def _reported(cast, forum, body="Kaufen Sie **jetzt**"):
+    post = services.post_reply(topic=forum.closed_topic, author=cast.user("member"), body=body)
+    services.report_post(post=post, reporter=cast.user("core_team"), reason="Werbung")
+    return post
+
+
+def test_report_queue_shows_the_reported_post_and_hides_it_right_there(client, cast, forum):
+    post = _reported(cast, forum)
+    queue = reverse("forum:reports", args=[forum.closed.slug])
+    client_for(client, cast.user("coach"))
+    html = client.get(queue).content.decode()
+    assert "Kaufen Sie <strong>jetzt</strong>" in html
+    assert f'action="{reverse("forum:post_hide", args=[post.pk])}"' in html
+    response = client.post(
+        reverse("forum:post_hide", args=[post.pk]), {"reason": "Werbung", "next": queue}
+    )
+    assert response.status_code == 302 and response.url == queue
+    post.refresh_from_db()
+    assert post.is_hidden and post.hidden_reason == "Werbung"
+    html = client.get(queue).content.decode()
+    assert "Von der Moderation ausgeblendet: Werbung" in html
+    assert f'action="{reverse("forum:post_restore", args=[post.pk])}"' in html
+    assert f'action="{reverse("forum:post_hide", args=[post.pk])}"' not in html
+
+
+def test_hiding_from_the_queue_without_a_reason_keeps_the_way_back_and_loses_nothing(
+    client, cast, forum
+):
+    post = _reported(cast, forum)
+    queue = reverse("forum:reports", args=[forum.closed.slug])
+    client_for(client, cast.user("coach"))
+    response = client.post(reverse("forum:post_hide", args=[post.pk]), {"next": queue})
+    assert response.status_code == 400
+    assert f'name="next" value="{queue}"' in response.content.decode()
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_hide_ignores_a_next_address_on_another_host(client, cast, forum):
+    post = _reported(cast, forum)
+    client_for(client, cast.user("coach"))
+    response = client.post(
+        reverse("forum:post_hide", args=[post.pk]),
+        {"reason": "Werbung", "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("forum:post", args=[post.pk])
