@@ -136,3 +136,56 @@ def test_hide_ignores_a_next_address_on_another_host(client, cast, forum):
         {"reason": "Werbung", "next": "https://evil.example/"},
     )
     assert response.url == reverse("forum:post", args=[post.pk])
+
+
+def _set_up_totp(client, url):
+    """Reauthenticate and activate an authenticator app through allauth's pages."""
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    from tests.factories import PASSWORD
+
+    first = client.get(url)
+    if first.status_code == 302 and first.url.startswith(reverse("account_reauthenticate")):
+        back = client.post(first.url, {"password": PASSWORD})
+        assert back.status_code == 302
+        assert client.get(back.url).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    return client.post(reverse("mfa_activate_totp"), {"code": code})
+
+
+def test_mfa_setup_from_invitations_returns_there_after_the_recovery_codes(client, cast):
+    from tests.factories import UserFactory
+
+    coach = UserFactory()
+    MembershipFactory(user=coach, consortium=cast.consortium, role="coach")
+    client.force_login(coach)
+    invitations = reverse("forum:invitations", args=[cast.consortium.slug])
+    sent = client.get(invitations)
+    assert sent.status_code == 302 and sent.url.startswith(reverse("mfa_activate_totp"))
+    activated = _set_up_totp(client, sent.url)
+    assert activated.status_code == 302
+    assert activated.url.startswith(reverse("mfa_view_recovery_codes"))
+    codes = client.get(activated.url)
+    assert codes.status_code == 200
+    html = codes.content.decode()
+    assert 'id="recovery_codes"' in html
+    assert f'href="{invitations}"' in html
+    assert client.get(invitations).status_code == 200
+
+
+def test_mfa_setup_ignores_a_next_address_on_another_host(client, cast):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    activated = _set_up_totp(
+        client, reverse("mfa_activate_totp") + "?next=https://evil.example/einladungen/"
+    )
+    assert activated.url == reverse("mfa_view_recovery_codes")
+    assert "evil.example" not in client.get(activated.url).content.decode()
