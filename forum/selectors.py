@@ -319,6 +319,7 @@ def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
         .annotate(
             author_guiding_role=Subquery(guiding_role),
             has_attachments=Exists(Attachment.objects.filter(post_id=OuterRef("pk"))),
+            has_mentions=Exists(Post.mentions.through.objects.filter(post_id=OuterRef("pk"))),
         )
         # The authors' memberships: the policy's profile rule asks them, for no query per post.
         .prefetch_related(Prefetch("helpful_marks", queryset=helpful), "author__memberships")
@@ -332,6 +333,14 @@ def load_attachments(posts: list[Post]) -> None:
     prefetch_related_objects(
         with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
+
+
+def load_mentions(posts: list[Post]) -> None:
+    """``post.mentions.all()`` with each person's memberships (the profile rule asks them), in
+    two queries and only if any post mentions someone."""
+    with_mentions = [post for post in posts if post.has_mentions]
+    people = get_user_model().objects.prefetch_related("memberships")
+    prefetch_related_objects(with_mentions, Prefetch("mentions", queryset=people))
 
 
 def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Post]]:
@@ -354,6 +363,7 @@ def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Pos
         page_ids = ids.order_by("pk")[start:end]
     posts = list(posts_for_topic_page(topic).filter(pk__in=Subquery(page_ids)))
     load_attachments(posts)
+    load_mentions(posts)
     page.object_list = posts
     return page, posts
 

@@ -194,6 +194,7 @@ def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     topic, user = post.topic, request.user
     posts = list(selectors.posts_for_topic_page(topic).filter(pk=pk))
     selectors.load_attachments(posts)
+    selectors.load_mentions(posts)
     (html,) = render_posts(
         request,
         posts,

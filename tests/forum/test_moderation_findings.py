@@ -189,3 +189,18 @@ def test_mfa_setup_ignores_a_next_address_on_another_host(client, cast):
     )
     assert activated.url == reverse("mfa_view_recovery_codes")
     assert "evil.example" not in client.get(activated.url).content.decode()
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_mentions_link_to_profiles_only_where_the_profile_opens(client, cast, forum, role):
+    coach = cast.user("coach")
+    services.post_reply(
+        topic=forum.academy_topic, author=cast.user("member"), body=f"Frag @{coach.username}!"
+    )
+    client_for(client, cast.user(role))
+    profile_url = reverse("forum:profile", args=[coach.pk])
+    html = client.get(forum.academy_topic.get_absolute_url()).content.decode()
+    profile_opens = client.get(profile_url).status_code == 200
+    assert (f'<a href="{profile_url}" class="mention"' in html) is profile_opens
+    if not profile_opens:
+        assert f'<span class="mention">@{coach.profile.display_name}</span>' in html
