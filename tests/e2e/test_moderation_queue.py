@@ -6,16 +6,25 @@ and remembers it; run alone, this test sets it up through the report queue."""
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.test_accessibility import _violations
-from tests.helpers.browser import DEMO_PASSWORD, current_totp, remember_totp, sign_in
+from tests.helpers.browser import DEMO_PASSWORD, WCAG, current_totp, remember_totp, sign_in
 
 REPORTER = "sabine.richter@kleinstadtakademie.example"
 COACH = "katrin.vogel@kleinstadtakademie.example"
 TOPIC = "Aktionswoche in Mölln: voller Auftakt, leere Folgetermine"
 REPORTED = "Das kennen wir aus Dießen"
 QUEUE = "/forum/bereiche/stadtlabor-kleinstadt/meldungen/"
+
+
+def _violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG)
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+    ]
 
 
 def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, screenshot_dir):
