@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import urls as cms_urls
+from forum.views import mfa
 from workshops import urls as workshops_urls
 
 urlpatterns = [
@@ -14,6 +15,9 @@ urlpatterns = [
     path("admin/", include("cms.admin_views")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
+    # Before allauth's own: these two return to the page that asked for two-factor login.
+    path("konto/2fa/totp/activate/", mfa.activate_totp),
+    path("konto/2fa/recovery-codes/", mfa.view_recovery_codes),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("forum.urls")),

@@ -19,12 +19,18 @@ EDITOR_GROUP = "Editors"
 
 
 def consortium_roles(user: Any) -> dict[int, str]:
-    """Map consortium id → role for ``user``; cached on the user object for the request."""
+    """Map consortium id → role for ``user``; cached on the user object for the request.
+
+    Memberships prefetched with the user (``Prefetch("author__memberships")``) are used as
+    they are, so asking about every author of a page costs no query per author."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, "_consortium_roles", None)
     if cached is None:
-        cached = dict(user.memberships.values_list("consortium_id", "role"))
+        if "memberships" in getattr(user, "_prefetched_objects_cache", {}):
+            cached = {m.consortium_id: m.role for m in user.memberships.all()}
+        else:
+            cached = dict(user.memberships.values_list("consortium_id", "role"))
         user._consortium_roles = cached
     return cached
 
@@ -100,7 +106,7 @@ def shares_consortium_with(user: Any, other: Any) -> bool:
     if user == other:
         return True
     mine = consortium_roles(user)
-    return bool(mine) and other.memberships.filter(consortium_id__in=mine).exists()
+    return bool(mine) and not mine.keys().isdisjoint(consortium_roles(other))
 
 
 @rules.predicate
@@ -229,6 +235,9 @@ rules.add_perm(
 rules.add_perm("forum.see_post_history", can_read_space & (is_post_author | can_moderate_space))
 rules.add_perm("forum.see_moderation_log", can_manage_members)
 rules.add_perm("forum.see_academy_moderation_log", is_core_team_anywhere | is_admin)
+# Moving a topic between a consortium's closed space and the academy-wide ones changes who reads
+# it: the core team of that consortium and admins only (the object is the consortium).
+rules.add_perm("forum.move_across_spaces", is_core_team_of | is_admin)
 rules.add_perm("forum.mark_lesson", (is_topic_author & can_post_in_space) | can_moderate_space)
 
 

@@ -88,6 +88,7 @@ def memberships_of(consortium: Consortium) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(consortium=consortium, user__is_active=True)
         .select_related("user__profile__town")
+        .prefetch_related("user__memberships")
         .order_by("user__profile__town__name", "user__profile__display_name")
     )
 
@@ -289,7 +290,7 @@ def topic_visible_to(pk: int, user: Any) -> Topic | None:
 def post_visible_to(pk: int, user: Any) -> Post | None:
     return (
         Post.objects.filter(readable_spaces_q(user, "topic__space__"), pk=pk)
-        .select_related("topic__space__consortium", "author__profile")
+        .select_related("topic__space__consortium", "author__profile__town")
         .first()
     )
 
@@ -318,8 +319,10 @@ def posts_for_topic_page(topic: Topic) -> QuerySet[Post]:
         .annotate(
             author_guiding_role=Subquery(guiding_role),
             has_attachments=Exists(Attachment.objects.filter(post_id=OuterRef("pk"))),
+            has_mentions=Exists(Post.mentions.through.objects.filter(post_id=OuterRef("pk"))),
         )
-        .prefetch_related(Prefetch("helpful_marks", queryset=helpful))
+        # The authors' memberships: the policy's profile rule asks them, for no query per post.
+        .prefetch_related(Prefetch("helpful_marks", queryset=helpful), "author__memberships")
         .order_by("pk")
     )
 
@@ -330,6 +333,14 @@ def load_attachments(posts: list[Post]) -> None:
     prefetch_related_objects(
         with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
+
+
+def load_mentions(posts: list[Post]) -> None:
+    """``post.mentions.all()`` with each person's memberships (the profile rule asks them), in
+    two queries and only if any post mentions someone."""
+    with_mentions = [post for post in posts if post.has_mentions]
+    people = get_user_model().objects.prefetch_related("memberships")
+    prefetch_related_objects(with_mentions, Prefetch("mentions", queryset=people))
 
 
 def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Post]]:
@@ -352,6 +363,7 @@ def topic_page(topic: Topic, number: Any, per_page: int) -> tuple[Page, list[Pos
         page_ids = ids.order_by("pk")[start:end]
     posts = list(posts_for_topic_page(topic).filter(pk__in=Subquery(page_ids)))
     load_attachments(posts)
+    load_mentions(posts)
     page.object_list = posts
     return page, posts
 
@@ -360,26 +372,37 @@ def open_reports(space: Space) -> QuerySet[Report]:
     return (
         Report.objects.filter(post__topic__space=space)
         .select_related(
-            "post__topic", "post__author__profile", "reporter__profile", "handled_by__profile"
+            "post__topic",
+            "post__author__profile__town",
+            "reporter__profile__town",
+            "handled_by__profile__town",
+        )
+        .prefetch_related(
+            "post__author__memberships", "reporter__memberships", "handled_by__memberships"
         )
         .order_by(F("handled_at").asc(nulls_first=True), "-created_at")
     )
 
 
 def moderation_log(consortium: Consortium | None) -> QuerySet[ModerationLogEntry]:
-    return ModerationLogEntry.objects.filter(consortium=consortium).select_related(
-        "actor__profile", "space", "topic"
+    return (
+        ModerationLogEntry.objects.filter(consortium=consortium)
+        .select_related("actor__profile__town", "space", "topic")
+        .prefetch_related("actor__memberships")
     )
 
 
 def move_targets(topic: Topic, moderator: Any) -> QuerySet[Space]:
-    """Where a moderator may move a topic: its consortium's spaces and the academy-wide ones.
+    """Where a moderator may move a topic: its consortium's spaces, and the academy-wide ones
+    for those who may move across (``forum.move_across_spaces``: not coaches).
 
     From an academy-wide space, core-team members may also move into their consortia's spaces.
     """
     targets = Q(consortium__isnull=True)
     if topic.space.consortium_id:
-        targets |= Q(consortium_id=topic.space.consortium_id)
+        targets = Q(consortium_id=topic.space.consortium_id)
+        if policy.allowed(moderator, "forum.move_across_spaces", topic.space):
+            targets |= Q(consortium__isnull=True)
     elif policy.is_admin(moderator):
         targets = Q()
     else:

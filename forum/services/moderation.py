@@ -138,28 +138,28 @@ def move_topic(
     topic = Topic.objects.select_for_update(of=("self",)).select_related("space").get(pk=topic.pk)
     source = topic.space
     _require_moderator(moderator, source)
+    crosses = source.is_academy_wide != target.is_academy_wide
+    # The reason first: coaches are told why, not only that the target is not on offer.
+    if crosses and not policy.allowed(
+        moderator, "forum.move_across_spaces", target.consortium or source.consortium
+    ):
+        raise PermissionDenied(
+            _(
+                "Nur das Kernteam kann eine Diskussion in einen geschlossenen Bereich oder aus "
+                "ihm heraus verschieben."
+            )
+        )
     if not selectors.move_targets(topic, moderator).filter(pk=target.pk).exists():
         raise ValidationError(
             {"target": _("In diesen Bereich kann die Diskussion nicht verschoben werden.")}
         )
-    if source.is_academy_wide != target.is_academy_wide:
-        if not (
-            policy.is_admin(moderator)
-            or policy.is_core_team_of(moderator, target.consortium or source.consortium)
-        ):
-            raise PermissionDenied(
-                _(
-                    "Nur das Kernteam kann eine Diskussion in einen geschlossenen Bereich oder aus "
-                    "ihm heraus verschieben."
-                )
+    if crosses and not confirmed:
+        raise MoveNeedsConfirmation(
+            _(
+                "Damit ändert sich, wer die Diskussion lesen kann. Bitte bestätigen Sie das "
+                "Verschieben ausdrücklich."
             )
-        if not confirmed:
-            raise MoveNeedsConfirmation(
-                _(
-                    "Damit ändert sich, wer die Diskussion lesen kann. Bitte bestätigen Sie das "
-                    "Verschieben ausdrücklich."
-                )
-            )
+        )
     topic.space = target
     topic.save(update_fields=["space"])
     notifications.counter.touch_recipients(Q(topic=topic) | Q(post__topic=topic))

@@ -25,7 +25,7 @@ from .guards import (
     visible_consortium,
     visible_space,
 )
-from .posts import back_to
+from .posts import back_to, safe_next
 from .topics import TOPICS_PER_PAGE
 
 
@@ -36,9 +36,11 @@ def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.hide_post(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Der Beitrag ist ausgeblendet."))
-        return back_to(post)
+        # From the report queue back to it; otherwise to the post.
+        return redirect(next_url) if (next_url := safe_next(request)) else back_to(post)
     status = 400 if form.is_bound else 200
-    return render(request, "forum/post_hide.html", {"post": post, "form": form}, status=status)
+    context = {"post": post, "form": form, "next": safe_next(request)}
+    return render(request, "forum/post_hide.html", context, status=status)
 
 
 @login_required
@@ -47,7 +49,7 @@ def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
     post = moderated_post(request, pk)
     services.restore_post(post=post, moderator=request.user)
     messages.success(request, _("Der Beitrag ist wieder sichtbar."))
-    return back_to(post)
+    return redirect(next_url) if (next_url := safe_next(request)) else back_to(post)
 
 
 TOPIC_FLAGS = {
@@ -73,7 +75,12 @@ def topic_flag(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
     topic = moderated_topic(request, pk)
-    form = MoveForm(request.POST or None, targets=selectors.move_targets(topic, request.user))
+    targets = selectors.move_targets(topic, request.user)
+    if not targets.exists():
+        # The topic page offers no move then; an address typed in gets the reason, not a form
+        # whose every choice would be refused.
+        return render(request, "forum/topic_move.html", {"topic": topic})
+    form = MoveForm(request.POST or None, targets=targets)
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ random per process, and the token replaces it in exactly that attribute, per req
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,6 +62,27 @@ def render_posts(
     return [mark_safe(cached[key].replace(*csrf)) for key in keys]  # noqa: S308
 
 
+def _body_html(post: Post, user: Any) -> str:
+    """The post's HTML with mentions linked only to profiles the reader may open; the others
+    become plain text, as the author's name does (a link would answer 404)."""
+    if not post.has_mentions:
+        return post.body_html
+    visible = {
+        person.pk
+        for person in post.mentions.all()
+        if policy.allowed(user, "forum.see_profile", person)
+    }
+    link = re.escape(reverse("forum:profile", kwargs={"user_id": 0})).replace("0", r"(\d+)", 1)
+    pattern = re.compile(f'<a href="{link}" class="mention"[^>]*>(.*?)</a>')
+
+    def plain_unless_visible(match: re.Match) -> str:
+        if int(match.group(1)) in visible:
+            return match.group(0)
+        return f'<span class="mention">{match.group(2)}</span>'
+
+    return pattern.sub(plain_unless_visible, post.body_html)
+
+
 def _key(context_key: tuple, values: dict) -> str:
     digest = hashlib.blake2b(repr((context_key, values)).encode(), digest_size=20)
     return f"post:{digest.hexdigest()}"
@@ -82,6 +105,8 @@ def _shown(
     return {
         "pk": post.pk,
         "author_id": post.author_id,
+        # The author's memberships come with the posts (selectors.posts_for_topic_page).
+        "author_profile_visible": policy.allowed(user, "forum.see_profile", author),
         "author_name": (profile.display_name if profile else "") or author.username,
         "author_role": str(Role(role).label) if role else "",
         "author_town": profile.town.name if profile and profile.town else "",
@@ -93,7 +118,7 @@ def _shown(
         "is_hidden": post.is_hidden,
         "hidden_reason": post.hidden_reason if shows_body else "",
         "shows_body": shows_body,
-        "body_html": post.body_html if shows_body else "",
+        "body_html": _body_html(post, user) if shows_body else "",
         "attachments": tuple(
             (a.pk, bool(a.thumbnail), a.original_name, a.size) for a in post.attachments.all()
         )

@@ -135,6 +135,8 @@ def _topic_context(request, topic, page, posts, reply_form, position: int) -> di
         "reply_form": reply_form,
         "has_unread": topic.is_unread,
         "can_moderate": can_moderate,
+        # Only offered where some target exists: coaches may not leave their consortium's spaces.
+        "can_move": can_moderate and selectors.move_targets(topic, user).exists(),
         "can_mark_lesson": policy.allowed(user, "forum.mark_lesson", topic),
         "can_convert": policy.allowed(user, "cms.convert_topic", topic),
         "can_reply": policy.allowed(user, "forum.reply_to_topic", topic),
@@ -192,6 +194,7 @@ def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     topic, user = post.topic, request.user
     posts = list(selectors.posts_for_topic_page(topic).filter(pk=pk))
     selectors.load_attachments(posts)
+    selectors.load_mentions(posts)
     (html,) = render_posts(
         request,
         posts,

@@ -25,9 +25,12 @@ def test_coach_invites_and_invitee_signs_up(demo_server, browser, screenshot_dir
     page.screenshot(path=screenshot_dir / "mfa-setup.png", full_page=True)
     page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
     page.locator("main form").get_by_role("button").last.click()
-    page.wait_for_load_state()
-
-    page.goto(base + "/verbuende/stadtlabor-kleinstadt/einladungen/")
+    # The recovery codes first, then back to the invitations that asked for the second factor.
+    page.wait_for_url(re.compile(r".*/konto/2fa/recovery-codes/\?next=.*"))
+    assert page.locator("#recovery_codes").is_visible()
+    page.screenshot(path=screenshot_dir / "mfa-recovery-codes-continue.png", full_page=True)
+    page.get_by_role("link", name="Codes gesichert – weiter").click()
+    page.wait_for_url(base + "/verbuende/stadtlabor-kleinstadt/einladungen/")
     assert page.get_by_role("heading", name="Neue Einladung").is_visible()
     page.get_by_label("E-Mail-Adresse").fill(INVITEE)
     page.get_by_label("Rolle").select_option(label="Mitglied")

@@ -48,9 +48,13 @@ def test_topic_page_does_not_grow_with_posts_attachments_and_marks(client, cast,
     client.force_login(cast.user("coach"))
     url = forum.closed_topic.get_absolute_url()
     authors = _people(cast, 10)
-    # One of each first: attachments are asked for only when a post on the page has one.
+    # One of each first: attachments and the mentioned people are asked for only when a post
+    # on the page has them.
     first = services.post_reply(
-        topic=forum.closed_topic, author=authors[0], body="Eins", uploads=[png_upload("eins.png")]
+        topic=forum.closed_topic,
+        author=authors[0],
+        body=f"Eins @{cast.user('member').username}",
+        uploads=[png_upload("eins.png")],
     )
     services.toggle_helpful(post=first, user=authors[1])
     few = _queries(client, url)
