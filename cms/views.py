@@ -87,9 +87,9 @@ def search(request: HttpRequest) -> HttpResponse:
             modules = selectors.action_modules_visible_to(request.user).order_by()
             context["module_hits"] = list(modules.search(query)[:SEARCH_LIMIT])
         if kind in ("", "forum") and may_search_forum:
-            context["forum_hits"] = forum_search.search_posts(
-                request.user, query, consortium=data["verbund"], limit=SEARCH_LIMIT
-            )
+            forum_results = forum_search.search(request.user, query, consortium=data["verbund"])
+            context["forum_hits"] = forum_results[:SEARCH_LIMIT]
+            context["forum_topics"] = len(forum_results)
     return render(request, "cms/search.html", context)
 
 
