@@ -4,7 +4,8 @@
 umlauts and accents to the plain letter, "ß" to "ss", and "ae"/"oe"/"ue" after a consonant (or at
 the start) to the plain vowel, so that "neue" or "Mauer" keep their stems.
 ``forum_search_document`` is the German vector of the folded text plus each hyphenated word
-joined ("co-working" also as "coworking"); its parts stay matchable on their own. Both functions
+joined ("co-working" also as "coworking"); its parts stay matchable on their own. It costs about
+three times a plain ``to_tsvector`` per written post (well under a millisecond). Both functions
 use only immutable built-ins and SQL-standard bodies (bound at creation, whatever the search path
 of a later restore), so the generated column and the expression index may use them.
 
@@ -28,20 +29,20 @@ FORWARD = [
         '(^|[^aeiouyq])([aou])e', '\1\2', 'g'
     )
     """,
-    r"""
+    # The parser keeps a hyphenated word whole ("co-working") besides its parts; that lexeme
+    # is added once more without the hyphens (no positions: it is matched, not quoted).
+    """
     CREATE FUNCTION forum_search_document(value text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN pg_catalog.to_tsvector(
-        'pg_catalog.german'::regconfig, forum_search_fold(COALESCE(value, ''))
-    ) || pg_catalog.to_tsvector(
-        'pg_catalog.german'::regconfig,
-        pg_catalog.replace(
-            pg_catalog.regexp_replace(
-                forum_search_fold(COALESCE(value, '')),
-                '([[:alnum:]]+(-[[:alnum:]]+)+)|.', '\1 ', 'g'
-            ),
-            '-', ''
-        )
+    RETURN (
+        SELECT document || pg_catalog.array_to_tsvector(ARRAY(
+            SELECT pg_catalog.replace(lexeme, '-', '')
+            FROM pg_catalog.unnest(pg_catalog.tsvector_to_array(document)) AS lexeme
+            WHERE pg_catalog.strpos(lexeme, '-') > 0
+        ))
+        FROM (SELECT pg_catalog.to_tsvector(
+            'pg_catalog.german'::regconfig, forum_search_fold(COALESCE(value, ''))
+        ) AS document) AS folded
     )
     """,
     "ALTER TABLE forum_post DROP COLUMN search_vector",
