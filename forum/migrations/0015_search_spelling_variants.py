@@ -3,9 +3,10 @@
 ``forum_search_fold`` folds text the way ``forum.search.fold`` folds the query: lower case,
 umlauts and accents to the plain letter, "ß" to "ss", and "ae"/"oe"/"ue" after a consonant (or at
 the start) to the plain vowel, so that "neue" or "Mauer" keep their stems.
-``forum_search_document`` is the German vector of the folded text plus each hyphenated word
-joined ("co-working" also as "coworking"); its parts stay matchable on their own. It costs about
-three times a plain ``to_tsvector`` per written post (well under a millisecond). Both functions
+``forum_search_document`` is the German vector of the folded text plus the hyphenated words
+joined ("co-working-space" also as "coworking", "workingspace" and "coworkingspace"); the parts
+stay matchable on their own. It costs about four times a plain ``to_tsvector`` per written post
+(well under a millisecond). Both functions
 use only immutable built-ins and SQL-standard bodies (bound at creation, whatever the search path
 of a later restore), so the generated column and the expression index may use them.
 
@@ -29,17 +30,25 @@ FORWARD = [
         '(^|[^aeiouyq])([aou])e', '\1\2', 'g'
     )
     """,
-    # The parser keeps a hyphenated word whole ("co-working") besides its parts; that lexeme
-    # is added once more without the hyphens (no positions: it is matched, not quoted).
+    # The parser keeps a hyphenated word whole ("co-working-space") besides its parts; each run
+    # of two or more of its parts is added joined ("coworking", "workingspace", "coworkingspace").
     """
     CREATE FUNCTION forum_search_document(value text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (
-        SELECT document || pg_catalog.array_to_tsvector(ARRAY(
-            SELECT pg_catalog.replace(lexeme, '-', '')
-            FROM pg_catalog.unnest(pg_catalog.tsvector_to_array(document)) AS lexeme
-            WHERE pg_catalog.strpos(lexeme, '-') > 0
-        ))
+        SELECT document || pg_catalog.to_tsvector(
+            'pg_catalog.german'::regconfig,
+            pg_catalog.array_to_string(ARRAY(
+                SELECT pg_catalog.array_to_string(parts[first:last], '')
+                FROM pg_catalog.unnest(pg_catalog.tsvector_to_array(document)) AS lexeme,
+                    LATERAL (SELECT pg_catalog.string_to_array(lexeme, '-') AS parts) AS split,
+                    LATERAL pg_catalog.generate_series(1, pg_catalog.cardinality(parts) - 1)
+                        AS first,
+                    LATERAL pg_catalog.generate_series(first + 1, pg_catalog.cardinality(parts))
+                        AS last
+                WHERE pg_catalog.strpos(lexeme, '-') > 0
+            ), ' ')
+        )
         FROM (SELECT pg_catalog.to_tsvector(
             'pg_catalog.german'::regconfig, forum_search_fold(COALESCE(value, ''))
         ) AS document) AS folded

@@ -447,6 +447,8 @@ VARIANTS = [
     ("Coworking im Rathaus", "Co-Working"),
     ("Ein Coworking-Space im Rathaus", "Coworking"),
     ("Ein Coworking-Space im Rathaus", "Coworkingspace"),
+    ("Ein Co-Working-Space im Rathaus", "Coworking"),
+    ("Ein Co-Working-Space im Rathaus", "Workingspace"),
     ("Treffen in Mölln", "Moelln"),
     ("Treffen in Moelln", "Mölln"),
     ("Treffen in Dießen", "Diessen"),
