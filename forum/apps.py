@@ -33,10 +33,10 @@ def _register_search_fold(sender, connection, **kwargs) -> None:
     """SQLite's search compares folded text (forum.search); PostgreSQL has the function from
     migration 0015."""
     if connection.vendor == "sqlite":
-        from .search import sqlite_fold
+        from .search import fold_joined
 
         connection.connection.create_function(
-            "forum_search_fold", 1, sqlite_fold, deterministic=True
+            "forum_search_fold", 1, fold_joined, deterministic=True
         )
 
 

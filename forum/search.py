@@ -303,15 +303,29 @@ class _Folded(Func):
     output_field = TextField()
 
 
-def sqlite_fold(value: str | None) -> str | None:
-    """The SQLite function forum_search_fold: the folded text with hyphenated words joined."""
+def fold_joined(value: str | None) -> str | None:
+    """The folded text with hyphenated words joined (the SQLite function forum_search_fold)."""
     return None if value is None else _INNER_HYPHEN.sub("", fold(value))
+
+
+def spelling_variants(text: str) -> str:
+    """The words of ``text`` folded, each hyphenated word also as every run of two or more of
+    its parts joined: what a word index (the site search's) holds besides the text itself so
+    that a query word's ``fold_joined`` form finds it."""
+    words: dict[str, None] = {}
+    for match in _WORD.finditer(fold(text)):
+        parts = match.group().split("-")
+        words.update(dict.fromkeys(parts))
+        for first in range(len(parts) - 1):
+            for last in range(first + 2, len(parts) + 1):
+                words["".join(parts[first:last])] = None
+    return " ".join(words)
 
 
 def _ranked_fallback(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
     posts = posts.alias(folded_body=_Folded("body"), folded_title=_Folded("topic__title"))
     for word in _words(query):
-        folded = sqlite_fold(word.lstrip("-"))
+        folded = fold_joined(word.lstrip("-"))
         if len(folded) >= 2:
             posts = posts.filter(Q(folded_body__contains=folded) | Q(folded_title__contains=folded))
     return posts.annotate(rank=Value(0.0, output_field=FloatField()))
@@ -330,7 +344,7 @@ def _highlight_terms(query: str) -> list[str]:
     for word in _words(query):
         if word.startswith("-") or word.casefold() == "or":
             continue
-        term = _stem(sqlite_fold(word.strip("\"'()")))
+        term = _stem(fold_joined(word.strip("\"'()")))
         if len(term) >= 2 and term not in terms:
             terms.append(term)
     return terms
@@ -338,7 +352,7 @@ def _highlight_terms(query: str) -> list[str]:
 
 def _matches(word: str, terms: list[str]) -> bool:
     """Whether ``word`` (a word of the text, maybe hyphenated) is one the query asked for."""
-    whole = sqlite_fold(word)
+    whole = fold_joined(word)
     keys = [whole, *(fold(part) for part in word.split("-"))]
     return any(
         key.startswith(term) or (len(term) >= 4 and term in whole) for term in terms for key in keys
