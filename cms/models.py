@@ -65,6 +65,16 @@ class VisibleTitles(VisibleTextModel):
     line_fields = ("title", "seo_title")
 
 
+class SpellingVariants:
+    """Case and module pages: the site search also finds spelling variants of title and summary
+    ("Moelln" for "Mölln", "Coworking" for "Co-Working"), through an extra indexed field."""
+
+    def search_variants(self) -> str:
+        from forum.search import spelling_variants
+
+        return spelling_variants(f"{self.title} {self.summary}")
+
+
 class HomePage(VisibleTitles, Page):
     """The academy's front page: what it is, and for members the way into their consortia."""
 
@@ -240,7 +250,7 @@ class LabCasePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class LabCasePage(VisibleTitles, Page):
+class LabCasePage(SpellingVariants, VisibleTitles, Page):
     """One town's pop-up lab, public or internal to its consortium."""
 
     town = models.ForeignKey(
@@ -296,6 +306,7 @@ class LabCasePage(VisibleTitles, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.SearchField("search_variants"),
         index.SearchField("goals"),
         index.SearchField("body"),
         index.FilterField("visibility"),
@@ -358,7 +369,7 @@ class ActionModuleIndexPage(VisibleTitles, Page):
         return context
 
 
-class ActionModulePage(VisibleTitles, Page):
+class ActionModulePage(SpellingVariants, VisibleTitles, Page):
     """A transferable lesson, with the case pages it is drawn from as evidence."""
 
     summary = models.CharField(_("Kurzfassung"), max_length=300)
@@ -390,6 +401,7 @@ class ActionModulePage(VisibleTitles, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.SearchField("search_variants"),
         index.SearchField("recommendation"),
         index.SearchField("fits_town_types"),
         index.SearchField("resources_needed"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+from wagtail.search.query import And, Or, PlainText
 
 from forum import rules as policy
 from forum import search as forum_search
@@ -37,6 +38,7 @@ from workshops import selectors as workshop_selectors
 from . import selectors, services
 from .forms import ConvertTopicForm, SummaryForm
 from .models import ForumQuote, LabCasePage, LabFormat
+from .search_backend import clean_query
 
 SEARCH_LIMIT = 30
 
@@ -76,21 +78,33 @@ def search(request: HttpRequest) -> HttpResponse:
         kind = data["art"]
         context["searched"] = True
         context["query"] = query
+        page_query = _page_query(query)
         if kind in ("", "fallstudien"):
             cases = selectors.case_pages_visible_to(request.user).order_by()
             if data["verbund"]:
                 cases = cases.filter(consortium=data["verbund"])
             if data["format"]:
                 cases = cases.filter(lab_format=data["format"])
-            context["case_hits"] = list(cases.search(query)[:SEARCH_LIMIT])
+            context["case_hits"] = list(cases.search(page_query)[:SEARCH_LIMIT])
         if kind in ("", "bausteine") and not data["verbund"] and not data["format"]:
             modules = selectors.action_modules_visible_to(request.user).order_by()
-            context["module_hits"] = list(modules.search(query)[:SEARCH_LIMIT])
+            context["module_hits"] = list(modules.search(page_query)[:SEARCH_LIMIT])
         if kind in ("", "forum") and may_search_forum:
-            context["forum_hits"] = forum_search.search_posts(
-                request.user, query, consortium=data["verbund"], limit=SEARCH_LIMIT
-            )
+            forum_results = forum_search.search(request.user, query, consortium=data["verbund"])
+            context["forum_hits"] = forum_results[:SEARCH_LIMIT]
+            context["forum_topics"] = len(forum_results)
     return render(request, "cms/search.html", context)
+
+
+def _page_query(query: str) -> Any:
+    """Every word must match (as a plain query string asks), in its own spelling or in the
+    folded one that the pages' ``search_variants`` field holds ("Moelln" → "molln")."""
+    words = []
+    for word in clean_query(query).split():
+        variant = forum_search.fold_joined(word)
+        same = variant == word.casefold()
+        words.append(PlainText(word) if same else Or([PlainText(word), PlainText(variant)]))
+    return And(words) if len(words) > 1 else (words[0] if words else query)
 
 
 # Characters XML 1.0 cannot carry; Django's feed writer fails the whole feed on them.

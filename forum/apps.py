@@ -13,6 +13,7 @@ class ForumConfig(AppConfig):
         from allauth.account import signals as account
         from django.conf import settings
         from django.contrib.sessions.models import Session
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, pre_delete
 
         # Logout flushes the session, an admin or ``clearsessions`` deletes rows: every end of a
@@ -24,6 +25,18 @@ class ForumConfig(AppConfig):
             _check_sockets_of_deleted_user,
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="forum.user_deleted",
+        )
+        connection_created.connect(_register_search_fold, dispatch_uid="forum.search_fold")
+
+
+def _register_search_fold(sender, connection, **kwargs) -> None:
+    """SQLite's search compares folded text (forum.search); PostgreSQL has the function from
+    migration 0015."""
+    if connection.vendor == "sqlite":
+        from .search import fold_joined
+
+        connection.connection.create_function(
+            "forum_search_fold", 1, fold_joined, deterministic=True
         )
 
 

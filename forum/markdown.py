@@ -31,7 +31,13 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-__all__ = ["ALLOWED_TAGS", "Mention", "render_markdown", "render_plain_snippet"]
+__all__ = [
+    "ALLOWED_TAGS",
+    "Mention",
+    "render_markdown",
+    "render_plain_snippet",
+    "render_plain_text",
+]
 
 
 @dataclass(frozen=True)
@@ -278,14 +284,7 @@ def render_plain_snippet(text: str, length: int = 200) -> str:
     """
     if length <= 0:
         return ""
-    parts: list[str] = []
-    for token in _md.parse(_normalise_input(text)):
-        if token.type == "inline":
-            parts.append(_inline_text(token.children or []))
-        elif token.type in ("fence", "code_block"):
-            parts.append(token.content)
-        parts.append(" ")  # block boundaries become word boundaries
-    plain = " ".join(_CONTROL_RE.sub("", "".join(parts)).split())
+    plain = render_plain_text(text)
     if len(plain) <= length:
         return plain
     cut = plain[: length - 1]
@@ -295,6 +294,19 @@ def render_plain_snippet(text: str, length: int = 200) -> str:
         if space > length // 2:
             cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+def render_plain_text(text: str) -> str:
+    """The whole text of Markdown source as one line: markup stripped (link text kept, URLs
+    and quote markers dropped), whitespace collapsed. The result is NOT HTML-escaped."""
+    parts: list[str] = []
+    for token in _md.parse(_normalise_input(text)):
+        if token.type == "inline":
+            parts.append(_inline_text(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+        parts.append(" ")  # block boundaries become word boundaries
+    return " ".join(_CONTROL_RE.sub("", "".join(parts)).split())
 
 
 def _inline_text(children: Sequence[Token]) -> str:

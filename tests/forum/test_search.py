@@ -8,12 +8,13 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Post, Space, Topic
 from forum.search import SearchHit, search_posts, searchable_posts
 from tests.factories import UserFactory
-from tests.helpers.cast import ROLES
+from tests.helpers.cast import ROLES, client_for
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
@@ -198,8 +199,9 @@ def test_query_count_does_not_grow_with_hits(cast, spaces):
     one, queries_for_one = run("Einzelstück")
     thirty, queries_for_thirty = run("Vielfalt")
     assert (one, thirty) == (1, 30)
-    # PostgreSQL asks the policy for the readable spaces first, then matches within them.
-    assert queries_for_one == queries_for_thirty == (2 if connection.vendor == "postgresql" else 1)
+    # PostgreSQL asks the policy for the readable spaces first, then matches within them; the
+    # ranked (and per topic grouped) ids come first, then the posts of the page are loaded.
+    assert queries_for_one == queries_for_thirty == (3 if connection.vendor == "postgresql" else 2)
 
 
 @pytest.mark.parametrize("role", ["outsider", "member", "coach", "editor"])
@@ -296,9 +298,9 @@ def test_search_matches_only_within_readable_spaces_through_the_indexes(cast, sp
     make_post(spaces.own, "Leerstand", author=author, title="Leerstand im Ortskern")
     with CaptureQueriesContext(connection) as queries:
         search_posts(cast.user("member"), "Leerstand")
-    *_roles, spaces_sql, sql = (query["sql"] for query in queries.captured_queries)
+    *_roles, spaces_sql, sql, _load_page = (query["sql"] for query in queries.captured_queries)
     assert "forum_membership" in spaces_sql and "forum_post" not in spaces_sql
-    assert "ts_headline" in sql
+    assert "ts_rank" in sql
     for space in (spaces.own, spaces.academy):
         assert f"search_space_id = {space.pk} AND" in sql
     assert f"search_space_id = {spaces.other.pk} AND" not in sql
@@ -330,7 +332,11 @@ def test_the_stored_vector_follows_edits_and_the_stored_space_follows_moves(cast
     reply = Post.objects.create(
         topic=post.topic, author=author, body="Zwischennutzung", body_html=""
     )
-    assert {hit.post for hit in search_posts(outsider, "Zwischennutzung")} == {post, reply}
+    # One hit per topic (its best post), the reply counted as a further match.
+    [hit] = search_posts(outsider, "Zwischennutzung")
+    assert (hit.post in (post, reply), hit.more) == (True, 1)
+    found = search_posts(outsider, "Zwischennutzung", topic=post.topic)
+    assert {hit.post for hit in found} == {post, reply}
 
 
 @on_postgresql
@@ -342,3 +348,129 @@ def test_ranking_sees_a_bounded_number_of_newest_matches_per_space(
     academy = make_post(spaces.academy, "Leerstand", author=author, title="Ort")
     hits = search_posts(cast.user("member"), "Leerstand")
     assert {hit.post for hit in hits} == {own[1], own[2], academy}
+
+
+# Issue 16, "Finding things".
+
+
+def test_search_snippet_shows_plain_text_not_markdown(cast, spaces, author):
+    make_post(
+        spaces.own,
+        "> > — Anna schrieb:\n\n**Leerstand** im [Titel des Berichts](/forum/beitraege/3/) "
+        "und `Code` sowie _mehr_.",
+        author=author,
+    )
+    [hit] = search_posts(cast.user("member"), "Leerstand")
+    assert hit.snippet_html == (
+        "— Anna schrieb: <mark>Leerstand</mark> im Titel des Berichts und Code sowie mehr."
+    )
+
+
+def test_search_snippet_marks_spelling_variants_of_the_query(cast, spaces, author):
+    make_post(spaces.own, "Das **Co-Working** in Mölln und Dießen.", author=author)
+    [hit] = search_posts(cast.user("member"), "Coworking Moelln Diessen")
+    assert hit.snippet_html == (
+        "Das <mark>Co-Working</mark> in <mark>Mölln</mark> und <mark>Dießen</mark>."
+    )
+
+
+def test_search_groups_hits_per_topic_with_the_number_of_further_matches(cast, spaces, author):
+    first = make_post(spaces.own, "Leerstand im Ortskern", author=author, title="Ortskern")
+    replies = [
+        Post.objects.create(topic=first.topic, author=author, body=f"Leerstand {n}", body_html="")
+        for n in range(4)
+    ]
+    other = make_post(spaces.own, "Leerstand am Stadtrand", author=author, title="Stadtrand")
+    hits = search_posts(cast.user("member"), "Leerstand")
+    assert sorted((hit.post.topic_id, hit.more) for hit in hits) == sorted(
+        [(first.topic_id, 4), (other.topic_id, 0)]
+    )
+    within = search_posts(cast.user("member"), "Leerstand", topic=first.topic)
+    assert {hit.post for hit in within} == {first, *replies}
+    assert all(hit.more == 0 for hit in within)
+
+
+def test_search_page_shows_each_topic_once_with_a_link_to_its_further_matches(
+    client, cast, spaces, author
+):
+    first = make_post(spaces.own, "Leerstand im Ortskern", author=author, title="Ortskern")
+    for n in range(4):
+        Post.objects.create(topic=first.topic, author=author, body=f"Leerstand {n}", body_html="")
+    member = client_for(client, cast.user("member"))
+    content = member.get(reverse("forum:search"), {"q": "Leerstand"}).content.decode()
+    assert content.count('class="search-result"') == 1
+    assert content.count(">Ortskern</a>") == 1
+    link = f'href="/forum/suche/?q=Leerstand&amp;thema={first.topic_id}"'
+    assert link in content
+    assert "4 weitere Treffer" in content
+
+    within = member.get(
+        reverse("forum:search"), {"q": "Leerstand", "thema": first.topic_id}
+    ).content.decode()
+    assert within.count('class="search-result"') == 5
+    assert "Nur im Thema „Ortskern“." in within
+
+
+def test_search_page_pages_through_topics_not_posts(client, cast, spaces, author):
+    posts = [
+        make_post(spaces.own, "Leerstand", author=author, title=f"Thema {n}") for n in range(23)
+    ]
+    for post in posts:
+        Post.objects.create(topic=post.topic, author=author, body="Leerstand", body_html="")
+    member = client_for(client, cast.user("member"))
+    first = member.get(reverse("forum:search"), {"q": "Leerstand"}).content.decode()
+    second = member.get(reverse("forum:search"), {"q": "Leerstand", "seite": 2}).content.decode()
+    assert first.count('class="search-result"') == 20
+    assert second.count('class="search-result"') == 3
+    assert "Treffer in 23 Themen" in first
+    assert "Seite 1 von 2" in first
+    assert 'href="?q=Leerstand&amp;seite=2"' in first
+    titles = set(re.findall(r">(Thema \d+)</a>", first + second))
+    assert len(titles) == 23
+
+
+def test_search_within_a_topic_the_reader_may_not_read_searches_everywhere(
+    client, cast, spaces, author
+):
+    hidden = make_post(spaces.other, "Leerstand", author=author, title="Fremd")
+    make_post(spaces.own, "Leerstand", author=author, title="Eigen")
+    member = client_for(client, cast.user("member"))
+    content = member.get(
+        reverse("forum:search"), {"q": "Leerstand", "thema": hidden.topic_id}
+    ).content.decode()
+    assert "Fremd" not in content
+    assert ">Eigen</a>" in content
+
+
+VARIANTS = [
+    ("Co-Working im Rathaus", "Coworking"),
+    ("Coworking im Rathaus", "Co-Working"),
+    ("Ein Coworking-Space im Rathaus", "Coworking"),
+    ("Ein Coworking-Space im Rathaus", "Coworkingspace"),
+    ("Ein Co-Working-Space im Rathaus", "Coworking"),
+    ("Ein Co-Working-Space im Rathaus", "Workingspace"),
+    ("Treffen in Mölln", "Moelln"),
+    ("Treffen in Moelln", "Mölln"),
+    ("Treffen in Dießen", "Diessen"),
+    ("Treffen in Diessen", "Dießen"),
+    ("Die Kleinstädte", "Kleinstaedte"),
+    ("Ein Café am Markt", "Cafe"),
+]
+
+
+@pytest.mark.parametrize(("body", "query"), VARIANTS)
+def test_search_finds_hyphenation_and_spelling_variants(cast, spaces, author, body, query):
+    post = make_post(spaces.own, body, author=author)
+    assert [hit.post for hit in search_posts(cast.user("member"), query)] == [post]
+
+
+@pytest.mark.parametrize(("title", "query"), [("Co-Working in Mölln", "Coworking Moelln")])
+def test_search_finds_spelling_variants_in_topic_titles(cast, spaces, author, title, query):
+    post = make_post(spaces.own, "Wer war dabei?", author=author, title=title)
+    assert [hit.post for hit in search_posts(cast.user("member"), query)] == [post]
+
+
+def test_search_variants_keep_inflections_apart_from_umlaut_spellings(cast, spaces, author):
+    """ "ue" folds to "u" only after a consonant: "neue" and "neuen" still share a stem."""
+    post = make_post(spaces.own, "Wir suchen neuen Mut.", author=author)
+    assert [hit.post for hit in search_posts(cast.user("member"), "neue Mut")] == [post]

@@ -1,0 +1,42 @@
+"""Forum and site search in the browser: one result per topic, plain snippets with the hit
+marked, spelling variants found (issue 16, "Finding things")."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.helpers.browser import WCAG, sign_in
+
+
+def _violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG)
+    return [violation["id"] for violation in results.response["violations"]]
+
+
+def test_search_results_are_grouped_plain_and_find_variants(demo_server, browser, screenshot_dir):
+    context, page = sign_in(browser, demo_server.url, "claudia.weber@kleinstadtakademie.example")
+    # The demo forum writes "Co-Working"; the search word has no hyphen.
+    page.set_viewport_size({"width": 1024, "height": 1400})
+    page.goto(demo_server.url + "/forum/suche/?q=Coworking")
+    results = page.locator(".search-result")
+    assert results.count() > 0
+    titles = [title.strip() for title in page.locator(".search-result-title").all_inner_texts()]
+    assert len(titles) == len(set(titles)), titles
+    snippets = " ".join(page.locator(".search-result-snippet").all_inner_texts())
+    assert "**" not in snippets and "](" not in snippets and "> >" not in snippets
+    assert page.locator(".search-result-snippet mark").count() > 0
+    page.screenshot(path=screenshot_dir / "search-forum-grouped.png", full_page=True)
+    assert _violations(page) == []
+    more = page.locator(".search-result-more a")
+    if more.count():
+        more.first.click()
+        assert "Nur im Thema" in page.content()
+        page.screenshot(path=screenshot_dir / "search-forum-topic.png", full_page=True)
+
+    page.goto(demo_server.url + "/suche/?q=Coworking")
+    page.screenshot(path=screenshot_dir / "search-site.png", full_page=True)
+    # The demo's case pages say "Co-Working" too.
+    assert page.locator("#treffer-fallstudien").count() == 1
+    forum = page.locator("#treffer-forum")
+    assert forum.count() == 1
+    assert forum.locator("xpath=..").locator("mark").count() > 0
+    assert _violations(page) == []
+    context.close()
