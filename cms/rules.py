@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from wagtail.models import Collection
 
 from forum import rules as policy
-from forum.models import Topic
+from forum.models import Role, Topic
 
 from .models import ConsortiumEditing, Visibility
 
@@ -39,6 +41,21 @@ def is_member_of_page_consortium(user: Any, page: Any) -> bool:
 @rules.predicate
 def reviews_page_consortium(user: Any, page: Any) -> bool:
     return consortium_id_of_page(page) in policy.guided_consortium_ids(user)
+
+
+def reviewers_asked(page: Any) -> QuerySet[Any]:
+    """Who is asked to review ``page``: its consortium's coaches and core team, the user side
+    of ``reviews_page_consortium``. Admins may step in (``cms.review_case_page``) but are not
+    asked for every consortium's pages."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__consortium_id=consortium_id_of_page(page),
+            memberships__role__in=[Role.COACH, Role.CORE_TEAM],
+        )
+        .distinct()
+    )
 
 
 @rules.predicate
