@@ -84,9 +84,27 @@ def converts_topic(user: Any, topic: Topic) -> bool:
     return topic.space.consortium_id in policy.guided_consortium_ids(user)
 
 
+@rules.predicate
+def is_out_of_review(user: Any, page: Any) -> bool:
+    """No workflow is running on the page: publishing directly would cancel one and skip the
+    consortium's review or the editors' step."""
+    return getattr(page, "current_workflow_state", None) is None
+
+
+@rules.predicate
+def submitted_for_review(user: Any, page: Any) -> bool:
+    """The page's author or whoever submitted it; reviewers decide, they do not withdraw."""
+    if user is None or not user.is_authenticated:
+        return False
+    state = getattr(page, "current_workflow_state", None)
+    return user.pk in {getattr(page, "owner_id", None), getattr(state, "requested_by_id", None)}
+
+
 can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
 
 rules.add_perm("cms.view_case_page", is_public_page | can_read_internal)
 rules.add_perm("cms.review_case_page", reviews_page_consortium | policy.is_admin)
+rules.add_perm("cms.publish_directly", is_out_of_review)
+rules.add_perm("cms.withdraw_from_review", submitted_for_review)
 rules.add_perm("cms.view_collection_files", may_read_collection)
 rules.add_perm("cms.convert_topic", policy.can_read_space & (converts_topic | policy.is_admin))
