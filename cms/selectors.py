@@ -137,10 +137,15 @@ def case_discussion_for(page: LabCasePage, user: Any) -> dict[str, Any]:
             .order_by("-pk")[:LATEST_REPLIES]
         )
         context["discussion_replies"] = list(reversed(replies))
-    else:
+    elif not user.is_authenticated:
         context["discussion_login_url"] = (
             f"{reverse('account_login')}?next={topic.get_absolute_url()}"
         )
+    else:
+        # Signed in but not a reader of that space: say why, and where they may take part.
+        context["discussion_in_closed_space"] = not topic.space.is_academy_wide
+        if policy.allowed(user, "forum.read_forum"):
+            context["discussion_forum_url"] = reverse("forum:home")
     return context
 
 
