@@ -18,8 +18,10 @@ from .models import (
     ActionModulePage,
     CaseDiscussion,
     ConsortiumPage,
+    ForumQuote,
     LabCasePage,
     Visibility,
+    quote_block_id,
 )
 
 LATEST_REPLIES = 3
@@ -198,3 +200,13 @@ def quotable_posts(*, topic: Topic, actor: Any) -> list[Post]:
         if may_be_quoted(post, actor):
             result.append(post)
     return result
+
+
+def quote_still_published(quote: ForumQuote) -> bool:
+    """Whether the live version of the page still shows the quote after its author objected:
+    an objection changes the draft only, until the page is published again."""
+    page = quote.page
+    if quote.objected_at is None or not page.live:
+        return False
+    block_id = quote_block_id(quote.post_id)
+    return any(block.id == block_id for block in page.body)

@@ -48,6 +48,7 @@ from forum import events as forum_events
 from forum import mail, notifications
 from forum import rules as policy
 from forum import services as forum_services
+from forum.markdown import render_plain_snippet
 from forum.models import (
     Consortium,
     NotificationKind,
@@ -75,6 +76,7 @@ from .models import (
     Visibility,
     WorkshopIndexPage,
     WorkshopSummaryPage,
+    quote_block_id,
 )
 
 logger = logging.getLogger(__name__)
@@ -355,13 +357,7 @@ def on_task_decided(*, task_state: Any, actor: Any, approved: bool) -> None:
 SPEAKER_MAX_LENGTH = 120
 SPEAKER_ROLE_MAX_LENGTH = 160
 PAGE_TITLE_MAX_LENGTH = 255
-# Namespace of the StreamField block ids of quotes taken from forum posts: the id of a post's
-# quote block follows from the post, so an objection finds the block again after editing.
-QUOTE_BLOCK_NAMESPACE = uuid.UUID("5d0c6f1e-7a43-4c39-9d8e-3f1f2b6a9c41")
-
-
-def quote_block_id(post_id: int) -> str:
-    return str(uuid.uuid5(QUOTE_BLOCK_NAMESPACE, f"forum-post:{post_id}"))
+QUOTE_EXCERPT_LENGTH = 300
 
 
 def _speaker(user: Any) -> str:
@@ -560,7 +556,10 @@ def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
                 "actor_name": actor_name,
                 "page_title": page.draft_title or page.title,
                 "quotes": [
-                    {"text": quote.post.body, "url": quote_objection_url(quote)}
+                    {
+                        "text": render_plain_snippet(quote.post.body, QUOTE_EXCERPT_LENGTH),
+                        "url": quote_objection_url(quote),
+                    }
                     for quote in author_quotes
                 ],
             },
