@@ -16,7 +16,7 @@ from wagtail.models import Collection
 from forum import rules as policy
 from forum.models import Role, Topic
 
-from .models import ConsortiumEditing, Visibility
+from .models import ConsortiumEditing, ConsortiumPage, LabCasePage, Visibility
 
 
 def consortium_id_of_page(page: Any) -> int | None:
@@ -100,10 +100,41 @@ def submitted_for_review(user: Any, page: Any) -> bool:
     return user.pk in {getattr(page, "owner_id", None), getattr(state, "requested_by_id", None)}
 
 
+@rules.predicate
+def uses_admin(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
+@rules.predicate
+def page_permits_editing(user: Any, page: Any) -> bool:
+    """Wagtail's page permissions (narrowed to readable pages by ``cms.admin_access``)."""
+    return page.permissions_for_user(user).can_edit()
+
+
+@rules.predicate
+def page_takes_case_pages(user: Any, page: Any) -> bool:
+    return isinstance(page, ConsortiumPage) and (
+        page.permissions_for_user(user).can_add_subpage()
+        and LabCasePage in page.specific_class.allowed_subpage_models()
+    )
+
+
+def consortium_pages_for_new_cases(user: Any) -> list[ConsortiumPage]:
+    """The consortium pages of ``user``'s own consortia under which they may draft a case page
+    (the case index offers these; editors and admins start from a consortium's page)."""
+    pages = ConsortiumPage.objects.live().filter(
+        consortium_id__in=list(policy.consortium_roles(user))
+    )
+    return [page for page in pages.order_by("title") if can_add_case_page(user, page)]
+
+
 can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
 
 rules.add_perm("cms.view_case_page", is_public_page | can_read_internal)
 rules.add_perm("cms.review_case_page", reviews_page_consortium | policy.is_admin)
+can_add_case_page = uses_admin & page_takes_case_pages
+rules.add_perm("cms.edit_page", uses_admin & page_permits_editing)
+rules.add_perm("cms.add_case_page", can_add_case_page)
 rules.add_perm("cms.publish_directly", is_out_of_review)
 rules.add_perm("cms.withdraw_from_review", submitted_for_review)
 rules.add_perm("cms.view_collection_files", may_read_collection)
