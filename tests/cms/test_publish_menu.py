@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from .test_workflow import _act, _create_form, _draft_by_member
+from tests.helpers.workflow import act, create_form, draft_by_member
 
 
 def _menu(client, user, page) -> set[str]:
@@ -31,7 +31,7 @@ REVIEW_STEP = {
 def test_review_step_menu_offers_only_withdraw_or_decide_never_publish(
     client, cast, case_site, role
 ):
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     menu = _menu(client, cast.user(role), page)
     assert "action-publish" not in menu
     assert {item for item in menu if item != "action-submit"} >= REVIEW_STEP[role]
@@ -43,8 +43,8 @@ def test_review_step_menu_offers_only_withdraw_or_decide_never_publish(
 def test_publish_step_menu_offers_approve_and_publish_but_not_publish_alone(
     client, cast, case_site, role
 ):
-    page = _draft_by_member(client, cast, case_site)
-    _act(client, cast.user("coach"), page, "approve")
+    page = draft_by_member(client, cast, case_site)
+    act(client, cast.user("coach"), page, "approve")
     menu = _menu(client, cast.user(role), page)
     assert "action-publish" not in menu
     assert "action-cancel-workflow" not in menu
@@ -53,10 +53,10 @@ def test_publish_step_menu_offers_approve_and_publish_but_not_publish_alone(
 
 
 def test_publishing_past_the_review_saves_a_draft_and_keeps_the_review(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
-    _act(client, cast.user("coach"), page, "approve")
+    page = draft_by_member(client, cast, case_site)
+    act(client, cast.user("coach"), page, "approve")
     client.force_login(cast.user("editor"))
-    data = _create_form(cast.user("member").profile.town, title="Neuer Titel")
+    data = create_form(cast.user("member").profile.town, title="Neuer Titel")
     del data["action-submit"]
     data["action-publish"] = "1"
     response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)

@@ -11,8 +11,7 @@ from cms.services import sync_default_site
 from forum.models import Notification, NotificationKind, Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.cast import ROLES
-
-from .test_workflow import _act, _draft_by_member
+from tests.helpers.workflow import act, draft_by_member
 
 
 def _kinds_for(user, kind):
@@ -26,7 +25,7 @@ def test_reviewers_of_the_consortium_are_told_a_case_page_waits_for_review(
     """Role matrix: coach and core team of the page's consortium, nobody else (not the author,
     not editors, not admins of every consortium, not the other consortium)."""
     with django_capture_on_commit_callbacks(execute=True):
-        page = _draft_by_member(client, cast, case_site)
+        page = draft_by_member(client, cast, case_site)
     told = _kinds_for(cast.user(role), NotificationKind.CASE_REVIEW)
     assert bool(told) is (role in {"coach", "core_team"})
     if told:
@@ -39,12 +38,12 @@ def test_reviewers_of_the_consortium_are_told_a_case_page_waits_for_review(
 def test_reviewers_of_another_consortium_are_not_told_of_a_case_page(client, cast, case_site, role):
     stranger = UserFactory()
     MembershipFactory(user=stranger, consortium=cast.other_consortium, role=role)
-    _draft_by_member(client, cast, case_site)
+    draft_by_member(client, cast, case_site)
     assert not Notification.objects.filter(recipient=stranger).exists()
 
 
 def test_coach_sees_the_review_request_in_the_bell(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     client.force_login(cast.user("coach"))
     response = client.get(reverse("forum:notifications"))
     assert page.draft_title in response.content.decode()
@@ -55,7 +54,7 @@ def test_reviewer_is_emailed_of_the_review_request_by_default(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        page = _draft_by_member(client, cast, case_site)
+        page = draft_by_member(client, cast, case_site)
     coach = cast.user("coach")
     to_coach = [message for message in mail.outbox if coach.email in message.to]
     assert len(to_coach) == 1
@@ -64,24 +63,24 @@ def test_reviewer_is_emailed_of_the_review_request_by_default(
 
 
 def test_author_is_told_when_the_consortium_approves_the_case_page(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
-    _act(client, cast.user("coach"), page, "approve")
+    page = draft_by_member(client, cast, case_site)
+    act(client, cast.user("coach"), page, "approve")
     (notice,) = _kinds_for(cast.user("member"), NotificationKind.CASE_DECISION)
     assert notice.title.startswith("Vom Verbund freigegeben")
     assert notice.actor == cast.user("coach")
 
 
 def test_author_is_told_when_the_case_page_is_sent_back(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
-    _act(client, cast.user("coach"), page, "reject")
+    page = draft_by_member(client, cast, case_site)
+    act(client, cast.user("coach"), page, "reject")
     (notice,) = _kinds_for(cast.user("member"), NotificationKind.CASE_DECISION)
     assert notice.title.startswith("Zurückgeschickt")
 
 
 def test_author_is_told_when_the_case_page_is_published(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
-    _act(client, cast.user("coach"), page, "approve")
-    _act(client, cast.user("editor"), page, "approve")
+    page = draft_by_member(client, cast, case_site)
+    act(client, cast.user("coach"), page, "approve")
+    act(client, cast.user("editor"), page, "approve")
     page.refresh_from_db()
     notices = _kinds_for(cast.user("member"), NotificationKind.CASE_DECISION)
     assert notices[0].title.startswith("Veröffentlicht")
@@ -97,10 +96,10 @@ def test_author_is_told_when_the_case_page_is_published(client, cast, case_site)
 def test_author_gets_no_second_wagtail_email_about_the_case_page_decision(
     client, cast, case_site, django_capture_on_commit_callbacks
 ):
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _act(client, cast.user("coach"), page, "reject")
+        act(client, cast.user("coach"), page, "reject")
     member = cast.user("member")
     assert len([m for m in mail.outbox if member.email in m.to]) == 1
 
@@ -111,10 +110,10 @@ def test_wagtail_workflow_emails_greet_formally_in_our_layout(
     """The editors' publishing step is announced by Wagtail's own email: "Guten Tag", not
     "Hallo Anna,", with our sign-off."""
     editor = cast.user("editor")
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _act(client, cast.user("coach"), page, "approve")
+        act(client, cast.user("coach"), page, "approve")
     (message,) = [m for m in mail.outbox if editor.email in m.to]
     assert message.body.startswith("Guten Tag")
     assert "Hallo" not in message.body and "Hello" not in message.body
