@@ -1,14 +1,18 @@
 """Case pages in review: the consortium's reviewers are told that a page waits for them, the
 author is told how it went, and Wagtail's own emails speak our language."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Site
 
 from cms.services import sync_default_site
-from forum.models import Notification, NotificationKind, Role
+from forum.models import Delivery, Notification, NotificationKind, Role
+from forum.notifications import send_digests, set_preferences
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.cast import ROLES
 from tests.helpers.workflow import act, draft_by_member
@@ -141,3 +145,19 @@ def test_admin_dashboard_is_titled_with_the_site_name_not_localhost(client, cast
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Kleinstadtakademie" in html
     assert "localhost" not in html
+
+
+def test_review_request_in_a_daily_digest_is_listed_under_fallstudien(
+    client, cast, case_site, django_capture_on_commit_callbacks
+):
+    coach = cast.user("coach")
+    set_preferences(user=coach, deliveries={NotificationKind.CASE_REVIEW: Delivery.DAILY})
+    with django_capture_on_commit_callbacks(execute=True):
+        page = draft_by_member(client, cast, case_site)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests(period=Delivery.DAILY, now=timezone.now() + timedelta(minutes=1))
+    (message,) = [m for m in mail.outbox if coach.email in m.to]
+    assert "Fallstudien" in message.body
+    assert "Transferwerkstätten und Verbund" not in message.body
+    assert page.draft_title in message.body
