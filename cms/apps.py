@@ -8,10 +8,18 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.models import Page, PageViewRestriction, Site, get_page_models
         from wagtail.permissions import register_permission_policy
-        from wagtail.signals import page_published, page_unpublished, post_page_move
+        from wagtail.signals import (
+            page_published,
+            page_unpublished,
+            post_page_move,
+            task_approved,
+            task_rejected,
+            task_submitted,
+            workflow_approved,
+        )
 
         from forum.signals import membership_changed
 
@@ -28,6 +36,15 @@ class CmsConfig(AppConfig):
         # publishing command; its signal is the one place all three pass.
         page_published.connect(_after_publish, dispatch_uid="cms.after_publish")
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
+
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="cms.site_address")
+
+        # Reviewers and authors of case pages hear of the workflow through our notifications.
+        task_submitted.connect(_after_task_submitted, dispatch_uid="cms.review.submitted")
+        task_approved.connect(_after_task_approved, dispatch_uid="cms.review.approved")
+        task_rejected.connect(_after_task_rejected, dispatch_uid="cms.review.rejected")
+        workflow_approved.connect(_after_workflow_approved, dispatch_uid="cms.review.published")
+        _wagtail_decision_emails_without_case_pages()
 
         # Whatever the menu and footer links are made of (cms.navigation).
         page_published.connect(_forget_navigation, dispatch_uid="cms.navigation.published")
@@ -57,7 +74,68 @@ def _forget_navigation(sender, **kwargs) -> None:
 def _after_publish(sender, instance, revision=None, **kwargs) -> None:
     from .services import on_page_published
 
-    on_page_published(page=instance, publisher=getattr(revision, "user", None))
+    on_page_published(page=instance, publisher=getattr(revision, "user", None), revision=revision)
+
+
+def _after_migrate(sender, **kwargs) -> None:
+    from .services import sync_default_site
+
+    sync_default_site()
+
+
+def _after_task_submitted(sender, instance, user=None, **kwargs) -> None:
+    from .services import ask_reviewers
+
+    ask_reviewers(task_state=instance, actor=user)
+
+
+def _after_task_approved(sender, instance, user=None, **kwargs) -> None:
+    from .services import on_task_decided
+
+    on_task_decided(task_state=instance, actor=user, approved=True)
+
+
+def _after_workflow_approved(sender, instance, user=None, **kwargs) -> None:
+    from .services import on_workflow_approved
+
+    on_workflow_approved(workflow_state=instance, actor=user)
+
+
+def _after_task_rejected(sender, instance, user=None, **kwargs) -> None:
+    from .services import on_task_decided
+
+    on_task_decided(task_state=instance, actor=user, approved=False)
+
+
+def _wagtail_decision_emails_without_case_pages() -> None:
+    """Wagtail emails the requester when a workflow is approved or rejected; for case pages
+    the author hears of it through our notifications (``cms.services.tell_author``), by the
+    delivery they chose, and gets no second email."""
+    from wagtail.admin import signal_handlers
+    from wagtail.models import WorkflowState
+    from wagtail.signals import workflow_approved, workflow_rejected
+
+    from .models import LabCasePage
+
+    for signal, notifier, uid in (
+        (
+            workflow_approved,
+            signal_handlers.workflow_approval_email_notifier,
+            "workflow_state_approved_email_notification",
+        ),
+        (
+            workflow_rejected,
+            signal_handlers.workflow_rejection_email_notifier,
+            "workflow_state_rejected_email_notification",
+        ),
+    ):
+
+        def unless_case_page(sender, instance, _notifier=notifier, **kwargs):
+            if not isinstance(getattr(instance.content_object, "specific", None), LabCasePage):
+                _notifier(sender=sender, instance=instance, **kwargs)
+
+        signal.disconnect(sender=WorkflowState, dispatch_uid=uid)
+        signal.connect(unless_case_page, sender=WorkflowState, dispatch_uid=uid, weak=False)
 
 
 def _after_membership_change(sender, consortium, **kwargs) -> None:

@@ -8,6 +8,7 @@ text only.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -535,6 +536,15 @@ class CaseDiscussion(models.Model):
 
     def __str__(self) -> str:
         return str(self.page)
+
+
+# Namespace of the StreamField block ids of quotes taken from forum posts: the id of a post's
+# quote block follows from the post, so an objection finds the block again after editing.
+QUOTE_BLOCK_NAMESPACE = uuid.UUID("5d0c6f1e-7a43-4c39-9d8e-3f1f2b6a9c41")
+
+
+def quote_block_id(post_id: int) -> str:
+    return str(uuid.uuid5(QUOTE_BLOCK_NAMESPACE, f"forum-post:{post_id}"))
 
 
 class ForumQuote(models.Model):

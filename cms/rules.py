@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from wagtail.models import Collection
 
 from forum import rules as policy
-from forum.models import Topic
+from forum.models import Role, Topic
 
-from .models import ConsortiumEditing, Visibility
+from .models import ConsortiumEditing, ConsortiumPage, LabCasePage, Visibility
 
 
 def consortium_id_of_page(page: Any) -> int | None:
@@ -39,6 +41,21 @@ def is_member_of_page_consortium(user: Any, page: Any) -> bool:
 @rules.predicate
 def reviews_page_consortium(user: Any, page: Any) -> bool:
     return consortium_id_of_page(page) in policy.guided_consortium_ids(user)
+
+
+def reviewers_asked(page: Any) -> QuerySet[Any]:
+    """Who is asked to review ``page``: its consortium's coaches and core team, the user side
+    of ``reviews_page_consortium``. Admins may step in (``cms.review_case_page``) but are not
+    asked for every consortium's pages."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__consortium_id=consortium_id_of_page(page),
+            memberships__role__in=[Role.COACH, Role.CORE_TEAM],
+        )
+        .distinct()
+    )
 
 
 @rules.predicate
@@ -67,9 +84,58 @@ def converts_topic(user: Any, topic: Topic) -> bool:
     return topic.space.consortium_id in policy.guided_consortium_ids(user)
 
 
+@rules.predicate
+def is_out_of_review(user: Any, page: Any) -> bool:
+    """No workflow is running on the page: publishing directly would cancel one and skip the
+    consortium's review or the editors' step."""
+    return getattr(page, "current_workflow_state", None) is None
+
+
+@rules.predicate
+def submitted_for_review(user: Any, page: Any) -> bool:
+    """The page's author or whoever submitted it; reviewers decide, they do not withdraw."""
+    if user is None or not user.is_authenticated:
+        return False
+    state = getattr(page, "current_workflow_state", None)
+    return user.pk in {getattr(page, "owner_id", None), getattr(state, "requested_by_id", None)}
+
+
+@rules.predicate
+def uses_admin(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
+@rules.predicate
+def page_permits_editing(user: Any, page: Any) -> bool:
+    """Wagtail's page permissions (narrowed to readable pages by ``cms.admin_access``)."""
+    return page.permissions_for_user(user).can_edit()
+
+
+@rules.predicate
+def page_takes_case_pages(user: Any, page: Any) -> bool:
+    return isinstance(page, ConsortiumPage) and (
+        page.permissions_for_user(user).can_add_subpage()
+        and LabCasePage in page.specific_class.allowed_subpage_models()
+    )
+
+
+def consortium_pages_for_new_cases(user: Any) -> list[ConsortiumPage]:
+    """The consortium pages of ``user``'s own consortia under which they may draft a case page
+    (the case index offers these; editors and admins start from a consortium's page)."""
+    pages = ConsortiumPage.objects.live().filter(
+        consortium_id__in=list(policy.consortium_roles(user))
+    )
+    return [page for page in pages.order_by("title") if can_add_case_page(user, page)]
+
+
 can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
 
 rules.add_perm("cms.view_case_page", is_public_page | can_read_internal)
 rules.add_perm("cms.review_case_page", reviews_page_consortium | policy.is_admin)
+can_add_case_page = uses_admin & page_takes_case_pages
+rules.add_perm("cms.edit_page", uses_admin & page_permits_editing)
+rules.add_perm("cms.add_case_page", can_add_case_page)
+rules.add_perm("cms.publish_directly", is_out_of_review)
+rules.add_perm("cms.withdraw_from_review", submitted_for_review)
 rules.add_perm("cms.view_collection_files", may_read_collection)
 rules.add_perm("cms.convert_topic", policy.can_read_space & (converts_topic | policy.is_admin))

@@ -18,8 +18,10 @@ from .models import (
     ActionModulePage,
     CaseDiscussion,
     ConsortiumPage,
+    ForumQuote,
     LabCasePage,
     Visibility,
+    quote_block_id,
 )
 
 LATEST_REPLIES = 3
@@ -155,10 +157,15 @@ def case_discussion_for(page: LabCasePage, user: Any) -> dict[str, Any]:
             .order_by("-pk")[:LATEST_REPLIES]
         )
         context["discussion_replies"] = list(reversed(replies))
-    else:
+    elif not user.is_authenticated:
         context["discussion_login_url"] = (
             f"{reverse('account_login')}?next={topic.get_absolute_url()}"
         )
+    else:
+        # Signed in but not a reader of that space: say why, and where they may take part.
+        context["discussion_in_closed_space"] = not topic.space.is_academy_wide
+        if policy.allowed(user, "forum.read_forum"):
+            context["discussion_forum_url"] = reverse("forum:home")
     return context
 
 
@@ -211,3 +218,13 @@ def quotable_posts(*, topic: Topic, actor: Any) -> list[Post]:
         if may_be_quoted(post, actor):
             result.append(post)
     return result
+
+
+def quote_still_published(quote: ForumQuote) -> bool:
+    """Whether the live version of the page still shows the quote after its author objected:
+    an objection changes the draft only, until the page is published again."""
+    page = quote.page
+    if quote.objected_at is None or not page.live:
+        return False
+    block_id = quote_block_id(quote.post_id)
+    return any(block.id == block_id for block in page.body)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,21 +37,33 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Site,
     Workflow,
     WorkflowPage,
+    WorkflowState,
     WorkflowTask,
 )
 
 from forum import events as forum_events
-from forum import mail
+from forum import mail, notifications
 from forum import rules as policy
 from forum import services as forum_services
-from forum.models import Consortium, Post, Space, Topic, Town, display_name
+from forum.markdown import render_plain_snippet
+from forum.models import (
+    Consortium,
+    NotificationKind,
+    Post,
+    Space,
+    Topic,
+    Town,
+    display_name,
+)
 from forum.streams import topic_stream
 from forum.text import clean_line
 from forum.uploads import make_thumbnail
 from workshops.models import Workshop, WorkshopFile
 
+from . import rules as cms_policy
 from . import selectors
 from .models import (
     CaseDiscussion,
@@ -62,6 +76,7 @@ from .models import (
     Visibility,
     WorkshopIndexPage,
     WorkshopSummaryPage,
+    quote_block_id,
 )
 
 logger = logging.getLogger(__name__)
@@ -221,7 +236,7 @@ def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic |
     return topic
 
 
-def on_page_published(*, page: Page, publisher: Any = None) -> None:
+def on_page_published(*, page: Page, publisher: Any = None, revision: Any = None) -> None:
     """After any publication (editor, workflow approval or scheduled job). Wagtail signals a
     publication scheduled for later too; only a page that went live is acted on."""
     if not page.live:
@@ -229,8 +244,112 @@ def on_page_published(*, page: Page, publisher: Any = None) -> None:
     specific = page.specific
     if isinstance(specific, LabCasePage):
         link_case_discussion(page=specific, publisher=publisher)
+        if not _approved_by_workflow(specific, revision):
+            tell_author(page=specific, actor=publisher, outcome=PUBLISHED)
     elif isinstance(specific, ConsortiumPage):
         prepare_consortium_page(page=specific)
+
+
+# --- The site's own address ------------------------------------------------------------------
+
+
+def sync_default_site() -> None:
+    """The default Wagtail Site takes its hostname, port and name from ``SITE_URL`` (the
+    admin's dashboard title, ``full_url`` of pages in Wagtail's emails); run after every
+    migrate, so a changed address is taken over at the next deployment."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    if not address.hostname:
+        return
+    port = address.port or (443 if address.scheme == "https" else 80)
+    Site.objects.filter(is_default_site=True).update(
+        hostname=address.hostname, port=port, site_name=settings.WAGTAIL_SITE_NAME
+    )
+
+
+# --- Telling reviewers and authors where a case page stands ---------------------------------
+
+APPROVED, SENT_BACK, PUBLISHED = "approved", "sent_back", "published"
+OUTCOME_TITLES = {
+    APPROVED: gettext_noop("Vom Verbund freigegeben, liegt bei der Redaktion: %(title)s"),
+    SENT_BACK: gettext_noop("Zurückgeschickt mit der Bitte um Änderungen: %(title)s"),
+    PUBLISHED: gettext_noop("Veröffentlicht: %(title)s"),
+}
+
+
+def _case_page_of(task_state: Any) -> LabCasePage | None:
+    page = task_state.workflow_state.content_object
+    specific = getattr(page, "specific", None)
+    return specific if isinstance(specific, LabCasePage) else None
+
+
+def _edit_url(page: Page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def ask_reviewers(*, task_state: Any, actor: Any = None) -> None:
+    """A case page reached its consortium's review step: the reviewers the policy names hear of
+    it (bell, and email as each prefers). Only the consortium's own people are asked."""
+    page = _case_page_of(task_state)
+    if page is None or not isinstance(task_state.task.specific, ConsortiumReviewTask):
+        return
+    notifications.notify(
+        kind=NotificationKind.CASE_REVIEW,
+        recipient_ids=cms_policy.reviewers_asked(page).values_list("pk", flat=True),
+        title=page.draft_title or page.title,
+        url=_edit_url(page),
+        actor=actor,
+        consortium=page.consortium,
+    )
+
+
+def tell_author(*, page: LabCasePage, actor: Any, outcome: str, requester_id: Any = None) -> None:
+    """The page's author (and whoever submitted it) hears that it was approved by the
+    consortium, sent back, or published. The notice of an internal page belongs to its
+    consortium, so that it disappears with the author's membership."""
+    recipients = {page.owner_id, requester_id} - {None}
+    notifications.notify(
+        kind=NotificationKind.CASE_DECISION,
+        recipient_ids=recipients,
+        title=_(OUTCOME_TITLES[outcome]) % {"title": page.draft_title or page.title},
+        url=page.url if outcome == PUBLISHED and page.url else _edit_url(page),
+        actor=actor,
+        consortium=page.consortium if page.is_internal else None,
+    )
+
+
+def _approved_by_workflow(page: LabCasePage, revision: Any) -> bool:
+    """Whether this publication is a workflow's final approval, told with the approver by
+    ``on_workflow_approved`` (the revision's user is then whoever last saved the draft)."""
+    return (
+        revision is not None
+        and page.workflow_states.filter(
+            status=WorkflowState.STATUS_APPROVED, current_task_state__revision=revision
+        ).exists()
+    )
+
+
+def on_workflow_approved(*, workflow_state: Any, actor: Any) -> None:
+    page = getattr(workflow_state.content_object, "specific", None)
+    if isinstance(page, LabCasePage) and page.live:
+        tell_author(
+            page=page,
+            actor=actor,
+            outcome=PUBLISHED,
+            requester_id=workflow_state.requested_by_id,
+        )
+
+
+def on_task_decided(*, task_state: Any, actor: Any, approved: bool) -> None:
+    """After a workflow step was approved or rejected. The last step's approval publishes the
+    page and is told as its publication (``on_workflow_approved``)."""
+    page = _case_page_of(task_state)
+    if page is None:
+        return
+    requester_id = task_state.workflow_state.requested_by_id
+    if not approved:
+        tell_author(page=page, actor=actor, outcome=SENT_BACK, requester_id=requester_id)
+    elif isinstance(task_state.task.specific, ConsortiumReviewTask):
+        tell_author(page=page, actor=actor, outcome=APPROVED, requester_id=requester_id)
 
 
 # --- Case pages drawn from forum topics („Aus dem Forum übernehmen“) -------------------------
@@ -238,13 +357,7 @@ def on_page_published(*, page: Page, publisher: Any = None) -> None:
 SPEAKER_MAX_LENGTH = 120
 SPEAKER_ROLE_MAX_LENGTH = 160
 PAGE_TITLE_MAX_LENGTH = 255
-# Namespace of the StreamField block ids of quotes taken from forum posts: the id of a post's
-# quote block follows from the post, so an objection finds the block again after editing.
-QUOTE_BLOCK_NAMESPACE = uuid.UUID("5d0c6f1e-7a43-4c39-9d8e-3f1f2b6a9c41")
-
-
-def quote_block_id(post_id: int) -> str:
-    return str(uuid.uuid5(QUOTE_BLOCK_NAMESPACE, f"forum-post:{post_id}"))
+QUOTE_EXCERPT_LENGTH = 300
 
 
 def _speaker(user: Any) -> str:
@@ -443,7 +556,10 @@ def _notify_quoted_authors(*, quote_ids: list[int], actor: Any) -> None:
                 "actor_name": actor_name,
                 "page_title": page.draft_title or page.title,
                 "quotes": [
-                    {"text": quote.post.body, "url": quote_objection_url(quote)}
+                    {
+                        "text": render_plain_snippet(quote.post.body, QUOTE_EXCERPT_LENGTH),
+                        "url": quote_objection_url(quote),
+                    }
                     for quote in author_quotes
                 ],
             },

@@ -260,21 +260,16 @@ def quote_objection(request: HttpRequest, quote_id: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         services.object_to_quote(quote=quote, user=request.user)
-        if quote.page.live:
-            text = gettext(
-                "Ihr Widerspruch ist eingegangen. Das Zitat wurde aus dem Entwurf entfernt; "
-                "die Redaktion veröffentlicht die Fallstudie ohne Ihr Zitat neu."
-            )
-        else:
-            text = gettext(
-                "Ihr Widerspruch ist eingegangen. Das Zitat wurde aus dem Entwurf entfernt."
-            )
-        messages.success(request, text)
+        messages.success(request, gettext("Ihr Widerspruch ist eingegangen."))
         return redirect("cms:quote_objection", quote_id=quote.pk)
     return render(
         request,
         "cms/quote_objection.html",
-        {"quote": quote, "page_title": quote.page.draft_title or quote.page.title},
+        {
+            "quote": quote,
+            "page_title": quote.page.draft_title or quote.page.title,
+            "still_published": selectors.quote_still_published(quote),
+        },
     )
 
 

@@ -3,7 +3,9 @@
 What town staff may open in the admin at all is decided in ``cms.admin_access``; the hooks here
 keep its menus, dashboard and listings to that and to what they may read."""
 
+from django.contrib import messages
 from django.http import Http404
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
 from wagtail.admin.site_summary import PagesSummaryItem
@@ -43,6 +45,54 @@ def page_chooser_without_foreign_internal_pages(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explorer_without_foreign_internal_pages(parent_page, pages, request):
     return _without_unreadable_case_pages(pages, request)
+
+
+# Editor actions the policy may withhold at a step of the review workflow.
+ACTION_PERMISSIONS = {
+    "action-publish": "cms.publish_directly",
+    "action-cancel-workflow": "cms.withdraw_from_review",
+}
+
+
+@hooks.register("construct_page_action_menu")
+def only_the_actions_of_this_step(menu_items, request, context):
+    """While a page is in review, reviewers and editors decide (request changes, approve,
+    approve and publish); "Publish", which would cancel the review, and "Cancel workflow" are
+    not theirs to offer (the author may still withdraw)."""
+    page = context.get("page")
+    if page is None:
+        return
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in ACTION_PERMISSIONS
+        or allowed(request.user, ACTION_PERMISSIONS[item.name], page)
+    ]
+
+
+@hooks.register("before_edit_page")
+def withheld_actions_save_a_draft(request, page):
+    """The same rule for a form posted without the menu (an old tab): the changes are saved
+    as a draft and the review goes on, so nothing typed is lost."""
+    if request.method != "POST":
+        return
+    withheld = [
+        name
+        for name, permission in ACTION_PERMISSIONS.items()
+        if name in request.POST and not allowed(request.user, permission, page)
+    ]
+    if withheld:
+        data = request.POST.copy()
+        for name in withheld:
+            del data[name]
+        request.POST = data
+        messages.warning(
+            request,
+            _(
+                "Diese Seite ist in der Prüfung. Ihre Änderungen wurden als Entwurf "
+                "gespeichert; die Prüfung läuft weiter."
+            ),
+        )
 
 
 @hooks.register("after_create_page")

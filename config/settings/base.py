@@ -298,7 +298,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kleinstadtakademie <
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "Kleinstadtakademie"
+# The site's public address: links in emails, Wagtail's admin base URL and its default Site
+# (hostname, port, name: cms.services.sync_default_site after every migrate).
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Wagtail's workflow emails in our HTML layout; submissions are announced to the reviewers the
+# policy names (cms.services.ask_reviewers), not to every superuser.
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]

@@ -25,6 +25,8 @@ class NotificationKind(models.TextChoices):
     WORKSHOP_CANCELLED = "workshop_cancelled", _("Transferwerkstatt abgesagt")
     INVITATION_ACCEPTED = "invitation_accepted", _("Einladung angenommen")
     REPORT = "report", _("Neue Meldung zum Bearbeiten")
+    CASE_REVIEW = "case_review", _("Fallstudie zur Prüfung")
+    CASE_DECISION = "case_decision", _("Entscheidung über Ihre Fallstudie")
 
 
 class Delivery(models.TextChoices):
@@ -48,6 +50,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.WORKSHOP_CANCELLED: Delivery.IMMEDIATE,
     NotificationKind.INVITATION_ACCEPTED: Delivery.IN_APP,
     NotificationKind.REPORT: Delivery.IMMEDIATE,
+    NotificationKind.CASE_REVIEW: Delivery.IMMEDIATE,
+    NotificationKind.CASE_DECISION: Delivery.IMMEDIATE,
 }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..mail import queue_email, site_url
-from ..models import Delivery, Notification
+from ..models import Delivery, Notification, NotificationKind
 from .email import build_message, digest_unsubscribe_url, post_content_allowed
 from .preferences import DIGEST_PERIODS, deliveries_by_user
 from .visibility import visible_q
@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # People per batch: preferences for a batch in one query, IN lists below SQLite's limit.
 DIGEST_BATCH = 1000
+# Kinds about case pages: grouped under their own heading, not under a space.
+CASE_KINDS = {NotificationKind.CASE_REVIEW, NotificationKind.CASE_DECISION}
 
 
 def send_digests(*, period: str, now: Any = None) -> int:
@@ -105,7 +107,12 @@ def _send_digest(
             return False
         groups: dict[str, dict[str, list[Notification]]] = defaultdict(lambda: defaultdict(list))
         for item in items:
-            space_name = item.space.name if item.space else _("Transferwerkstätten und Verbund")
+            if item.space:
+                space_name = item.space.name
+            elif item.kind in CASE_KINDS:
+                space_name = _("Fallstudien")
+            else:
+                space_name = _("Transferwerkstätten und Verbund")
             groups[space_name][item.title].append(item)
         message = build_message(
             user=user,

@@ -134,6 +134,8 @@ SUBJECTS = {
     NotificationKind.WORKSHOP_CANCELLED: gettext_noop("Abgesagt: %(title)s"),
     NotificationKind.INVITATION_ACCEPTED: gettext_noop("%(title)s"),
     NotificationKind.REPORT: gettext_noop("Neue Meldung: %(title)s"),
+    NotificationKind.CASE_REVIEW: gettext_noop("Fallstudie zur Prüfung: %(title)s"),
+    NotificationKind.CASE_DECISION: gettext_noop("%(title)s"),
 }
 
 

@@ -274,7 +274,7 @@ def test_convert_form_lists_posts_with_author_and_prefilled_title(
     assert "<fieldset" in content and "<legend>Beiträge, die zitiert werden</legend>" in content
     assert f'value="{topic.title}"' in content
     assert cast.user("member").profile.display_name in content
-    assert "Bei uns half ein **Schlüssel**." in content
+    assert "Bei uns half ein Schlüssel." in content
     # Only the consortium's own towns are offered, and no choice of consortium.
     for town in cast.consortium.towns.all():
         assert town.name in content
@@ -594,3 +594,114 @@ def test_a_failing_mail_server_does_not_undo_or_break_the_conversion(
         )
     assert response.status_code == 302
     assert LabCasePage.objects.count() == 1
+
+
+# --- Quotes shown as text, objections told truthfully ----------------------------------------
+
+MARKDOWN_POST = "Bei uns half ein **Schlüssel** – siehe [Protokoll](/forum/x/)."
+
+
+def _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks):
+    topic, posts = discussion
+    posts[1].body = MARKDOWN_POST
+    posts[1].save(update_fields=["body"])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _convert(topic, cast.user("coach"), consortium_page, posts[:2])
+    return page, posts
+
+
+def test_case_page_quote_is_rendered_not_raw_markdown(
+    client,
+    cast,
+    discussion,
+    consortium_page,
+    django_capture_on_commit_callbacks,
+):
+    page, _posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    page.get_latest_revision().publish()
+    page.refresh_from_db()
+    client.force_login(cast.user("member"))
+    html = client.get(page.url).content.decode()
+    assert "<strong>Schlüssel</strong>" in html
+    assert "**Schlüssel**" not in html and "](/forum/x/)" not in html
+
+
+def test_convert_form_shows_post_excerpts_as_plain_text_not_markdown(
+    client,
+    cast,
+    discussion,
+    consortium_page,
+):
+    topic, posts = discussion
+    posts[1].body = MARKDOWN_POST
+    posts[1].save(update_fields=["body"])
+    client.force_login(cast.user("coach"))
+    html = client.get(reverse("cms:convert_topic", args=[topic.pk])).content.decode()
+    assert "Bei uns half ein Schlüssel – siehe Protokoll." in html
+    assert "**" not in html
+
+
+def test_quote_notice_email_shows_plain_text_not_markdown(
+    cast,
+    discussion,
+    consortium_page,
+    django_capture_on_commit_callbacks,
+):
+    mail.outbox.clear()
+    _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    core = cast.user("core_team")
+    (message,) = [m for m in mail.outbox if core.email in m.to]
+    assert "Bei uns half ein Schlüssel – siehe Protokoll." in message.body
+    assert "**" not in message.body and "**" not in message.alternatives[0][0]
+
+
+def test_objection_page_shows_the_post_rendered_not_raw_markdown(
+    client,
+    cast,
+    discussion,
+    consortium_page,
+    django_capture_on_commit_callbacks,
+):
+    page, posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    posts[1].refresh_from_db()
+    quote = ForumQuote.objects.get(page=page, post=posts[1])
+    client.force_login(cast.user("core_team"))
+    html = client.get(reverse("cms:quote_objection", args=[quote.pk])).content.decode()
+    assert "**Schlüssel**" not in html
+
+
+def test_objection_page_no_longer_says_wird_zitiert_after_the_author_objected(
+    client,
+    cast,
+    discussion,
+    consortium_page,
+    django_capture_on_commit_callbacks,
+):
+    page, posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    quote = ForumQuote.objects.get(page=page, post=posts[0])
+    client.force_login(cast.user("member"))
+    url = reverse("cms:quote_objection", args=[quote.pk])
+    assert "wird im Entwurf" in client.get(url).content.decode()
+    client.post(url)
+    html = client.get(url).content.decode()
+    assert "wird im Entwurf" not in html
+    assert "war im Entwurf" in html
+    assert "nicht zitiert" in html
+
+
+def test_objection_to_a_published_page_says_the_live_version_still_shows_the_quote(
+    client,
+    cast,
+    discussion,
+    consortium_page,
+    django_capture_on_commit_callbacks,
+):
+    page, posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    page.get_latest_revision().publish()
+    quote = ForumQuote.objects.get(page=page, post=posts[0])
+    client.force_login(cast.user("member"))
+    url = reverse("cms:quote_objection", args=[quote.pk])
+    client.post(url)
+    html = client.get(url).content.decode()
+    assert "zeigt es noch, bis sie neu veröffentlicht wird" in html
+    assert "Ihr Beitrag wird in dieser Fallstudie nicht zitiert" not in html

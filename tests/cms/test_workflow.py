@@ -1,6 +1,5 @@
 """Editorial workflow: town staff drafts → coach of the consortium approves → editor publishes."""
 
-import json
 from datetime import timedelta
 from unittest import mock
 
@@ -10,101 +9,45 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, TaskState, WorkflowState
 
-from cms.models import CaseDiscussion, ConsortiumReviewTask, LabCasePage, Visibility
+from cms.models import CaseDiscussion, ConsortiumReviewTask, Visibility
 from forum.models import Membership, Role
 from forum.rules import allowed
 from forum.services import remove_member
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.cases import add_case_page
 from tests.helpers.cast import ROLES
-
-
-def _rich_text(text: str) -> str:
-    """The Draftail editor posts its content state as JSON."""
-    block = {
-        "key": "a1b2c",
-        "text": text,
-        "type": "unstyled",
-        "depth": 0,
-        "inlineStyleRanges": [],
-        "entityRanges": [],
-    }
-    return json.dumps({"blocks": [block], "entityMap": {}})
-
-
-def _create_form(town, **overrides):
-    data = {
-        "title": "Co-Working im alten Bahnhof",
-        "slug": "co-working-im-alten-bahnhof",
-        "summary": "Probetage im Bahnhofsgebäude.",
-        "town": town.pk,
-        "lab_format": "trial_days",
-        "period_start": "2022-05-02",
-        "period_end": "",
-        "visibility": "public",
-        "goals": _rich_text("Pendler vor Ort halten."),
-        "body-count": "0",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-        "action-submit": "1",
-    }
-    data.update(overrides)
-    return data
-
-
-def _draft_by_member(client, cast, case_site):
-    member = cast.user("member")
-    client.force_login(member)
-    url = reverse(
-        "wagtailadmin_pages:add",
-        args=["cms", "labcasepage", case_site.consortium_page.pk],
-    )
-    response = client.post(url, _create_form(member.profile.town))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return LabCasePage.objects.get(slug="co-working-im-alten-bahnhof")
-
-
-def _act(client, user, page, action):
-    client.force_login(user)
-    state = WorkflowState.objects.get(
-        object_id=str(page.pk), status=WorkflowState.STATUS_IN_PROGRESS
-    )
-    task_state = state.current_task_state
-    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, task_state.pk])
-    return client.post(url, {}), task_state
+from tests.helpers.workflow import act, draft_by_member
 
 
 def test_staff_drafts_coach_approves_editor_publishes(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     assert not page.live
     assert page.consortium_id == cast.consortium.pk
     state = WorkflowState.objects.get(object_id=str(page.pk))
     assert isinstance(state.current_task_state.task.specific, ConsortiumReviewTask)
 
     # The member who drafted cannot approve their own consortium's review step.
-    response, task_state = _act(client, cast.user("member"), page, "approve")
+    response, task_state = act(client, cast.user("member"), page, "approve")
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_IN_PROGRESS
 
     # An editor cannot skip the consortium's review either.
-    _act(client, cast.user("editor"), page, "approve")
+    act(client, cast.user("editor"), page, "approve")
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_IN_PROGRESS
 
-    response, task_state = _act(client, cast.user("coach"), page, "approve")
+    response, task_state = act(client, cast.user("coach"), page, "approve")
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_APPROVED
     page.refresh_from_db()
     assert not page.live
 
     # The coach's approval does not publish: the second step belongs to the editors.
-    response, task_state = _act(client, cast.user("coach"), page, "approve")
+    response, task_state = act(client, cast.user("coach"), page, "approve")
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_IN_PROGRESS
 
-    _act(client, cast.user("editor"), page, "approve")
+    act(client, cast.user("editor"), page, "approve")
     page.refresh_from_db()
     assert page.live
     assert page.visibility == Visibility.PUBLIC
@@ -113,8 +56,8 @@ def test_staff_drafts_coach_approves_editor_publishes(client, cast, case_site):
 
 
 def test_coach_may_request_changes(client, cast, case_site):
-    page = _draft_by_member(client, cast, case_site)
-    response, task_state = _act(client, cast.user("coach"), page, "reject")
+    page = draft_by_member(client, cast, case_site)
+    response, task_state = act(client, cast.user("coach"), page, "reject")
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_REJECTED
     page.refresh_from_db()
@@ -123,7 +66,7 @@ def test_coach_may_request_changes(client, cast, case_site):
 
 @pytest.mark.parametrize("role", ["member", "coach", "core_team"])
 def test_staff_of_another_consortium_cannot_see_or_edit_the_draft(client, cast, case_site, role):
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     stranger = UserFactory()
     MembershipFactory(user=stranger, consortium=cast.other_consortium, role=Role(role))
     from cms.services import sync_consortium_editors
@@ -143,7 +86,7 @@ def test_staff_of_another_consortium_cannot_see_or_edit_the_draft(client, cast, 
 def test_reviewers_see_the_review_on_their_dashboard(cast, case_site, client, role):
     """The review step, per role: on the dashboard and with actions exactly for those
     ``cms.review_case_page`` lets review (coach and core team of the consortium, admins)."""
-    page = _draft_by_member(client, cast, case_site)
+    page = draft_by_member(client, cast, case_site)
     task = WorkflowState.objects.get(object_id=str(page.pk)).current_task_state.task.specific
     user = cast.user(role)
     reviews = role in {"coach", "core_team", "admin"}

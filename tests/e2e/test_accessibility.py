@@ -28,6 +28,9 @@ MEMBER_PAGES = [
     "/verbuende/stadtlabor-kleinstadt/mitglieder/",
     "/konto/profil/",
     "/stadtlabor-kleinstadt/dippoldiswalde-befragung/",
+    # Signed in: with "Fallstudie anlegen" and "Diese Seite bearbeiten".
+    "/fallstudien/",
+    "/stadtlabor-kleinstadt/",
     "/suche/?q=Co-Working",
     "/verbuende/stadtlabor-kleinstadt/werkstaetten/",
     "/konto/kalender/",
