@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0014_topic_newest_activity'),
+        ('forum', '0015_search_spelling_variants'),
     ]
 
     operations = [
