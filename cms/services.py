@@ -22,7 +22,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from forum import rules as policy
 from forum import services as forum_services
 from forum.models import Consortium, Post, Space, Topic, Town, display_name
 from forum.streams import topic_stream
+from forum.templatetags.dates import abs_date
 from forum.text import clean_line
 from forum.uploads import make_thumbnail
 from workshops.models import Workshop, WorkshopFile
@@ -551,7 +552,7 @@ def _roadmap_points(workshop: Workshop) -> list[str]:
     for item in workshop.roadmap.all():
         point = _("%(what)s – %(who)s") % {"what": item.what, "who": item.who}
         if item.due:
-            point += ", " + _("bis %(due)s") % {"due": formats.date_format(item.due, "j. F Y")}
+            point += ", " + _("bis %(due)s") % {"due": abs_date(item.due)}
         point += " " + _("(Stand: %(status)s)") % {"status": item.get_status_display()}
         points.append(point)
     return points

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forum import events, notifications
@@ -21,6 +21,7 @@ from forum import services as forum_services
 from forum.markdown import render_markdown
 from forum.models import Consortium, NotificationKind, Town
 from forum.services import require_unchanged
+from forum.templatetags.dates import abs_datetime
 from forum.text import clean_line
 from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
@@ -357,9 +358,7 @@ def _has_seat_for(workshop: Workshop, town_id: int | None, taken: Counter) -> bo
 
 def _closed_message(workshop: Workshop) -> str:
     if workshop.status == Workshop.Status.OPEN and timezone.now() > workshop.registration_deadline:
-        deadline = formats.date_format(
-            timezone.localtime(workshop.registration_deadline), "j. F Y, H:i"
-        )
+        deadline = abs_datetime(workshop.registration_deadline)
         return _(
             "Die Anmeldung ist seit %(deadline)s Uhr geschlossen. Bitte wenden Sie sich an die "
             "Kleinstadtpaten des Verbunds, wenn Sie noch teilnehmen möchten."
