@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -190,9 +191,12 @@ def _discussion_author(page: LabCasePage, space: Space, publisher: Any) -> Any:
 
 
 @transaction.atomic
-def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic | None:
+def link_case_discussion(
+    *, page: LabCasePage, publisher: Any = None, at: datetime | None = None
+) -> Topic | None:
     """Give a published case page its discussion topic, in the space matching its visibility;
-    a page that changed visibility takes its discussion along."""
+    a page that changed visibility takes its discussion along. ``at``: when the discussion
+    opened, for demo history (cms/demo); on publication it opens now."""
     space = _discussion_space(page)
     discussion = CaseDiscussion.objects.select_related("topic").filter(page=page).first()
     if discussion is not None:
@@ -217,6 +221,7 @@ def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic |
         author=author,
         title=_("Fallstudie: %(title)s") % {"title": page.title},
         body=body,
+        at=at,
     )
     CaseDiscussion.objects.create(page=page, topic=topic)
     return topic

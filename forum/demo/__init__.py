@@ -22,7 +22,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import models
+from django.utils import timezone
 
 from forum.models import (
     Consortium,
@@ -134,8 +135,30 @@ class TopicData:
     tags: tuple[str, ...]
     opening: PostData
     replies: tuple[PostData, ...]
+    # When the opening was written: a fixed local time, or (``None``) ``days_ago`` days before
+    # the seeding at ``time_of_day``.
+    at: datetime | None = None
+    days_ago: int = 0
+    time_of_day: time = time(18, 0)
     # Marked as "Erkenntnis" by its author.
     lesson: bool = False
+
+    def opened_at(self) -> datetime:
+        if self.at is not None:
+            return timezone.make_aware(self.at)
+        day = timezone.localdate() - timedelta(days=self.days_ago)
+        return timezone.make_aware(datetime.combine(day, self.time_of_day))
+
+
+# The k-th reply follows the post before it after REPLY_GAPS[k % len]: answers within hours, a
+# day, a few days – the pace of a working forum. Never later than a minute ago.
+REPLY_GAPS = (
+    timedelta(hours=2, minutes=35),
+    timedelta(hours=22, minutes=10),
+    timedelta(hours=5, minutes=20),
+    timedelta(days=2, hours=1, minutes=5),
+    timedelta(hours=3, minutes=45),
+)
 
 
 def _town(row: dict[str, Any]) -> TownData:
@@ -165,6 +188,9 @@ def _topic(row: dict[str, Any]) -> TopicData:
         tags=tuple(row["tags"]),
         opening=_post(row["opening"]),
         replies=tuple(_post(reply) for reply in row["replies"]),
+        at=row.get("at"),
+        days_ago=row.get("days_ago", 0),
+        time_of_day=row.get("time", time(18, 0)),
         lesson=row.get("lesson", False),
     )
 
@@ -380,13 +406,16 @@ def _seed_topic(
     data: TopicData, space: Space, tags: list[Tag], people: dict[str, Any], created: Counter
 ) -> None:
     author = people[data.opening.author]
+    at = data.opened_at()
     topic = create_topic(
-        space=space, author=author, title=data.title, body=data.opening.body, tags=tags
+        space=space, author=author, title=data.title, body=data.opening.body, tags=tags, at=at
     )
     created[Topic._meta.label] += 1
     posts = [(topic.posts.get(), data.opening)]
-    for reply in data.replies:
-        post = post_reply(topic=topic, author=people[reply.author], body=reply.body)
+    latest = timezone.now() - timedelta(minutes=1)
+    for number, reply in enumerate(data.replies):
+        at = min(at + REPLY_GAPS[number % len(REPLY_GAPS)], latest)
+        post = post_reply(topic=topic, author=people[reply.author], body=reply.body, at=at)
         posts.append((post, reply))
     created[Post._meta.label] += len(posts)
     for post, post_data in posts:
