@@ -32,6 +32,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils import timezone
 
+from forum import selectors
 from forum.models import (
     Consortium,
     HelpfulMark,
@@ -50,6 +51,7 @@ from forum.rules import EDITOR_GROUP
 from forum.services import (
     create_consortium_space,
     create_topic,
+    mark_read,
     post_reply,
     set_lesson,
     toggle_helpful,
@@ -151,7 +153,8 @@ class TopicData:
 
 
 # The k-th reply follows the post before it after REPLY_GAPS[k % len]: answers within hours, a
-# day, a few days – the pace of a working forum. Never later than a minute ago.
+# day, a few days – the pace of a working forum; written between WORKDAY hours (an answer due at
+# night waits for the next morning), never later than a minute ago.
 REPLY_GAPS = (
     timedelta(hours=2, minutes=35),
     timedelta(hours=22, minutes=10),
@@ -159,6 +162,19 @@ REPLY_GAPS = (
     timedelta(days=2, hours=1, minutes=5),
     timedelta(hours=3, minutes=45),
 )
+WORKDAY = (time(7, 30), time(21, 30))
+# The demo people have read the discussions older than this (up to their last post, a day after
+# it); the recent ones are new to them.
+READ_AFTER = timedelta(days=14)
+
+
+def _reply_time(previous: datetime, number: int) -> datetime:
+    at = timezone.localtime(previous + REPLY_GAPS[number % len(REPLY_GAPS)])
+    if at.time() > WORKDAY[1]:
+        at += timedelta(days=1)
+    if not WORKDAY[0] <= at.time() <= WORKDAY[1]:
+        at = at.replace(hour=8, minute=at.minute)
+    return min(at, timezone.now() - timedelta(minutes=1))
 
 
 def _town(row: dict[str, Any]) -> TownData:
@@ -412,9 +428,8 @@ def _seed_topic(
     )
     created[Topic._meta.label] += 1
     posts = [(topic.posts.get(), data.opening)]
-    latest = timezone.now() - timedelta(minutes=1)
     for number, reply in enumerate(data.replies):
-        at = min(at + REPLY_GAPS[number % len(REPLY_GAPS)], latest)
+        at = _reply_time(at, number)
         post = post_reply(topic=topic, author=people[reply.author], body=reply.body, at=at)
         posts.append((post, reply))
     created[Post._meta.label] += len(posts)
@@ -424,3 +439,17 @@ def _seed_topic(
             created[HelpfulMark._meta.label] += 1
     if data.lesson:
         set_lesson(topic=topic, user=author, value=True)
+
+
+def read_demo_history() -> None:
+    """The demo people have read what their spaces discussed before READ_AFTER, as people using
+    the forum would have; run after every app's demo content (case and workshop discussions
+    too). Read positions only move forward: people's own reading is kept."""
+    now = timezone.now()
+    people = list(get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]))
+    topics = Topic.objects.filter(last_activity_at__lt=now - READ_AFTER, last_post__isnull=False)
+    for topic in topics.select_related("space"):
+        readers = selectors.readers_of(topic.space).filter(pk__in=[p.pk for p in people])
+        read_at = min(topic.last_activity_at + timedelta(days=1), now)
+        for user in readers:
+            mark_read(topic=topic, user=user, up_to_post_id=topic.last_post_id, at=read_at)

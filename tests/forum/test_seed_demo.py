@@ -26,6 +26,7 @@ from forum.demo import (
     FORUM_TAGS,
     FORUM_TOPICS,
     PEOPLE,
+    demo_email,
 )
 from forum.models import (
     Consortium,
@@ -357,7 +358,21 @@ def test_demo_notifications_are_dated_with_their_post_and_read_then():
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-def test_demo_authors_have_read_their_topics_when_they_wrote():
+def test_demo_people_have_read_the_older_discussions_and_the_current_one_is_new():
+    now = timezone.now()
     written = dict(Post.objects.values_list("pk", "created_at"))
     for state in ReadState.objects.all():
-        assert state.updated_at == written[state.last_read_post_id]
+        assert written[state.last_read_post_id] <= state.updated_at <= now
+    member = _user(demo_email("anna.berger"))
+    old = Topic.objects.filter(
+        space__consortium__slug="stadtlabor-kleinstadt", title__in=[t.title for t in FORUM_TOPICS]
+    )
+    assert old.exists()
+    for topic in old:
+        assert ReadState.objects.get(topic=topic, user=member).last_read_post_id == (
+            topic.last_post_id
+        )
+    current = Topic.objects.get(title="Eigentümer ansprechen: unser erstes Anschreiben")
+    reader = _user(demo_email("thomas.krueger"))
+    state = ReadState.objects.get(topic=current, user=reader)
+    assert state.last_read_post_id < current.last_post_id

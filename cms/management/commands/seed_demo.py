@@ -27,7 +27,14 @@ from django.utils import timezone
 
 from cms.demo import seed_cms_demo, seed_text_pages
 from forum import notifications
-from forum.demo import DEMO_PASSWORD, PEOPLE, TOWNS, seed_community, seed_discussions
+from forum.demo import (
+    DEMO_PASSWORD,
+    PEOPLE,
+    TOWNS,
+    read_demo_history,
+    seed_community,
+    seed_discussions,
+)
 from forum.models import Notification, Post
 from workshops.demo import seed_workshops_demo
 from workshops.models import Workshop
@@ -55,6 +62,7 @@ class Command(BaseCommand):
             seed_cms_demo(created=created, updated=updated, warn=self._warn)
             seed_discussions(consortia=consortia, created=created, warn=self._warn)
             seed_workshops_demo(created=created, updated=updated)
+            read_demo_history()
 
         self._settle_notifications(since=started, updated=updated)
         self._report(created, updated)
