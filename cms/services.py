@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +25,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -59,6 +60,7 @@ from forum.models import (
     display_name,
 )
 from forum.streams import topic_stream
+from forum.templatetags.dates import abs_date
 from forum.text import clean_line
 from forum.uploads import make_thumbnail
 from workshops.models import Workshop, WorkshopFile
@@ -204,9 +206,12 @@ def _discussion_author(page: LabCasePage, space: Space, publisher: Any) -> Any:
 
 
 @transaction.atomic
-def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic | None:
+def link_case_discussion(
+    *, page: LabCasePage, publisher: Any = None, at: datetime | None = None
+) -> Topic | None:
     """Give a published case page its discussion topic, in the space matching its visibility;
-    a page that changed visibility takes its discussion along."""
+    a page that changed visibility takes its discussion along. ``at``: when the discussion
+    opened, for demo history (cms/demo); on publication it opens now."""
     space = _discussion_space(page)
     discussion = CaseDiscussion.objects.select_related("topic").filter(page=page).first()
     if discussion is not None:
@@ -231,6 +236,7 @@ def link_case_discussion(*, page: LabCasePage, publisher: Any = None) -> Topic |
         author=author,
         title=_("Fallstudie: %(title)s") % {"title": page.title},
         body=body,
+        at=at,
     )
     CaseDiscussion.objects.create(page=page, topic=topic)
     return topic
@@ -667,7 +673,7 @@ def _roadmap_points(workshop: Workshop) -> list[str]:
     for item in workshop.roadmap.all():
         point = _("%(what)s – %(who)s") % {"what": item.what, "who": item.who}
         if item.due:
-            point += ", " + _("bis %(due)s") % {"due": formats.date_format(item.due, "j. F Y")}
+            point += ", " + _("bis %(due)s") % {"due": abs_date(item.due)}
         point += " " + _("(Stand: %(status)s)") % {"status": item.get_status_display()}
         points.append(point)
     return points

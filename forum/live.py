@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from . import events
 from .streams import personal_stream
+from .templatetags.dates import relative_text
 
 LIVE_TEXTS = {
     "newPosts": gettext_lazy("Neue Beiträge unten – anzeigen"),
@@ -22,6 +24,8 @@ LIVE_TEXTS = {
     ),
     "changed": gettext_lazy("Diese Diskussion wurde geändert – Seite neu laden"),
     "reply": gettext_lazy("Antwort"),
+    "last": gettext_lazy("zuletzt"),
+    "by": gettext_lazy("von"),
     "replies": gettext_lazy("Antworten"),
     "new": gettext_lazy("neu"),
     "newForYou": gettext_lazy("Neue Beiträge in Diskussionen, denen Sie folgen – aktualisieren"),
@@ -43,7 +47,9 @@ def live_config(stream: str, after: int, **extra: Any) -> dict:
     return {
         "stream": stream,
         "after": after,
-        "texts": {key: str(text) for key, text in LIVE_TEXTS.items()},
+        # A live activity just happened: it reads as the page would render it now.
+        "texts": {key: str(text) for key, text in LIVE_TEXTS.items()}
+        | {"now": relative_text(timezone.now())},
         **extra,
     }
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forum import events, notifications
@@ -21,6 +21,7 @@ from forum import services as forum_services
 from forum.markdown import render_markdown
 from forum.models import Consortium, NotificationKind, Town
 from forum.services import require_unchanged
+from forum.templatetags.dates import abs_datetime
 from forum.text import clean_line
 from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_uploads, make_thumbnail
 
@@ -113,10 +114,13 @@ def _apply(workshop: Workshop, data: WorkshopData) -> None:
 
 
 @transaction.atomic
-def create_workshop(*, consortium: Consortium, actor: Any, data: WorkshopData) -> Workshop:
-    """Plan a workshop with the 24-hour agenda template and its discussion topic."""
+def create_workshop(
+    *, consortium: Consortium, actor: Any, data: WorkshopData, at: datetime | None = None
+) -> Workshop:
+    """Plan a workshop with the 24-hour agenda template and its discussion topic. ``at``: when
+    it was planned, for demo history (workshops/demo); people plan now."""
     _require(actor, "workshops.create_workshop", consortium)
-    workshop = Workshop(consortium=consortium, created_by=actor)
+    workshop = Workshop(consortium=consortium, created_by=actor, created_at=at or timezone.now())
     _apply(workshop, data)
     _validate(workshop)
     workshop.save()
@@ -136,6 +140,7 @@ def create_workshop(*, consortium: Consortium, actor: Any, data: WorkshopData) -
                 "zusammen, was wir mitnehmen. Termin, Programm und Anmeldung: %(url)s"
             )
             % {"town": workshop.host_town.name, "url": workshop.get_absolute_url()},
+            at=at,
         )
     workshop.discussion = topic
     workshop.save(update_fields=["discussion"])
@@ -381,9 +386,7 @@ def waiting_place_for(workshop: Workshop, user: Any) -> WaitingPlace | None:
 
 def _closed_message(workshop: Workshop) -> str:
     if workshop.status == Workshop.Status.OPEN and timezone.now() > workshop.registration_deadline:
-        deadline = formats.date_format(
-            timezone.localtime(workshop.registration_deadline), "j. F Y, H:i"
-        )
+        deadline = abs_datetime(workshop.registration_deadline)
         return _(
             "Die Anmeldung ist seit %(deadline)s Uhr geschlossen. Bitte wenden Sie sich an die "
             "Kleinstadtpaten des Verbunds, wenn Sie noch teilnehmen möchten."
@@ -482,7 +485,10 @@ def _fill_free_seats(workshop: Workshop) -> list[Registration]:
 
 
 @transaction.atomic
-def save_protocol(*, workshop: Workshop, actor: Any, protocol: str) -> Workshop:
+def save_protocol(
+    *, workshop: Workshop, actor: Any, protocol: str, at: datetime | None = None
+) -> Workshop:
+    """``at``: when it was written, for demo history (workshops/demo); people write now."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.document", workshop)
     protocol = (protocol or "").replace("\x00", "").strip()
@@ -492,7 +498,7 @@ def save_protocol(*, workshop: Workshop, actor: Any, protocol: str) -> Workshop:
         )
     workshop.protocol = protocol
     workshop.protocol_html, _mentions = render_markdown(protocol)
-    workshop.documented_at = timezone.now()
+    workshop.documented_at = at or timezone.now()
     workshop.save(update_fields=["protocol", "protocol_html", "documented_at"])
     return workshop
 
@@ -654,11 +660,20 @@ def _publish_idea(card: IdeaCard, change: str) -> None:
 
 
 @transaction.atomic
-def add_idea(*, workshop: Workshop, actor: Any, text: str, group: str = "") -> IdeaCard:
+def add_idea(
+    *, workshop: Workshop, actor: Any, text: str, group: str = "", at: datetime | None = None
+) -> IdeaCard:
+    """``at``: when the card was written, for demo history (workshops/demo)."""
     # The workshop row lock makes the size limit hold under many people posting at once.
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require(actor, "workshops.post_idea", workshop)
-    card = IdeaCard(workshop=workshop, author=actor, text=_card_text(text), group=_one_line(group))
+    card = IdeaCard(
+        workshop=workshop,
+        author=actor,
+        text=_card_text(text),
+        group=_one_line(group),
+        created_at=at or timezone.now(),
+    )
     card.full_clean(exclude=["workshop", "author"])
     if workshop.ideas.count() >= MAX_IDEAS_PER_WORKSHOP:
         raise ValidationError(

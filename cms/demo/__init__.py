@@ -20,11 +20,12 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
@@ -46,7 +47,7 @@ from ..models import (
     Visibility,
     WorkshopIndexPage,
 )
-from ..services import create_consortium_page
+from ..services import create_consortium_page, link_case_discussion
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +216,17 @@ def seed_cms_demo(*, created: Counter, updated: Counter, warn: Warn | None = Non
     if index is not None:
         for module in MODULES:
             _seed_action_module(index, parent, module, created, warn)
+
+
+# A case page is written up after its lab ended: published this long after the lab's last day.
+WRITE_UP_TIME = timedelta(days=24, hours=10, minutes=15)
+
+
+def _published_at(data: CaseData) -> datetime:
+    """When the editors published the case page, along the lab's timeline; never in the
+    future (a lab that has not ended yet was written up a day ago)."""
+    ended = timezone.make_aware(datetime.combine(data.period_end or data.period_start, time()))
+    return min(ended + WRITE_UP_TIME, timezone.now() - timedelta(days=1))
 
 
 def _slug_taken(parent: Page, slug: str) -> bool:
@@ -413,13 +425,17 @@ def _seed_case_page(
         body=_case_body(data, author),
         owner=author,
         live=False,
+        first_published_at=_published_at(data),
     )
     parent.add_child(instance=page)
     # As after the review workflow: the town drafted the page, the editors published it.
     # (Town staff may not publish themselves, hence no permission check for the publisher.)
-    # Publishing opens the page's discussion, written by its owner.
+    # Publishing opens the page's discussion, written by its owner; opened here first, so it
+    # is dated with the publication along the lab's timeline.
+    editor = _editor()
+    link_case_discussion(page=page, publisher=editor, at=page.first_published_at)
     revision = page.save_revision(user=author)
-    revision.publish(user=_editor(), skip_permission_checks=True)
+    revision.publish(user=editor, skip_permission_checks=True)
     created[_label(LabCasePage)] += 1
     if CaseDiscussion.objects.filter(page=page).exists():
         created[CaseDiscussion._meta.label] += 1

@@ -112,6 +112,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "forum.context_processors.navigation",
             ],
+            # The site's one date convention, in every template without a load tag.
+            "builtins": ["forum.templatetags.dates"],
         },
     },
 ]

@@ -22,7 +22,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import models
+from django.utils import timezone
 
+from forum import selectors
 from forum.models import (
     Consortium,
     HelpfulMark,
@@ -49,6 +51,7 @@ from forum.rules import EDITOR_GROUP
 from forum.services import (
     create_consortium_space,
     create_topic,
+    mark_read,
     post_reply,
     set_lesson,
     toggle_helpful,
@@ -134,8 +137,44 @@ class TopicData:
     tags: tuple[str, ...]
     opening: PostData
     replies: tuple[PostData, ...]
+    # When the opening was written: a fixed local time, or (``None``) ``days_ago`` days before
+    # the seeding at ``time_of_day``.
+    at: datetime | None = None
+    days_ago: int = 0
+    time_of_day: time = time(18, 0)
     # Marked as "Erkenntnis" by its author.
     lesson: bool = False
+
+    def opened_at(self) -> datetime:
+        if self.at is not None:
+            return timezone.make_aware(self.at)
+        day = timezone.localdate() - timedelta(days=self.days_ago)
+        return timezone.make_aware(datetime.combine(day, self.time_of_day))
+
+
+# The k-th reply follows the post before it after REPLY_GAPS[k % len]: answers within hours, a
+# day, a few days – the pace of a working forum; written between WORKDAY hours (an answer due at
+# night waits for the next morning), never later than a minute ago.
+REPLY_GAPS = (
+    timedelta(hours=2, minutes=35),
+    timedelta(hours=22, minutes=10),
+    timedelta(hours=5, minutes=20),
+    timedelta(days=2, hours=1, minutes=5),
+    timedelta(hours=3, minutes=45),
+)
+WORKDAY = (time(7, 30), time(21, 30))
+# The demo people have read the discussions older than this (up to their last post, a day after
+# it); the recent ones are new to them.
+READ_AFTER = timedelta(days=14)
+
+
+def _reply_time(previous: datetime, number: int) -> datetime:
+    at = timezone.localtime(previous + REPLY_GAPS[number % len(REPLY_GAPS)])
+    if at.time() > WORKDAY[1]:
+        at += timedelta(days=1)
+    if not WORKDAY[0] <= at.time() <= WORKDAY[1]:
+        at = at.replace(hour=8, minute=at.minute)
+    return min(at, timezone.now() - timedelta(minutes=1))
 
 
 def _town(row: dict[str, Any]) -> TownData:
@@ -165,6 +204,9 @@ def _topic(row: dict[str, Any]) -> TopicData:
         tags=tuple(row["tags"]),
         opening=_post(row["opening"]),
         replies=tuple(_post(reply) for reply in row["replies"]),
+        at=row.get("at"),
+        days_ago=row.get("days_ago", 0),
+        time_of_day=row.get("time", time(18, 0)),
         lesson=row.get("lesson", False),
     )
 
@@ -380,13 +422,15 @@ def _seed_topic(
     data: TopicData, space: Space, tags: list[Tag], people: dict[str, Any], created: Counter
 ) -> None:
     author = people[data.opening.author]
+    at = data.opened_at()
     topic = create_topic(
-        space=space, author=author, title=data.title, body=data.opening.body, tags=tags
+        space=space, author=author, title=data.title, body=data.opening.body, tags=tags, at=at
     )
     created[Topic._meta.label] += 1
     posts = [(topic.posts.get(), data.opening)]
-    for reply in data.replies:
-        post = post_reply(topic=topic, author=people[reply.author], body=reply.body)
+    for number, reply in enumerate(data.replies):
+        at = _reply_time(at, number)
+        post = post_reply(topic=topic, author=people[reply.author], body=reply.body, at=at)
         posts.append((post, reply))
     created[Post._meta.label] += len(posts)
     for post, post_data in posts:
@@ -395,3 +439,17 @@ def _seed_topic(
             created[HelpfulMark._meta.label] += 1
     if data.lesson:
         set_lesson(topic=topic, user=author, value=True)
+
+
+def read_demo_history() -> None:
+    """The demo people have read what their spaces discussed before READ_AFTER, as people using
+    the forum would have; run after every app's demo content (case and workshop discussions
+    too). Read positions only move forward: people's own reading is kept."""
+    now = timezone.now()
+    people = list(get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]))
+    topics = Topic.objects.filter(last_activity_at__lt=now - READ_AFTER, last_post__isnull=False)
+    for topic in topics.select_related("space"):
+        readers = selectors.readers_of(topic.space).filter(pk__in=[p.pk for p in people])
+        read_at = min(topic.last_activity_at + timedelta(days=1), now)
+        for user in readers:
+            mark_read(topic=topic, user=user, up_to_post_id=topic.last_post_id, at=read_at)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..templatetags.dates import abs_datetime
 from ..text import VisibleTextModel
 from .community import Consortium
 
@@ -183,7 +184,7 @@ class PostRevision(models.Model):
         ordering = ["-replaced_at"]
 
     def __str__(self) -> str:
-        return f"Fassung von #{self.post_id} ({self.created_at:%d.%m.%Y %H:%M})"
+        return f"Fassung von #{self.post_id} ({abs_datetime(self.created_at)})"
 
 
 class Attachment(models.Model):

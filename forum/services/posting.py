@@ -4,7 +4,7 @@ checks, the rate limit, mentions, attachments, idempotent submits and edit confl
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -130,15 +130,21 @@ def _add_post(
     body: str,
     uploads: list[Any],
     idempotency_key: uuid.UUID | None,
+    at: datetime,
 ) -> Post:
     html, mentioned = _render(body, topic.space)
     check_uploads(uploads)  # validate before anything is written
     post = Post.objects.create(
-        topic=topic, author=author, body=body, body_html=html, idempotency_key=idempotency_key
+        topic=topic,
+        author=author,
+        body=body,
+        body_html=html,
+        idempotency_key=idempotency_key,
+        created_at=at,
     )
     post.mentions.set(mentioned)
     _store_attachments(post, uploads)
-    Subscription.objects.get_or_create(topic=topic, user=author)
+    Subscription.objects.get_or_create(topic=topic, user=author, defaults={"created_at": at})
     events.publish_post(post, "post.created")
     ReadState.objects.update_or_create(
         topic=topic,
@@ -158,8 +164,10 @@ def create_topic(
     tags: list[Tag] | None = None,
     uploads: list[Any] | None = None,
     idempotency_key: uuid.UUID | None = None,
+    at: datetime | None = None,
 ) -> Topic:
-    """Open a topic with its first post. A repeated submission returns the first topic."""
+    """Open a topic with its first post. A repeated submission returns the first topic.
+    ``at``: when it was written, for demo history (``seed_demo``); people post now."""
     if not policy.allowed(author, "forum.post_in_space", space):
         raise PermissionDenied
     existing = _existing_post(author, idempotency_key)
@@ -174,8 +182,10 @@ def create_topic(
         raise ValidationError({"title": _("Der Titel darf höchstens 200 Zeichen lang sein.")})
     body = _clean_body(body)
     _check_rate(author)
-    now = timezone.now()
-    topic = Topic.objects.create(space=space, title=title, author=author, last_activity_at=now)
+    at = at or timezone.now()
+    topic = Topic.objects.create(
+        space=space, title=title, author=author, created_at=at, last_activity_at=at
+    )
     if tags:
         topic.tags.set(tags)
     post = _add_post(
@@ -184,6 +194,7 @@ def create_topic(
         body=body,
         uploads=uploads or [],
         idempotency_key=idempotency_key,
+        at=at,
     )
     Topic.objects.filter(pk=topic.pk).update(last_post=post, last_activity_at=post.created_at)
     topic.last_post = post
@@ -210,8 +221,10 @@ def post_reply(
     body: str,
     uploads: list[Any] | None = None,
     idempotency_key: uuid.UUID | None = None,
+    at: datetime | None = None,
 ) -> Post:
-    """Reply to a topic. A repeated submission (same idempotency key) returns the first post."""
+    """Reply to a topic. A repeated submission (same idempotency key) returns the first post.
+    ``at``: when it was written, for demo history (``seed_demo``); people post now."""
     existing = _existing_post(author, idempotency_key)
     if existing is not None:
         return existing
@@ -228,6 +241,7 @@ def post_reply(
         body=body,
         uploads=uploads or [],
         idempotency_key=idempotency_key,
+        at=at or timezone.now(),
     )
     Topic.objects.filter(pk=topic.pk).update(
         last_post=post, last_activity_at=post.created_at, reply_count=F("reply_count") + 1

@@ -52,12 +52,14 @@ def set_subscription(*, topic: Topic, user: Any, subscribed: bool) -> None:
         Subscription.objects.filter(topic=topic, user=user).delete()
 
 
-def mark_read(*, topic: Topic, user: Any, up_to_post_id: int) -> None:
-    """Move the user's read position forward (never back)."""
+def mark_read(*, topic: Topic, user: Any, up_to_post_id: int, at: Any = None) -> None:
+    """Move the user's read position forward (never back). ``at``: when it was read, for demo
+    history (``seed_demo``); people read now."""
+    at = at or timezone.now()
     updated = ReadState.objects.filter(
         topic=topic, user=user, last_read_post_id__lt=up_to_post_id
-    ).update(last_read_post_id=up_to_post_id, updated_at=timezone.now())
+    ).update(last_read_post_id=up_to_post_id, updated_at=at)
     if not updated:
         ReadState.objects.get_or_create(
-            topic=topic, user=user, defaults={"last_read_post_id": up_to_post_id}
+            topic=topic, user=user, defaults={"last_read_post_id": up_to_post_id, "updated_at": at}
         )

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Revision
 
 from cms.demo import CASES, MODULES, REPORT_CONSORTIUM, TOWN_INTROS, seed_cms_demo
@@ -255,3 +256,11 @@ def test_visitors_see_the_public_cases_and_members_also_the_internal_one(client)
     assert internal.title in client.get(CaseIndexPage.objects.get().url).content.decode()
     for module in ActionModulePage.objects.all():
         assert client.get(module.url).status_code == 200
+
+
+def test_demo_case_pages_are_published_after_their_lab_with_their_discussion():
+    for page in LabCasePage.objects.all():
+        discussion = CaseDiscussion.objects.select_related("topic").get(page=page)
+        ended = page.period_end or page.period_start
+        assert timezone.localdate(page.first_published_at) > ended, page.title
+        assert discussion.topic.created_at == page.first_published_at, page.title

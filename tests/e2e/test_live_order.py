@@ -135,6 +135,12 @@ def test_topic_rows_move_with_their_activity_as_a_reload_orders_them(demo_server
     _reply(writer, "Hier gibt es Neues – die Diskussion rückt nach oben.")
     row = reader.locator(f"[data-topic-id='{topic_id}']")
     expect(row.locator("[data-activity]")).not_to_have_text(activity, timeout=15_000)
+    # Worded as the server words recent activity (forum/templatetags/dates.py), not the
+    # browser's own date format.
+    expect(row.locator("[data-activity]")).to_contain_text("zuletzt jetzt von")
+    expect(row.locator("[data-activity] time")).to_have_attribute(
+        "datetime", re.compile(r"^\d{4}-")
+    )
 
     def order() -> list[str | None]:
         return [rows.nth(i).get_attribute("data-topic-id") for i in range(rows.count())]

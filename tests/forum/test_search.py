@@ -268,7 +268,7 @@ def test_search_results_template(author):
     assert 'href="/forum/beitraege/7/"' in html
     assert "Leerstand &lt;b&gt;&amp; Co&lt;/b&gt;" in html
     assert "Erika &lt;i&gt;Beispiel&lt;/i&gt;" in html
-    assert "04.03.2025" in html
+    assert "4. März 2025" in html
     assert "&lt;b&gt; <mark>Leerstand</mark>" in html
     assert "Verbund" in html
 

@@ -1,6 +1,7 @@
 """The demo data command: idempotent, consistent, and every demo login works."""
 
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import models
+from django.utils import timezone
 from wagtail.models import Revision
 
 from cms.demo import CASES
@@ -24,14 +26,17 @@ from forum.demo import (
     FORUM_TAGS,
     FORUM_TOPICS,
     PEOPLE,
+    demo_email,
 )
 from forum.models import (
     Consortium,
     HelpfulMark,
     Membership,
+    Notification,
     Phase,
     Post,
     Profile,
+    ReadState,
     Role,
     Space,
     Tag,
@@ -319,3 +324,55 @@ def test_a_missing_demo_topic_is_recreated_and_continued_discussions_are_kept():
     assert Topic.objects.filter(title=FORUM_TOPICS[0].title).count() == 1
     assert kept.posts.count() == posts_in_kept
     assert "forum.Topic" in output
+
+
+def test_demo_posts_are_spread_over_the_reports_timeline_not_the_seeding_minute():
+    now = timezone.now()
+    written = list(Post.objects.values_list("created_at", flat=True))
+    days = {timezone.localdate(at) for at in written}
+
+    assert len(days) >= 25
+    # The report's consortium (from September 2021), the invented one from April 2025.
+    assert min(days) >= Consortium.objects.get(slug="stadtlabor-kleinstadt").start
+    assert {day.year for day in days} >= {2021, 2022, 2023, 2025, 2026}
+    assert max(written) <= now
+    # One discussion is current: the site shows it as recent activity ("gestern, 16:20").
+    assert now - max(written) < timedelta(days=3)
+
+
+def test_demo_replies_follow_their_opening_and_topics_show_their_last_post():
+    for topic in Topic.objects.all():
+        written = list(topic.posts.order_by("pk").values_list("created_at", flat=True))
+        assert written == sorted(written), topic.title
+        assert topic.created_at == written[0], topic.title
+        assert topic.last_activity_at == written[-1], topic.title
+
+
+def test_demo_notifications_are_dated_with_their_post_and_read_then():
+    notified = Notification.objects.filter(post__isnull=False).select_related("post")
+
+    assert notified.exists()
+    for notification in notified:
+        assert notification.created_at == notification.post.created_at
+        assert notification.read_at == notification.created_at
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_demo_people_have_read_the_older_discussions_and_the_current_one_is_new():
+    now = timezone.now()
+    written = dict(Post.objects.values_list("pk", "created_at"))
+    for state in ReadState.objects.all():
+        assert written[state.last_read_post_id] <= state.updated_at <= now
+    member = _user(demo_email("anna.berger"))
+    old = Topic.objects.filter(
+        space__consortium__slug="stadtlabor-kleinstadt", title__in=[t.title for t in FORUM_TOPICS]
+    )
+    assert old.exists()
+    for topic in old:
+        assert ReadState.objects.get(topic=topic, user=member).last_read_post_id == (
+            topic.last_post_id
+        )
+    current = Topic.objects.get(title="Eigentümer ansprechen: unser erstes Anschreiben")
+    reader = _user(demo_email("thomas.krueger"))
+    state = ReadState.objects.get(topic=current, user=reader)
+    assert state.last_read_post_id < current.last_post_id

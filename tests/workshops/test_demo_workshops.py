@@ -174,3 +174,14 @@ def test_the_upcoming_day_is_a_thursday_about_four_weeks_ahead_outside_the_holid
         assert not ((day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 6))
         today += timedelta(days=1)
     assert upcoming_day(date(2027, 3, 2)) == date(2027, 4, 1)
+
+
+def test_demo_workshop_history_is_dated_along_the_workshop():
+    for workshop in Workshop.objects.filter(consortium__slug=SLUG).select_related("discussion"):
+        assert workshop.created_at < workshop.starts_at
+        assert workshop.discussion.created_at == workshop.created_at
+        assert workshop.created_at < timezone.now()
+        if workshop.status == Workshop.Status.HELD:
+            assert workshop.documented_at > workshop.ends_at
+            for card in workshop.ideas.all():
+                assert workshop.starts_at < card.created_at < workshop.ends_at

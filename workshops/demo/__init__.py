@@ -48,6 +48,12 @@ UPCOMING_DAYS_AHEAD = 28
 UPCOMING_REGISTRATION_DAYS = 14
 THURSDAY = 3
 REGISTRATION_CLOSES_BEFORE = timedelta(days=14)
+# Demo history along each workshop's date: planned (its discussion opened) six weeks ahead, before
+# the first registrations, idea cards written in the second morning's work session, the protocol
+# a few days afterwards.
+PLANNED_BEFORE = timedelta(weeks=6)
+IDEAS_BEFORE_END = timedelta(hours=4, minutes=30)
+PROTOCOL_AFTER = timedelta(days=4, hours=2)
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,7 @@ def _agenda(data: DemoWorkshop) -> list[AgendaEntry]:
 def _seed_workshop(consortium: Consortium, town: Town, data: DemoWorkshop, created: Counter):
     actor = _demo_user(data.created_by)
     starts_at, ends_at, deadline = _schedule(data)
+    planned_at = min(starts_at - PLANNED_BEFORE, timezone.now() - timedelta(days=3))
     workshop = services.create_workshop(
         consortium=consortium,
         actor=actor,
@@ -217,6 +224,7 @@ def _seed_workshop(consortium: Consortium, town: Town, data: DemoWorkshop, creat
             seats_per_town=data.seats_per_town,
             announce_publicly=data.announce_publicly,
         ),
+        at=planned_at,
     )
     created[Workshop._meta.label] += 1
     # create_workshop opens the discussion topic with one post by the creator.
@@ -249,11 +257,20 @@ def _seed_workshop(consortium: Consortium, town: Town, data: DemoWorkshop, creat
     created[Registration._meta.label] += len(data.attendees)
     workshop = services.set_status(workshop=workshop, actor=actor, status=Workshop.Status.HELD)
     services.record_attendance(workshop=workshop, actor=actor, present_user_ids=present)
-    services.save_protocol(workshop=workshop, actor=actor, protocol=data.protocol)
+    services.save_protocol(
+        workshop=workshop, actor=actor, protocol=data.protocol, at=ends_at + PROTOCOL_AFTER
+    )
     services.save_roadmap(workshop=workshop, actor=actor, entries=list(data.roadmap))
     created[RoadmapItem._meta.label] += len(data.roadmap)
-    for local, group, text in data.ideas:
-        services.add_idea(workshop=workshop, actor=_demo_user(local), text=text, group=group)
+    # The idea wall fills during the work session of the second morning.
+    for number, (local, group, text) in enumerate(data.ideas):
+        services.add_idea(
+            workshop=workshop,
+            actor=_demo_user(local),
+            text=text,
+            group=group,
+            at=ends_at - IDEAS_BEFORE_END + timedelta(minutes=4 * number),
+        )
     created[IdeaCard._meta.label] += len(data.ideas)
 
 

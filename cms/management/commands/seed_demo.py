@@ -21,14 +21,23 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from cms.demo import seed_cms_demo, seed_text_pages
 from forum import notifications
-from forum.demo import DEMO_PASSWORD, PEOPLE, TOWNS, seed_community, seed_discussions
-from forum.models import Notification
+from forum.demo import (
+    DEMO_PASSWORD,
+    PEOPLE,
+    TOWNS,
+    read_demo_history,
+    seed_community,
+    seed_discussions,
+)
+from forum.models import Notification, Post
 from workshops.demo import seed_workshops_demo
+from workshops.models import Workshop
 
 
 class Command(BaseCommand):
@@ -53,16 +62,27 @@ class Command(BaseCommand):
             seed_cms_demo(created=created, updated=updated, warn=self._warn)
             seed_discussions(consortia=consortia, created=created, warn=self._warn)
             seed_workshops_demo(created=created, updated=updated)
+            read_demo_history()
 
         self._settle_notifications(since=started, updated=updated)
         self._report(created, updated)
 
     def _settle_notifications(self, *, since: Any, updated: Counter) -> None:
         """The demo history is not news: what it notified (including the fan-outs that ran
-        after the commit) starts out read."""
+        after the commit) starts out read, dated when its post was written or its workshop
+        planned (the demo history is dated, see forum/demo, workshops/demo) and read then."""
         settled = Notification.objects.filter(created_at__gte=since, read_at__isnull=True)
         recipients = set(settled.values_list("recipient_id", flat=True))
-        read = settled.update(read_at=timezone.now())
+        pks = list(settled.values_list("pk", flat=True))
+        written = Post.objects.filter(pk=OuterRef("post_id")).values("created_at")[:1]
+        Notification.objects.filter(pk__in=pks, post__isnull=False).update(
+            created_at=Subquery(written)
+        )
+        planned = Workshop.objects.filter(pk=OuterRef("workshop_id")).values("created_at")[:1]
+        Notification.objects.filter(pk__in=pks, post__isnull=True, workshop__isnull=False).update(
+            created_at=Subquery(planned)
+        )
+        read = Notification.objects.filter(pk__in=pks).update(read_at=F("created_at"))
         notifications.counter.touch(recipients)
         if read:
             updated[f"{Notification._meta.label}.read"] += read

@@ -21,10 +21,13 @@ export function startSpace(socket, config) {
       return;
     }
     const label = payload.reply_count === 1 ? texts.reply : texts.replies;
-    const when = new Date(payload.last_activity_at).toLocaleString(document.documentElement.lang, {
-      dateStyle: "short", timeStyle: "short",
-    });
-    activity.textContent = `${payload.reply_count} ${label} · ${when} · ${payload.last_poster}`;
+    // Worded as the server renders it (forum/templatetags/dates.py): the activity is from now.
+    const when = document.createElement("time");
+    when.dateTime = payload.last_activity_at;
+    when.textContent = texts.now;
+    activity.replaceChildren(
+      `${payload.reply_count} ${label} · ${texts.last} `, when, ` ${texts.by} ${payload.last_poster}`,
+    );
   }
 
   function markUnread(row) {
