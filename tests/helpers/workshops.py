@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from forum.models import Role
+from tests.factories import MembershipFactory, UserFactory
 from workshops import services
 from workshops.models import Workshop
 from workshops.services import RegistrationDetails, WorkshopData
@@ -105,3 +107,13 @@ def register(workshop, user, *, attending=True):
     return services.register(
         workshop=workshop, user=user, details=RegistrationDetails(attending=attending)
     )
+
+
+def members_of_the_cast(cast, count, town=None):
+    """``count`` new members of the cast's consortium from ``town`` (its first town by default)."""
+    people = []
+    for _index in range(count):
+        user = UserFactory(profile__town=town or cast.consortium.towns.first())
+        MembershipFactory(user=user, consortium=cast.consortium, role=Role.MEMBER)
+        people.append(user)
+    return people

@@ -13,7 +13,7 @@ from django.utils import timezone
 from forum.models import Role
 from tests.factories import ConsortiumFactory, MembershipFactory, UserFactory
 from tests.helpers.site_tree import ensure_site_tree
-from tests.helpers.workshops import make_workshop
+from tests.helpers.workshops import make_workshop, members_of_the_cast
 from workshops import services
 from workshops.models import Registration, Workshop
 from workshops.services import RegistrationDetails
@@ -21,18 +21,9 @@ from workshops.services import RegistrationDetails
 YES = RegistrationDetails(attending=True)
 
 
-def _members(cast, count, town=None):
-    people = []
-    for _index in range(count):
-        user = UserFactory(profile__town=town or cast.consortium.towns.first())
-        MembershipFactory(user=user, consortium=cast.consortium, role=Role.MEMBER)
-        people.append(user)
-    return people
-
-
 def test_seats_then_waiting_list_in_order(cast):
     workshop = make_workshop(cast, capacity=2)
-    first, second, third, fourth = _members(cast, 4)
+    first, second, third, fourth = members_of_the_cast(cast, 4)
     statuses = [
         services.register(workshop=workshop, user=person, details=YES).status
         for person in (first, second, third, fourth)
@@ -44,7 +35,7 @@ def test_cancelling_moves_the_first_on_the_list_up_and_tells_them(
     cast, django_capture_on_commit_callbacks
 ):
     workshop = make_workshop(cast, capacity=1)
-    holder, waiting, later = _members(cast, 3)
+    holder, waiting, later = members_of_the_cast(cast, 3)
     services.register(workshop=workshop, user=holder, details=YES)
     services.register(workshop=workshop, user=waiting, details=YES)
     services.register(workshop=workshop, user=later, details=YES)
@@ -63,7 +54,7 @@ def test_cancelling_moves_the_first_on_the_list_up_and_tells_them(
 
 def test_answering_no_frees_the_seat_too(cast, django_capture_on_commit_callbacks):
     workshop = make_workshop(cast, capacity=1)
-    holder, waiting = _members(cast, 2)
+    holder, waiting = members_of_the_cast(cast, 2)
     services.register(workshop=workshop, user=holder, details=YES)
     services.register(workshop=workshop, user=waiting, details=YES)
     with django_capture_on_commit_callbacks(execute=True):
@@ -77,7 +68,7 @@ def test_more_seats_move_people_up(cast, django_capture_on_commit_callbacks):
     from tests.helpers.workshops import host_town, workshop_data
 
     workshop = make_workshop(cast, capacity=1)
-    people = _members(cast, 3)
+    people = members_of_the_cast(cast, 3)
     for person in people:
         services.register(workshop=workshop, user=person, details=YES)
     data = workshop_data(host_town(cast), capacity=3, title=workshop.title)
@@ -98,8 +89,8 @@ def test_more_seats_move_people_up(cast, django_capture_on_commit_callbacks):
 def test_town_quota_skips_to_the_next_town_on_the_list(cast):
     towns = list(cast.consortium.towns.all()[:2])
     workshop = make_workshop(cast, capacity=3, seats_per_town=1)
-    a1, a2 = _members(cast, 2, town=towns[0])
-    (b1,) = _members(cast, 1, town=towns[1])
+    a1, a2 = members_of_the_cast(cast, 2, town=towns[0])
+    (b1,) = members_of_the_cast(cast, 1, town=towns[1])
     assert services.register(workshop=workshop, user=a1, details=YES).status == "confirmed"
     assert services.register(workshop=workshop, user=a2, details=YES).status == "waitlisted"
     assert services.register(workshop=workshop, user=b1, details=YES).status == "confirmed"
@@ -107,7 +98,7 @@ def test_town_quota_skips_to_the_next_town_on_the_list(cast):
 
 def test_registration_keeps_the_answers_and_can_be_updated(cast):
     workshop = make_workshop(cast)
-    (person,) = _members(cast, 1)
+    (person,) = members_of_the_cast(cast, 1)
     details = RegistrationDetails(
         needs_overnight_stay=True, dietary_needs="vegetarisch", arrival="car", remarks="Spät"
     )
@@ -280,11 +271,11 @@ def test_moving_up_past_a_full_town_costs_no_query_per_skipped_person(cast):
 
     def cancel_with(blocked: int) -> int:
         workshop = make_workshop(cast, capacity=2, seats_per_town=1)
-        [holder] = _members(cast, 1, town=towns[0])
-        [leaver] = _members(cast, 1, town=towns[1])
-        for person in (holder, leaver, *_members(cast, blocked, town=towns[0])):
+        [holder] = members_of_the_cast(cast, 1, town=towns[0])
+        [leaver] = members_of_the_cast(cast, 1, town=towns[1])
+        for person in (holder, leaver, *members_of_the_cast(cast, blocked, town=towns[0])):
             services.register(workshop=workshop, user=person, details=YES)
-        [eligible] = _members(cast, 1, town=towns[2])
+        [eligible] = members_of_the_cast(cast, 1, town=towns[2])
         services.register(workshop=workshop, user=eligible, details=YES)
         with CaptureQueriesContext(connection) as queries:
             services.cancel_registration(workshop=workshop, user=leaver)

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.helpers.cast import ROLES, client_for
-from tests.helpers.workshops import make_workshop, register
-from tests.workshops.test_registration import _members
+from tests.helpers.workshops import make_workshop, members_of_the_cast, register
 from workshops.models import Registration, Workshop
 
 STATES = [s.value for s in Workshop.Status]
@@ -57,7 +56,7 @@ def test_cancel_sits_apart_from_the_save_button_in_its_own_section(client, cast)
 
 def test_cancel_asks_for_confirmation_before_the_seat_is_given_away(client, cast):
     workshop = make_workshop(cast, capacity=1)
-    member, waiting = cast.user("member"), _members(cast, 1)[0]
+    member, waiting = cast.user("member"), members_of_the_cast(cast, 1)[0]
     register(workshop, member)
     register(workshop, waiting)
     response = client_for(client, member).get(_url(workshop, "cancel"))
@@ -72,7 +71,7 @@ def test_cancel_asks_for_confirmation_before_the_seat_is_given_away(client, cast
 
 def test_confirmed_cancel_moves_the_waiting_list_up_and_says_so(client, cast):
     workshop = make_workshop(cast, capacity=1)
-    member, waiting = cast.user("member"), _members(cast, 1)[0]
+    member, waiting = cast.user("member"), members_of_the_cast(cast, 1)[0]
     register(workshop, member)
     register(workshop, waiting)
     response = client_for(client, member).post(_url(workshop, "cancel"), follow=True)
@@ -102,7 +101,7 @@ def test_saving_details_cannot_give_up_the_seat_without_confirmation(client, cas
 
 def test_full_workshop_says_before_submitting_it_goes_on_the_waiting_list_at_position(client, cast):
     workshop = make_workshop(cast, capacity=1)
-    for person in _members(cast, 2):
+    for person in members_of_the_cast(cast, 2):
         register(workshop, person)
     main = _main(client_for(client, cast.user("member")).get(workshop.get_absolute_url()))
     assert "Alle Plätze sind vergeben: Wenn Sie zusagen, kommen Sie auf die Warteliste, " in main
@@ -117,7 +116,7 @@ def test_full_workshop_says_before_submitting_it_goes_on_the_waiting_list_at_pos
 def test_full_town_quota_says_before_submitting_it_goes_on_the_waiting_list(client, cast):
     member = cast.user("member")
     workshop = make_workshop(cast, capacity=5, seats_per_town=1)
-    register(workshop, _members(cast, 1, town=member.profile.town)[0])
+    register(workshop, members_of_the_cast(cast, 1, town=member.profile.town)[0])
     main = _main(client_for(client, member).get(workshop.get_absolute_url()))
     assert "Die Plätze für Ihre Kleinstadt sind vergeben" in main
     assert "auf Platz 1." in main
@@ -125,7 +124,7 @@ def test_full_town_quota_says_before_submitting_it_goes_on_the_waiting_list(clie
 
 def test_no_waiting_list_warning_while_seats_are_free(client, cast):
     workshop = make_workshop(cast, capacity=2)
-    register(workshop, _members(cast, 1)[0])
+    register(workshop, members_of_the_cast(cast, 1)[0])
     main = _main(client_for(client, cast.user("member")).get(workshop.get_absolute_url()))
     assert "Warteliste, auf Platz" not in main
 
@@ -185,7 +184,7 @@ def test_cancel_page_for_a_place_already_given_up_leads_back(client, cast):
 
 def test_waiting_list_cancel_page_names_the_place_given_up(client, cast):
     workshop = make_workshop(cast, capacity=1)
-    register(workshop, _members(cast, 1)[0])
+    register(workshop, members_of_the_cast(cast, 1)[0])
     member = cast.user("member")
     register(workshop, member)
     page = client_for(client, member).get(_url(workshop, "cancel")).content.decode()
