@@ -5,8 +5,9 @@ consonant to the plain vowel, "ß" to "ss", accents dropped, and hyphens between
 from the query, so "Moelln" finds "Mölln", "Diessen" "Dießen" and "Coworking" "Co-Working". On
 PostgreSQL body and topic title are matched with the German configuration over
 ``forum_search_document`` (migration 0015: the folded text plus each hyphenated word joined, so
-its parts match as well as the whole); elsewhere (SQLite in development and tests) every word must
-be contained in the folded body or title, which also finds compounds.
+its parts match as well as the whole), stored in generated columns (``forum_post.search_vector``,
+``forum_topic.search_title``: migration 0017); elsewhere (SQLite in development and tests) every
+word must be contained in the folded body or title, which also finds compounds.
 
 Hits are grouped per topic: each topic appears once, with its best post and the number of further
 matches; ``topic=`` lists the matches within one topic. Snippets are the post's plain text (no
@@ -51,7 +52,7 @@ _TITLE_MATCHES = """(
     SELECT first.id FROM unnest(%s::bigint[]) AS readable (id), LATERAL (
         SELECT topic.id FROM forum_topic topic
         WHERE topic.space_id = readable.id
-          AND forum_search_document(topic.title) @@ websearch_to_tsquery('german'::regconfig, %s)
+          AND topic.search_title @@ websearch_to_tsquery('german'::regconfig, %s)
         ORDER BY topic.id DESC LIMIT %s
     ) titled, LATERAL (
         SELECT post.id FROM forum_post post
@@ -68,7 +69,7 @@ _TOPIC_MATCHES = """(
     UNION ALL (
     SELECT post.id FROM forum_topic topic JOIN forum_post post ON post.topic_id = topic.id
     WHERE topic.id = %s
-      AND forum_search_document(topic.title) @@ websearch_to_tsquery('german'::regconfig, %s)
+      AND topic.search_title @@ websearch_to_tsquery('german'::regconfig, %s)
       AND post.deleted_at IS NULL AND post.hidden_at IS NULL
     ORDER BY post.id LIMIT 1)"""
 
@@ -266,7 +267,7 @@ def _ranked_postgresql(
     # joins forum_topic under its own name.
     rank = RawSQL(  # noqa: S611
         f"""ts_rank(
-            setweight(forum_search_document(forum_topic.title), 'A')
+            setweight(forum_topic.search_title, 'A')
             || setweight(forum_post.search_vector, 'B'), {_TSQUERY})""",
         (query,),
         output_field=FloatField(),
