@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from cms.navigation import Link, navigation_for
 
@@ -15,3 +16,9 @@ def menu_pages(context) -> tuple[Link, ...]:
 def footer_pages(context) -> tuple[Link, ...]:
     """Live, public standard pages marked for the footer (imprint, privacy, accessibility)."""
     return navigation_for(context["request"]).footer
+
+
+@register.simple_tag
+def site_contact_email() -> str:
+    """The address people write to when they are stuck (``SITE_CONTACT_EMAIL``)."""
+    return settings.SITE_CONTACT_EMAIL
