@@ -74,3 +74,18 @@ def test_signing_in_restores_the_stored_language(client, db):
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert "Sign out" in client.get("/").content.decode()
+
+
+def test_an_invitation_to_a_person_with_an_account_is_in_their_language(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    outsider = cast.user("outsider")
+    profile = UserProfile.get_for_user(outsider)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(cast.user("coach"))
+    data = {"email": outsider.email, "role": "member", "town": cast.consortium.towns.first().pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("forum:invitations", kwargs={"slug": cast.consortium.slug}), data)
+    [email] = mailoutbox
+    assert "Einladung" not in email.subject
