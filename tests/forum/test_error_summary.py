@@ -50,9 +50,13 @@ def test_allauth_forms_use_the_shared_error_summary(client, cast):
 
 
 def test_a_form_without_errors_has_no_summary(client, db):
-    assert "error-summary" not in client.get(reverse("account_login")).content.decode().split(
-        "<main", 1
-    )[1].split("</main>", 1)[0]
+    assert (
+        "error-summary"
+        not in client.get(reverse("account_login"))
+        .content.decode()
+        .split("<main", 1)[1]
+        .split("</main>", 1)[0]
+    )
 
 
 def test_password_reset_page_names_a_real_contact(client, db):
