@@ -73,3 +73,15 @@ def test_english_mode_marks_forum_posts_lang_de(client, cast, forum):
     client.cookies["django_language"] = "en"
     html = client.get(forum.closed_topic.get_absolute_url()).content.decode()
     assert 'class="post-body" lang="de"' in html
+
+
+def test_english_mode_marks_topic_titles_lang_de(client, cast, forum):
+    client.force_login(cast.user("member"))
+    client.cookies["django_language"] = "en"
+    html = client.get(forum.closed_topic.get_absolute_url()).content.decode()
+    assert f'<h1 lang="de">{forum.closed_topic.title}</h1>' in html
+
+
+def test_english_mode_marks_case_cards_lang_de(english, case_site):
+    html = english.get("/").content.decode()
+    assert '<h3 lang="de"><a href=' in html
