@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -76,13 +77,57 @@ class SpellingVariants:
         return spelling_variants(f"{self.title} {self.summary}")
 
 
-class HomePage(VisibleTitles, Page):
+class EnglishTitledPage(Page):
+    """The site's own pages (menu, footer, overviews) carry an optional English title, shown
+    while the interface is English; one page tree, no Wagtail locales. Without it the German
+    title is shown, marked ``lang="de"``."""
+
+    title_en = models.CharField(
+        _("Titel (Englisch)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Wird in Menü, Fußbereich und Überschrift gezeigt, wenn die Oberfläche Englisch ist."
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("title_en")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if self.title_en and translation.get_language() == "en" else self.title
+
+    @property
+    def display_seo_title(self) -> str:
+        """The browser title: the SEO title is German, so English shows the display title."""
+        return (self.seo_title or self.title) if german_interface() else self.display_title
+
+    @property
+    def display_lang(self) -> str:
+        """``"de"`` where the German title stands inside a page of another language."""
+        return "" if self.display_title != self.title or german_interface() else "de"
+
+
+class VisibleEnglishTitles(VisibleTitles):
+    """``VisibleTitles`` for an ``EnglishTitledPage``."""
+
+    line_fields = ("title", "seo_title", "title_en")
+
+
+def german_interface() -> bool:
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "de"
+
+
+class HomePage(VisibleEnglishTitles, EnglishTitledPage):
     """The academy's front page: what it is, and for members the way into their consortia."""
 
     intro = models.CharField(_("Einleitung"), max_length=300, blank=True)
     body = RichTextField(_("Text"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [*EnglishTitledPage.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -106,7 +151,7 @@ class HomePage(VisibleTitles, Page):
         return context
 
 
-class StandardPage(VisibleTitles, Page):
+class StandardPage(VisibleEnglishTitles, EnglishTitledPage):
     """Plain text pages such as Impressum, Datenschutz and Barrierefreiheit."""
 
     body = RichTextField(_("Text"), blank=True)
@@ -116,7 +161,7 @@ class StandardPage(VisibleTitles, Page):
         help_text=_("Für Pflichtseiten wie Impressum, Datenschutz und Barrierefreiheit."),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("body")]
+    content_panels = [*EnglishTitledPage.content_panels, FieldPanel("body")]
     promote_panels = [*Page.promote_panels, FieldPanel("show_in_footer")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
 
@@ -128,12 +173,12 @@ class StandardPage(VisibleTitles, Page):
         verbose_name_plural = _("Textseiten")
 
 
-class CaseIndexPage(VisibleTitles, Page):
+class CaseIndexPage(VisibleEnglishTitles, EnglishTitledPage):
     """ "Fallstudien": every case page the visitor may read, wherever it sits in the tree."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*EnglishTitledPage.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
@@ -348,12 +393,12 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         return context
 
 
-class ActionModuleIndexPage(VisibleTitles, Page):
+class ActionModuleIndexPage(VisibleEnglishTitles, EnglishTitledPage):
     """ "Handlungsbausteine": the transferable lessons."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*EnglishTitledPage.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ActionModulePage"]
@@ -425,14 +470,14 @@ class ActionModulePage(SpellingVariants, VisibleTitles, Page):
         return context
 
 
-class WorkshopIndexPage(VisibleTitles, Page):
+class WorkshopIndexPage(VisibleEnglishTitles, EnglishTitledPage):
     """ "Transferwerkstätten": the workshops their coaches announced publicly, and the summaries
     of past workshops the editors published; members also find their consortia's next workshops
     (``selectors.workshop_index_context``). Nothing else of a workshop is shown here."""
 
     intro = RichTextField(_("Einleitung"), blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*EnglishTitledPage.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["cms.HomePage"]

@@ -29,6 +29,8 @@ class Link:
     pk: int
     title: str
     url: str
+    # "de" where a German title stands in the English interface (the page has no English one).
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _build(site: Site, request: HttpRequest) -> Navigation:
     from .models import StandardPage
 
     root = site.root_page
-    menu = root.get_children().live().public().in_menu().specific(defer=True)
+    menu = root.get_children().live().public().in_menu().specific()
     footer = (
         StandardPage.objects.descendant_of(root)
         .live()
@@ -75,6 +77,15 @@ def _build(site: Site, request: HttpRequest) -> Navigation:
         .order_by("path")
     )
     return Navigation(
-        menu=tuple(Link(page.pk, page.title, page.get_url(request)) for page in menu),
-        footer=tuple(Link(page.pk, page.title, page.get_url(request)) for page in footer),
+        menu=tuple(_link(page, request) for page in menu),
+        footer=tuple(_link(page, request) for page in footer),
     )
+
+
+def _link(page, request: HttpRequest) -> Link:
+    """In the active language: the English title where the page has one (``EnglishTitledPage``)."""
+    from .models import german_interface
+
+    title = getattr(page, "display_title", page.title)
+    lang = "" if german_interface() or title != page.title else "de"
+    return Link(page.pk, title, page.get_url(request), lang)

@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import urls as cms_urls
 from forum.views import mfa
+from forum.views.language import set_language
 from workshops import urls as workshops_urls
 
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("konto/2fa/totp/activate/", mfa.activate_totp),
     path("konto/2fa/recovery-codes/", mfa.view_recovery_codes),
     path("konto/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("forum.urls")),
     # One namespace for every workshop page, also those cms adds (the public summary proposal).
     path(

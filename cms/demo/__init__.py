@@ -66,10 +66,13 @@ MENU_ANCHOR_SLUG = WORKSHOP_INDEX_SLUG
 HOME_INTRO: str = _PAGES["home"]["intro"]
 HOME_BODY: str = _PAGES["home"]["body"]
 CASE_INDEX_TITLE: str = _PAGES["case_index"]["title"]
+CASE_INDEX_TITLE_EN: str = _PAGES["case_index"]["title_en"]
 CASE_INDEX_INTRO: str = _PAGES["case_index"]["intro"]
 ACTION_MODULE_INDEX_TITLE: str = _PAGES["action_module_index"]["title"]
+ACTION_MODULE_INDEX_TITLE_EN: str = _PAGES["action_module_index"]["title_en"]
 ACTION_MODULE_INDEX_INTRO: str = _PAGES["action_module_index"]["intro"]
 WORKSHOP_INDEX_TITLE: str = _PAGES["workshop_index"]["title"]
+WORKSHOP_INDEX_TITLE_EN: str = _PAGES["workshop_index"]["title_en"]
 WORKSHOP_INDEX_INTRO: str = _PAGES["workshop_index"]["intro"]
 CONSORTIUM_INTROS: dict[str, str] = _PAGES["consortium_intros"]
 TOWN_INTROS: dict[str, str] = _PAGES["town_intros"]
@@ -80,6 +83,7 @@ DEMO_NOTE: str = _CASES["closing_note"]["html"]
 class TextPageData:
     slug: str
     title: str
+    title_en: str
     body: str
     show_in_footer: bool
     show_in_menus: bool
@@ -179,6 +183,7 @@ def seed_text_pages(*, created: Counter, updated: Counter, warn: Warn) -> None:
             continue
         page = StandardPage(
             title=data.title,
+            title_en=data.title_en,
             slug=data.slug,
             body=data.body,
             show_in_footer=data.show_in_footer,
@@ -268,6 +273,7 @@ def _seed_case_index(
         updated[f"{_label(StandardPage)} (Platzhalter ersetzt)"] += 1
     page = CaseIndexPage(
         title=CASE_INDEX_TITLE,
+        title_en=CASE_INDEX_TITLE_EN,
         slug=CASE_INDEX_SLUG,
         intro=CASE_INDEX_INTRO,
         show_in_menus=True,
@@ -289,6 +295,7 @@ def _seed_action_module_index(
         return
     page = ActionModuleIndexPage(
         title=ACTION_MODULE_INDEX_TITLE,
+        title_en=ACTION_MODULE_INDEX_TITLE_EN,
         slug=ACTION_MODULE_INDEX_SLUG,
         intro=ACTION_MODULE_INDEX_INTRO,
         show_in_menus=True,
@@ -327,6 +334,7 @@ def _seed_workshop_index(home: HomePage, created: Counter, updated: Counter, war
                 break
     page = WorkshopIndexPage(
         title=WORKSHOP_INDEX_TITLE,
+        title_en=WORKSHOP_INDEX_TITLE_EN,
         slug=WORKSHOP_INDEX_SLUG,
         intro=WORKSHOP_INDEX_INTRO,
         show_in_menus=True,

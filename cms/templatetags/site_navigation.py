@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -52,3 +53,9 @@ def page_actions(context) -> dict:
         "new_cases": [(parent, _add_case_url(parent)) for parent in new_case_parents],
         "several": len(new_case_parents) > 1,
     }
+
+
+@register.simple_tag
+def site_contact_email() -> str:
+    """The address people write to when they are stuck (``SITE_CONTACT_EMAIL``)."""
+    return settings.SITE_CONTACT_EMAIL

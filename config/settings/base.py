@@ -298,6 +298,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kleinstadtakademie <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write when signing in fails (password reset pages); the Impressum names it too.
+SITE_CONTACT_EMAIL = env.str("SITE_CONTACT_EMAIL", default="kontakt@kleinstadtakademie.example")
 
 WAGTAIL_SITE_NAME = "Kleinstadtakademie"
 # The site's public address: links in emails, Wagtail's admin base URL and its default Site

@@ -17,6 +17,7 @@ from .community import (
     save_space,
     save_tag,
     save_town,
+    set_preferred_language,
 )
 from .invitations import (
     InvitationError,
@@ -79,6 +80,7 @@ __all__ = [
     "save_space",
     "save_tag",
     "save_town",
+    "set_preferred_language",
     "MAX_POSTS_PER_MINUTE",
     "MAX_POST_LENGTH",
     "PRESENCE_TIMEOUT",

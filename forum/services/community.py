@@ -81,6 +81,21 @@ def save_profile(*, profile: Profile, actor: Any) -> Profile:
     return profile
 
 
+def set_preferred_language(*, user: Any, language: str) -> None:
+    """The one language preference of a signed-in person: the site's switch writes it, emails
+    (``forum.mail.language_of``, Wagtail's own) read it, and signing in restores it. It is
+    the person's own setting, so no permission beyond being signed in."""
+    from django.conf import settings
+    from wagtail.users.models import UserProfile
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Diese Sprache gibt es hier nicht."))
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != language:
+        profile.preferred_language = language
+        profile.save(update_fields=["preferred_language"])
+
+
 @transaction.atomic
 def delete_profile(*, profile: Profile, actor: Any) -> None:
     _require(actor, ADMIN)

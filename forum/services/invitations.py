@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import notifications
 from .. import rules as policy
-from ..mail import queue_email, site_url
+from ..mail import language_of, queue_email, site_url
 from ..models import (
     Consortium,
     Invitation,
@@ -72,8 +72,9 @@ def _queue_invitation_email(invitation: Invitation, token: str) -> None:
         "url": invitation_url(token),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    # Invitees have no language preference yet: the academy writes to them in German.
-    with translation.override(settings.LANGUAGE_CODE):
+    # A person who has an account already reads it in their language; new invitees in German.
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    with translation.override(language_of(existing) if existing else settings.LANGUAGE_CODE):
         subject = _("Einladung in den Verbund „%(name)s“") % {"name": invitation.consortium.name}
         text = render_to_string("forum/email/invitation.txt", context)
         html = render_to_string("forum/email/invitation.html", context)

@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.1 A/AA rules) on the main pages, signed out and signed in as a coach."""
+"""axe-core (WCAG 2.1 A/AA rules) on the main pages, signed out and signed in as a coach, in
+German and in English (where German content carries lang="de")."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -47,10 +48,37 @@ def _violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_pages_pass_axe(demo_server, browser, path):
-    page = browser.new_page(locale="de-DE")
+def test_public_pages_pass_axe(demo_server, browser, path, locale):
+    page = browser.new_page(locale=locale)
     page.goto(demo_server.url + path)
+    assert _violations(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_member_pages_in_english_pass_axe(demo_server, browser, width):
+    context, page = sign_in(browser, demo_server.url, "claudia.weber@kleinstadtakademie.example")
+    # The cookie alone: the member's stored language preference stays German for other tests.
+    context.add_cookies([{"name": "django_language", "value": "en", "url": demo_server.url}])
+    page.set_viewport_size({"width": width, "height": 800})
+    found = {}
+    for path in [*MEMBER_PAGES, "/benachrichtigungen/", "/konto/password/change/"]:
+        page.goto(demo_server.url + path)
+        found[path] = _violations(page)
+    page.goto(demo_server.url + "/forum/bereiche/stadtlabor-kleinstadt/")
+    page.locator("a.topic-title").first.click()
+    found["topic"] = _violations(page)
+    context.close()
+    assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_a_form_with_its_error_summary_passes_axe(demo_server, browser):
+    page = browser.new_page(locale="de-DE")
+    page.goto(demo_server.url + "/konto/password/reset/")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator("[data-error-summary]").count() == 1
     assert _violations(page) == []
     page.close()
 
