@@ -3,10 +3,11 @@
 list, and the register button has its own words (not the forum's "Post reply")."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.helpers.cast import ROLES, client_for
 from tests.helpers.workshops import make_workshop, members_of_the_cast, register
@@ -190,3 +191,18 @@ def test_waiting_list_cancel_page_names_the_place_given_up(client, cast):
     page = client_for(client, member).get(_url(workshop, "cancel")).content.decode()
     assert "Sie stehen auf Platz 1 der Warteliste" in page
     assert "Nein, auf der Warteliste bleiben" in page
+
+
+def test_a_refused_registration_takes_focus_to_its_error_notice(client, cast):
+    """Like every form's error summary: announced, focusable and focused on arrival."""
+    workshop = make_workshop(cast)
+    Workshop.objects.filter(pk=workshop.pk).update(
+        registration_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(cast.user("member"))
+    url = reverse("workshops:register", kwargs={"slug": cast.consortium.slug, "pk": workshop.pk})
+    html = client.post(url, {"attending": "ja", "arrival": "train"}).content.decode()
+    notice = html[html.index('class="message message-error"') :]
+    assert notice.index("data-error-summary") < notice.index("Die Anmeldung ist seit")
+    assert 'tabindex="-1"' in notice[: notice.index(">")]
+    assert "js/error-summary.js" in html
