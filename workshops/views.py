@@ -822,11 +822,14 @@ def idea_regroup(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def idea_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (the card is gone for everyone at the board); its form removes it."""
     card = _card_for(request, pk)
     if not policy.allowed(request.user, "workshops.remove_idea", card):
         raise PermissionDenied
+    if request.method != "POST":
+        context = {"card": card, "workshop": card.workshop, "board_url": _board_url(card.workshop)}
+        return render(request, "workshops/idea_remove.html", context)
     services.remove_idea(card=card, actor=request.user)
     messages.success(request, _("Die Karte ist entfernt."))
     return redirect(_board_url(card.workshop) + "#ideenwand")

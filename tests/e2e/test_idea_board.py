@@ -93,9 +93,9 @@ def test_cards_and_groups_appear_live_on_the_other_board(demo_server, browser, s
 
     # A takes the card back: it leaves B's board, which says again that it is empty.
     _wait_until(reader, lambda: _subscriptions(reader_frames) > subscriptions)
-    writer.locator(".idea-card", has_text=CARD).get_by_role(
-        "button", name="Karte entfernen"
-    ).click()
+    writer.locator(".idea-card", has_text=CARD).get_by_role("link", name="Karte entfernen").click()
+    expect(writer.locator("h1")).to_have_text("Karte entfernen?")  # asks first
+    writer.get_by_role("button", name="Karte entfernen").click()
     expect(reader.locator(".idea-card", has_text=CARD)).to_have_count(0, timeout=10_000)
     expect(reader.get_by_text("Noch keine Karten an der Ideenwand.")).to_be_visible()
 

@@ -230,6 +230,23 @@ def test_regroup_and_remove_by_role(client, cast, role):
     assert IdeaCard.objects.filter(pk=card.pk).exists() is (role not in RUNNERS)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_removing_an_idea_card_asks_first(client, cast, role):
+    workshop = make_workshop(cast)
+    card = services.add_idea(workshop=workshop, actor=new_member(cast), text="Karte zum Entfernen")
+    response = client_for(client, cast.user(role)).get(
+        reverse("workshops:idea_remove", kwargs={"pk": card.pk})
+    )
+    sees = role in CONSORTIUM_ROLES | {"admin"}
+    expected = 302 if role == "anonymous" else 200 if role in RUNNERS else 403 if sees else 404
+    assert response.status_code == expected
+    if expected == 200:
+        content = response.content.decode()
+        assert "Karte entfernen?" in content and "Karte zum Entfernen" in content
+        assert 'method="post"' in content
+    assert IdeaCard.objects.filter(pk=card.pk).exists()
+
+
 def test_an_author_removes_their_own_card(client, cast):
     workshop = make_workshop(cast)
     member = cast.user("member")
