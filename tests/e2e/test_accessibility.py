@@ -2,9 +2,8 @@
 German and in English (where German content carries lang="de")."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.helpers.browser import WCAG, sign_in
+from tests.helpers.browser import axe_violations, sign_in
 
 PUBLIC_PAGES = [
     "/",
@@ -39,21 +38,12 @@ MEMBER_PAGES = [
 ]
 
 
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG)
-    return [
-        f"{violation['id']}: {node['target']}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
-
-
 @pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_pages_pass_axe(demo_server, browser, path, locale):
     page = browser.new_page(locale=locale)
     page.goto(demo_server.url + path)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.close()
 
 
@@ -66,10 +56,10 @@ def test_member_pages_in_english_pass_axe(demo_server, browser, width):
     found = {}
     for path in [*MEMBER_PAGES, "/benachrichtigungen/", "/konto/password/change/"]:
         page.goto(demo_server.url + path)
-        found[path] = _violations(page)
+        found[path] = axe_violations(page)
     page.goto(demo_server.url + "/forum/bereiche/stadtlabor-kleinstadt/")
     page.locator("a.topic-title").first.click()
-    found["topic"] = _violations(page)
+    found["topic"] = axe_violations(page)
     context.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
 
@@ -79,7 +69,7 @@ def test_a_form_with_its_error_summary_passes_axe(demo_server, browser):
     page.goto(demo_server.url + "/konto/password/reset/")
     page.locator("main form button[type=submit]").click()
     assert page.locator("[data-error-summary]").count() == 1
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.close()
 
 
@@ -88,28 +78,28 @@ def test_member_pages_pass_axe(demo_server, browser, screenshot_dir):
     found = {}
     for path in MEMBER_PAGES:
         page.goto(demo_server.url + path)
-        found[path] = _violations(page)
+        found[path] = axe_violations(page)
     page.goto(demo_server.url + "/forum/bereiche/stadtlabor-kleinstadt/")
     page.locator("a.topic-title").first.click()
-    found["topic"] = _violations(page)
+    found["topic"] = axe_violations(page)
     workshops = demo_server.url + "/verbuende/stadtlabor-kleinstadt/werkstaetten/"
     page.goto(workshops)
     page.locator(".workshop-card a").first.click()
-    found["upcoming workshop"] = _violations(page)
+    found["upcoming workshop"] = axe_violations(page)
     page.get_by_role("link", name="Teilnahme absagen …").click()
-    found["cancel confirmation"] = _violations(page)
+    found["cancel confirmation"] = axe_violations(page)
     page.get_by_role("link", name="Nein, angemeldet bleiben").click()
     # Claudia Weber works for the host town: she prepares agenda and venue.
     page.get_by_role("link", name="Programm und Ort bearbeiten").click()
-    found["agenda form"] = _violations(page)
+    found["agenda form"] = axe_violations(page)
     page.goto(workshops)
     page.locator(".workshop-card a").last.click()
-    found["held workshop with documentation"] = _violations(page)
+    found["held workshop with documentation"] = axe_violations(page)
     page.goto(workshops)
     page.get_by_role("link", name="Mölln – zu Gast bei der Themenwoche").click()
     page.locator("#ideen").scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "workshop-documentation-ideas.png")
     page.get_by_role("link", name="Ideenwand").click()
-    found["idea board"] = _violations(page)
+    found["idea board"] = axe_violations(page)
     context.close()
     assert {path: problems for path, problems in found.items() if problems} == {}

@@ -3,10 +3,9 @@ what was typed kept; saving again then replaces the first on purpose."""
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.helpers.browser import WCAG, sign_in
+from tests.helpers.browser import axe_violations, sign_in
 
 AUTHOR = "michael.huber@kleinstadtakademie.example"
 SPACE = "/forum/bereiche/stadtlabor-kleinstadt/"
@@ -38,8 +37,7 @@ def test_second_window_sees_the_conflict_and_keeps_its_text(demo_server, browser
         "Fassung aus dem zweiten Fenster"
     )
     second.screenshot(path=screenshot_dir / "edit-conflict.png", full_page=True)
-    results = Axe().run(second, options=WCAG)
-    assert results.response["violations"] == []
+    assert axe_violations(second) == []
 
     second.get_by_role("button", name="Speichern").click()
     expect(second.locator("li.post").first).to_contain_text("Fassung aus dem zweiten Fenster")

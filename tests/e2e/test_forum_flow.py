@@ -66,7 +66,7 @@ def test_member_topic_reply_with_attachment_and_moderation(
     anna.get_by_label("Titel").fill(TITLE)
     anna.get_by_label("Co-Working").check()
     anna.get_by_role("button", name="Diskussion eröffnen").click()
-    expect(anna.get_by_text("Bitte schreiben Sie einen Text.")).to_be_visible()
+    expect(anna.get_by_text("Bitte schreiben Sie einen Text.", exact=True)).to_be_visible()
     assert anna.get_by_label("Titel").input_value() == TITLE
     assert anna.get_by_label("Co-Working").is_checked()
     anna.screenshot(path=screenshot_dir / "forum-new-topic-error.png", full_page=True)

@@ -8,7 +8,7 @@ Transferwerkstatt in Oestrich-Winkel has its registration open, so its board is 
 
 from playwright.sync_api import expect
 
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import axe_violations, sign_in
 
 WORKSHOPS = "/verbuende/stadtlabor-kleinstadt/werkstaetten/"
 CARD = "Leerstehende Läden als Schaufenster der Labore nutzen"
@@ -55,7 +55,9 @@ def test_cards_and_groups_appear_live_on_the_other_board(demo_server, browser, s
     _open_board(writer, base)
     writer.get_by_label("Gruppe (optional)").fill("Innenstadt")
     writer.get_by_role("button", name="Karte anheften").click()
-    expect(writer.get_by_text("Bitte schreiben Sie Ihre Idee auf die Karte.")).to_be_visible()
+    expect(
+        writer.get_by_text("Bitte schreiben Sie Ihre Idee auf die Karte.", exact=True)
+    ).to_be_visible()
     expect(writer.get_by_label("Gruppe (optional)")).to_have_value("Innenstadt")
 
     writer.get_by_label("Ihre Idee").fill(CARD)
@@ -95,6 +97,7 @@ def test_cards_and_groups_appear_live_on_the_other_board(demo_server, browser, s
     _wait_until(reader, lambda: _subscriptions(reader_frames) > subscriptions)
     writer.locator(".idea-card", has_text=CARD).get_by_role("link", name="Karte entfernen").click()
     expect(writer.locator("h1")).to_have_text("Karte entfernen?")  # asks first
+    assert axe_violations(writer) == []
     writer.get_by_role("button", name="Karte entfernen").click()
     expect(reader.locator(".idea-card", has_text=CARD)).to_have_count(0, timeout=10_000)
     expect(reader.get_by_text("Noch keine Karten an der Ideenwand.")).to_be_visible()

@@ -55,7 +55,7 @@ def test_coach_invites_and_invitee_signs_up(demo_server, browser, screenshot_dir
     page.get_by_label(re.compile(r"^Passwort:?$")).fill("Moelln-Labor-2026!")
     page.get_by_label("Passwort wiederholen").fill("anders-getippt-2026")
     page.get_by_role("button", name="Konto anlegen und beitreten").click()
-    assert page.get_by_text("Die beiden Passwörter stimmen nicht überein.").is_visible()
+    assert page.get_by_text("Die beiden Passwörter stimmen nicht überein.", exact=True).is_visible()
     assert page.get_by_label("Anzeigename").input_value() == "Nele Neumann"
     page.screenshot(path=screenshot_dir / "signup-error.png", full_page=True)
     page.get_by_label(re.compile(r"^Passwort:?$")).fill("Moelln-Labor-2026!")

@@ -6,25 +6,21 @@ and remembers it; run alone, this test sets it up through the report queue."""
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.helpers.browser import DEMO_PASSWORD, WCAG, current_totp, remember_totp, sign_in
+from tests.helpers.browser import (
+    DEMO_PASSWORD,
+    axe_violations,
+    current_totp,
+    remember_totp,
+    sign_in,
+)
 
 REPORTER = "sabine.richter@kleinstadtakademie.example"
 COACH = "katrin.vogel@kleinstadtakademie.example"
 TOPIC = "Aktionswoche in Mölln: voller Auftakt, leere Folgetermine"
 REPORTED = "Das kennen wir aus Dießen"
 QUEUE = "/forum/bereiche/stadtlabor-kleinstadt/meldungen/"
-
-
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG)
-    return [
-        f"{violation['id']}: {node['target']}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, screenshot_dir):
@@ -37,7 +33,7 @@ def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, sc
     # The report form shows the post being reported.
     expect(page.locator(".quoted-post")).to_contain_text(REPORTED)
     page.screenshot(path=screenshot_dir / "moderation-report-form.png", full_page=True)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Grund").fill("Bitte prüfen: enthält Namen aus dem Workshop.")
     page.get_by_role("button", name="Melden", exact=True).click()
     expect(page.get_by_text("Danke. Die Moderation")).to_be_visible()
@@ -60,7 +56,7 @@ def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, sc
     card = page.locator(".report-list > li", has_text=REPORTED).first
     expect(card.locator(".quoted-post")).to_contain_text(REPORTED)
     page.screenshot(path=screenshot_dir / "moderation-queue-open.png", full_page=True)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     card.get_by_label("Grund für das Ausblenden").fill("Namen aus dem Workshop ohne Einwilligung.")
     card.get_by_role("button", name="Beitrag ausblenden").click()
     page.wait_for_url(base + QUEUE)
@@ -68,7 +64,7 @@ def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, sc
     expect(card).to_contain_text("Von der Moderation ausgeblendet: Namen aus dem Workshop")
     expect(card.get_by_role("button", name="Wieder einblenden")).to_be_visible()
     page.screenshot(path=screenshot_dir / "moderation-queue-hidden.png", full_page=True)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
     # The topic as the moderator sees it: the hidden post stays readable (colour contrast).
     card.get_by_role("link", name=TOPIC).click()
@@ -76,5 +72,5 @@ def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, sc
     expect(hidden).to_be_visible()
     hidden.scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "moderation-hidden-post.png", full_page=True)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     context.close()

@@ -1,14 +1,7 @@
 """Forum and site search in the browser: one result per topic, plain snippets with the hit
 marked, spelling variants found (issue 16, "Finding things")."""
 
-from axe_playwright_python.sync_playwright import Axe
-
-from tests.helpers.browser import WCAG, sign_in
-
-
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG)
-    return [violation["id"] for violation in results.response["violations"]]
+from tests.helpers.browser import axe_violations, sign_in
 
 
 def test_search_results_are_grouped_plain_and_find_variants(demo_server, browser, screenshot_dir):
@@ -24,7 +17,7 @@ def test_search_results_are_grouped_plain_and_find_variants(demo_server, browser
     assert "**" not in snippets and "](" not in snippets and "> >" not in snippets
     assert page.locator(".search-result-snippet mark").count() > 0
     page.screenshot(path=screenshot_dir / "search-forum-grouped.png", full_page=True)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     more = page.locator(".search-result-more a")
     if more.count():
         more.first.click()
@@ -38,5 +31,5 @@ def test_search_results_are_grouped_plain_and_find_variants(demo_server, browser
     forum = page.locator("#treffer-forum")
     assert forum.count() == 1
     assert forum.locator("xpath=..").locator("mark").count() > 0
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     context.close()

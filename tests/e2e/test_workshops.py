@@ -3,21 +3,11 @@ exports the participant list; a full workshop warns of the waiting list, giving 
 the whole workshop) asks first; members find their workshops under the menu item. Screenshots
 in test-artifacts/."""
 
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from tests.helpers.browser import WCAG, sign_in
+from tests.helpers.browser import axe_violations, sign_in
 
 WORKSHOPS = "/verbuende/stadtlabor-kleinstadt/werkstaetten/"
-
-
-def axe_violations(page) -> list[str]:
-    violations = Axe().run(page, options=WCAG).response["violations"]
-    return [
-        f"{violation['id']}: {node['target']}"
-        for violation in violations
-        for node in violation["nodes"]
-    ]
 
 
 def test_member_registers_and_coach_exports_the_list(demo_server, browser, screenshot_dir):

@@ -3,6 +3,8 @@ where a test set one up) and the accessibility rules checked with axe-core."""
 
 import time
 
+from axe_playwright_python.sync_playwright import Axe
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -16,6 +18,16 @@ CHROMIUM_ARGS = [
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
+
+
+def axe_violations(page) -> list[str]:
+    """Every WCAG 2.1 A/AA violation on the page as "rule: element", so a failure names both."""
+    results = Axe().run(page, options=WCAG)
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+    ]
 
 
 # TOTP secrets that tests set up on the shared server, so later sign-ins can pass the second
