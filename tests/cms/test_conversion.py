@@ -601,7 +601,9 @@ def test_a_failing_mail_server_does_not_undo_or_break_the_conversion(
 MARKDOWN_POST = "Bei uns half ein **Schlüssel** – siehe [Protokoll](/forum/x/)."
 
 
-def _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks):
+@pytest.fixture
+def drafted(cast, discussion, consortium_page, django_capture_on_commit_callbacks):
+    """A case page drafted by the coach from the discussion, quoting a post in Markdown."""
     topic, posts = discussion
     posts[1].body = MARKDOWN_POST
     posts[1].save(update_fields=["body"])
@@ -610,14 +612,8 @@ def _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks
     return page, posts
 
 
-def test_case_page_quote_is_rendered_not_raw_markdown(
-    client,
-    cast,
-    discussion,
-    consortium_page,
-    django_capture_on_commit_callbacks,
-):
-    page, _posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+def test_case_page_quote_is_rendered_not_raw_markdown(client, cast, drafted):
+    page, _posts = drafted
     page.get_latest_revision().publish()
     page.refresh_from_db()
     client.force_login(cast.user("member"))
@@ -641,28 +637,15 @@ def test_convert_form_shows_post_excerpts_as_plain_text_not_markdown(
     assert "**" not in html
 
 
-def test_quote_notice_email_shows_plain_text_not_markdown(
-    cast,
-    discussion,
-    consortium_page,
-    django_capture_on_commit_callbacks,
-):
-    mail.outbox.clear()
-    _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+def test_quote_notice_email_shows_plain_text_not_markdown(cast, drafted):
     core = cast.user("core_team")
     (message,) = [m for m in mail.outbox if core.email in m.to]
     assert "Bei uns half ein Schlüssel – siehe Protokoll." in message.body
     assert "**" not in message.body and "**" not in message.alternatives[0][0]
 
 
-def test_objection_page_shows_the_post_rendered_not_raw_markdown(
-    client,
-    cast,
-    discussion,
-    consortium_page,
-    django_capture_on_commit_callbacks,
-):
-    page, posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+def test_objection_page_shows_the_post_rendered_not_raw_markdown(client, cast, drafted):
+    page, posts = drafted
     posts[1].refresh_from_db()
     quote = ForumQuote.objects.get(page=page, post=posts[1])
     client.force_login(cast.user("core_team"))
@@ -671,13 +654,9 @@ def test_objection_page_shows_the_post_rendered_not_raw_markdown(
 
 
 def test_objection_page_no_longer_says_wird_zitiert_after_the_author_objected(
-    client,
-    cast,
-    discussion,
-    consortium_page,
-    django_capture_on_commit_callbacks,
+    client, cast, drafted
 ):
-    page, posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    page, posts = drafted
     quote = ForumQuote.objects.get(page=page, post=posts[0])
     client.force_login(cast.user("member"))
     url = reverse("cms:quote_objection", args=[quote.pk])
@@ -690,13 +669,9 @@ def test_objection_page_no_longer_says_wird_zitiert_after_the_author_objected(
 
 
 def test_objection_to_a_published_page_says_the_live_version_still_shows_the_quote(
-    client,
-    cast,
-    discussion,
-    consortium_page,
-    django_capture_on_commit_callbacks,
+    client, cast, drafted
 ):
-    page, posts = _draft(cast, discussion, consortium_page, django_capture_on_commit_callbacks)
+    page, posts = drafted
     page.get_latest_revision().publish()
     quote = ForumQuote.objects.get(page=page, post=posts[0])
     client.force_login(cast.user("member"))
