@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from forum import notifications, selectors
     from forum.models import Topic
-    from forum.search import search_posts
+    from forum.search import search
 
     if _built(args.posts):
         print(f"Datensatz mit {args.posts:,} Beiträgen vorhanden, wird wiederverwendet.")
@@ -149,8 +149,8 @@ def _run(args: argparse.Namespace) -> int:
         rows.append((label, statistics.median(times), _p95(times)))
     search_times = []
     for query in SEARCHES[: args.searches]:
-        search_posts(probe, query)
-        search_times += _timed(lambda query=query: search_posts(probe, query), 1)
+        search(probe, query)[:50]
+        search_times += _timed(lambda query=query: search(probe, query)[:50], 1)
     rows.append(
         (f"Suche, {args.searches} Anfragen", statistics.median(search_times), _p95(search_times))
     )
@@ -169,7 +169,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"| {label} | {median:.1f} | {p95:.1f} |")
     if args.explain:
         _explain(
-            args.explain, reads | {"Suche „Kleinstadt“": lambda: search_posts(probe, "Kleinstadt")}
+            args.explain, reads | {"Suche „Kleinstadt“": lambda: search(probe, "Kleinstadt")[:50]}
         )
         print(f"\nEXPLAIN ANALYZE: {args.explain}")
     if args.http:

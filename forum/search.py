@@ -185,21 +185,6 @@ def search(
     return SearchResults([(pk, max(0, count - 1)) for pk, count in matches], query)
 
 
-def search_posts(
-    user: Any,
-    query: str,
-    *,
-    space: Space | None = None,
-    consortium: Any = None,
-    topic: Topic | None = None,
-    limit: int = 50,
-) -> list[SearchHit]:
-    """The first ``limit`` hits of ``search``."""
-    if limit <= 0:
-        return []
-    return search(user, query, space=space, consortium=consortium, topic=topic)[:limit]
-
-
 def _clean(query: Any) -> str:
     """The query as text with control characters (NUL …) replaced by spaces."""
     if not isinstance(query, str):
