@@ -10,7 +10,7 @@ from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.http import HttpRequest, HttpResponse
 
-from .posts import safe_next
+from .redirects import safe_next
 
 NEXT_SESSION_KEY = "forum.mfa_setup_next"
 

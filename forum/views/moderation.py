@@ -25,7 +25,8 @@ from .guards import (
     visible_consortium,
     visible_space,
 )
-from .posts import back_to, safe_next
+from .posts import back_to
+from .redirects import safe_next
 from .topics import TOPICS_PER_PAGE
 
 

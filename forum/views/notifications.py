@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +20,7 @@ from .. import notifications, selectors
 from ..forms import NotificationPreferencesForm
 from ..models import Delivery, NotificationKind
 from ..numbers import page_number, parse_ids
+from .redirects import on_this_site
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -68,9 +68,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if notification.read_at is None:
         notifications.mark_read(user=request.user, notification_ids=[notification.pk])
     target = notification.url
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if not on_this_site(request, target):
         target = reverse("forum:notifications")
     return redirect(target)
 

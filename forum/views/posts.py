@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,16 +21,6 @@ from .guards import visible_post
 def back_to(post: Post) -> HttpResponse:
     """Back to the post, on its page of the topic."""
     return redirect("forum:post", pk=post.pk)
-
-
-def safe_next(request: HttpRequest) -> str:
-    """``next`` from the form or the address if it points into this site, else ``""``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 @login_required
