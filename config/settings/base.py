@@ -347,6 +347,15 @@ INVITATION_VALID_DAYS = 7
 # Live events are kept this long for sockets that missed some (forum.events); older gaps reload.
 STREAM_EVENT_DAYS = 2
 
+# Storage periods (retention): how long data is kept before the daily retention command removes
+# it. The privacy statement shows these same values, so they are read from here only.
+DATA_EXPORT_VALID_DAYS = env.int("DATA_EXPORT_VALID_DAYS", default=7)
+READ_NOTIFICATION_DAYS = env.int("READ_NOTIFICATION_DAYS", default=180)
+EXPIRED_INVITATION_DAYS = env.int("EXPIRED_INVITATION_DAYS", default=30)
+FINISHED_TASK_DAYS = env.int("FINISHED_TASK_DAYS", default=14)
+SENT_EMAIL_DAYS = env.int("SENT_EMAIL_DAYS", default=30)
+PRESENCE_HOURS = env.int("PRESENCE_HOURS", default=24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
