@@ -25,6 +25,7 @@ class CmsConfig(AppConfig):
 
         from .admin_access import ReadablePagePermissionPolicy
         from .admin_widgets import start_choosers_without_inline_scripts
+        from .privacy import register_export_sections
 
         # Before anything asks Wagtail which pages a user may explore or change.
         register_permission_policy(Page, ReadablePagePermissionPolicy())
@@ -38,6 +39,9 @@ class CmsConfig(AppConfig):
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="cms.site_address")
+
+        # The case pages' part of a person's data export ("Meine Daten").
+        register_export_sections()
 
         # Reviewers and authors of case pages hear of the workflow through our notifications.
         task_submitted.connect(_after_task_submitted, dispatch_uid="cms.review.submitted")

@@ -28,6 +28,10 @@ class ForumConfig(AppConfig):
         )
         connection_created.connect(_register_search_fold, dispatch_uid="forum.search_fold")
 
+        from .privacy import sections
+
+        sections.register()
+
 
 def _register_search_fold(sender, connection, **kwargs) -> None:
     """SQLite's search compares folded text (forum.search); PostgreSQL has the function from

@@ -189,6 +189,11 @@ def is_post_not_deleted(user: Any, post: Any) -> bool:
 
 
 @rules.predicate
+def is_export_owner(user: Any, export: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and export.user_id == user.pk)
+
+
+@rules.predicate
 def guides_some_consortium(user: Any) -> bool:
     return bool(guided_consortium_ids(user))
 
@@ -238,6 +243,8 @@ rules.add_perm("forum.see_academy_moderation_log", is_core_team_anywhere | is_ad
 # Moving a topic between a consortium's closed space and the academy-wide ones changes who reads
 # it: the core team of that consortium and admins only (the object is the consortium).
 rules.add_perm("forum.move_across_spaces", is_core_team_of | is_admin)
+# A data export holds everything about one person: only they may open it, admins included.
+rules.add_perm("forum.download_data_export", is_export_owner)
 rules.add_perm("forum.mark_lesson", (is_topic_author & can_post_in_space) | can_moderate_space)
 
 

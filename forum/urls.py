@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import community, files, invitations, moderation, notifications, posts, search, topics
+from .views import (
+    community,
+    files,
+    invitations,
+    moderation,
+    notifications,
+    posts,
+    privacy,
+    search,
+    topics,
+)
 
 app_name = "forum"
 
@@ -62,6 +72,12 @@ urlpatterns = [
     ),
     path("personen/<int:user_id>/", community.profile_detail, name="profile"),
     path("konto/profil/", community.profile_edit, name="profile_edit"),
+    path("konto/meine-daten/", privacy.data_export, name="data_export"),
+    path(
+        "konto/meine-daten/<int:pk>/herunterladen/",
+        privacy.data_export_download,
+        name="data_export_download",
+    ),
     path("einladung/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),
     path(

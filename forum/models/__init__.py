@@ -45,12 +45,14 @@ from .notifications import (
 # isort: split
 from .background import WorkerHeartbeat
 from .mail import OutgoingEmail
+from .privacy import DataExport
 from .streams import StreamEvent, StreamHead
 
 __all__ = [
     "DEFAULT_DELIVERY",
     "Attachment",
     "Consortium",
+    "DataExport",
     "Delivery",
     "HelpfulMark",
     "Invitation",

@@ -111,6 +111,8 @@ def _send_digest(
                 space_name = item.space.name
             elif item.kind in CASE_KINDS:
                 space_name = _("Fallstudien")
+            elif item.kind == NotificationKind.DATA_EXPORT_READY:
+                space_name = _("Ihr Konto")
             else:
                 space_name = _("Transferwerkstätten und Verbund")
             groups[space_name][item.title].append(item)
