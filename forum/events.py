@@ -37,7 +37,7 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -229,10 +229,9 @@ def events_after(stream: str, after: int, limit: int) -> list[dict[str, Any]]:
     ]
 
 
-def prune(*, days: int | None = None) -> int:
-    """Forget recorded events older than ``days`` (default ``STREAM_EVENT_DAYS``)."""
-    keep = settings.STREAM_EVENT_DAYS if days is None else days
-    cutoff = timezone.now() - timedelta(days=keep)
+def prune(*, now: datetime | None = None) -> int:
+    """Forget recorded events older than ``STREAM_EVENT_DAYS`` (retention)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.STREAM_EVENT_DAYS)
     deleted, _per_model = StreamEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 

@@ -20,7 +20,7 @@ class StreamHead(models.Model):
 class StreamEvent(models.Model):
     """A positioned event of a topic, space or workshop stream, written in the transaction of
     the change it reports, so a socket that missed it is given it again, in order. Pruned after
-    ``STREAM_EVENT_DAYS`` (``manage.py prune_stream_events``); older gaps reload the page."""
+    ``STREAM_EVENT_DAYS`` (``manage.py apply_retention``); older gaps reload the page."""
 
     stream = models.CharField(max_length=64)
     position = models.BigIntegerField()

@@ -1,0 +1,90 @@
+"""Storage periods: what is removed once it is no longer needed, run daily by
+``manage.py apply_retention``. The periods are the settings the privacy statement shows
+(``config/settings/base.py``); every function removes rows older than its period ("older than"
+is strict: a row exactly at the boundary stays until the next run).
+
+- data exports past their expiry (rows and files), failed ones after as long;
+- invitations that expired, were revoked or were accepted more than
+  ``EXPIRED_INVITATION_DAYS`` ago. Accepted ones go too: they hold the invitee's address and
+  the membership they led to exists on its own. Pending invitations stay;
+- read notifications older than ``READ_NOTIFICATION_DAYS`` (unread ones stay);
+- finished (succeeded or failed) task rows older than ``FINISHED_TASK_DAYS``;
+- outgoing emails sent or given up more than ``SENT_EMAIL_DAYS`` ago (unsent ones stay: they
+  are still to be sent);
+- presence rows of topic readers not seen for ``PRESENCE_HOURS`` (sockets that died without
+  saying goodbye);
+- recorded live events older than ``STREAM_EVENT_DAYS`` (``forum.events.prune``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from .. import events
+from ..models import Invitation, Notification, OutgoingEmail, TopicPresence
+from .export import delete_expired_exports
+
+
+@transaction.atomic
+def delete_old_invitations(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.EXPIRED_INVITATION_DAYS)
+    expired = Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lt=cutoff)
+    deleted, _ = Invitation.objects.filter(
+        expired | Q(revoked_at__lt=cutoff) | Q(accepted_at__lt=cutoff)
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
+def delete_read_notifications(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.READ_NOTIFICATION_DAYS)
+    deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def delete_finished_tasks(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.FINISHED_TASK_DAYS)
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=cutoff,
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
+def delete_sent_emails(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.SENT_EMAIL_DAYS)
+    deleted, _ = OutgoingEmail.objects.filter(
+        Q(sent_at__lt=cutoff) | Q(failed_at__lt=cutoff)
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
+def delete_stale_presence(*, now: datetime) -> int:
+    cutoff = now - timedelta(hours=settings.PRESENCE_HOURS)
+    deleted, _ = TopicPresence.objects.filter(seen_at__lt=cutoff).delete()
+    return deleted
+
+
+def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
+    """Every storage period at once; returns how many rows each removed. Each step commits on
+    its own, so a failure in one leaves the others done."""
+    now = now or timezone.now()
+    return {
+        "data_exports": delete_expired_exports(now=now),
+        "invitations": delete_old_invitations(now=now),
+        "read_notifications": delete_read_notifications(now=now),
+        "finished_tasks": delete_finished_tasks(now=now),
+        "sent_emails": delete_sent_emails(now=now),
+        "presence": delete_stale_presence(now=now),
+        "stream_events": events.prune(now=now),
+    }
