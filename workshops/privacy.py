@@ -99,7 +99,7 @@ SECTIONS = [
     ),
     Section(
         "werkstatt_dateien",
-        _("Dateien, die Sie zur Dokumentation hochgeladen haben; die Dateien liegen im Ordner."),
+        _("Dateien, die Sie zur Dokumentation hochgeladen haben; sie liegen im Ordner „dateien“."),
         {
             "file_id": _("Nummer der Datei"),
             "workshop_id": _("Nummer der Transferwerkstatt"),

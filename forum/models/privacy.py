@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .discussion import private_storage
+
+# An export not finished this long after it was requested counts as failed.
+STALLED_AFTER = timedelta(days=1)
 
 
 def export_path(instance: models.Model, filename: str) -> str:
@@ -20,7 +24,7 @@ def export_path(instance: models.Model, filename: str) -> str:
 class DataExport(models.Model):
     """One requested export of everything about a person: requested, being built (``started_at``),
     ready until ``expires_at`` (``finished_at`` and a file) or failed. The retention command
-    removes it (row and file) once it has expired."""
+    removes it (row and file) once it has expired, and one never finished after as long."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested"
@@ -53,6 +57,10 @@ class DataExport(models.Model):
     @property
     def status(self) -> str:
         if self.failed_at is not None:
+            return self.Status.FAILED
+        if self.finished_at is None and self.requested_at <= timezone.now() - STALLED_AFTER:
+            # Its task was lost (e.g. given up after repeated worker crashes): the person may
+            # ask again instead of waiting forever.
             return self.Status.FAILED
         if self.finished_at is not None:
             if self.expires_at is not None and self.expires_at <= timezone.now():

@@ -208,10 +208,13 @@ def _delete_exports(exports: list[DataExport]) -> int:
 
 @transaction.atomic
 def delete_expired_exports(*, now: datetime | None = None) -> int:
-    """Exports past their expiry, and failed ones as old, with their files (retention)."""
+    """Exports past their expiry, and those never finished (failed or lost) that were requested
+    as long ago, with their files (retention)."""
     now = now or timezone.now()
-    stale_failed = now - timedelta(days=settings.DATA_EXPORT_VALID_DAYS)
-    expired = DataExport.objects.filter(Q(expires_at__lt=now) | Q(failed_at__lt=stale_failed))
+    stale = now - timedelta(days=settings.DATA_EXPORT_VALID_DAYS)
+    expired = DataExport.objects.filter(
+        Q(expires_at__lt=now) | Q(finished_at__isnull=True, requested_at__lt=stale)
+    )
     return _delete_exports(list(expired))
 
 

@@ -316,7 +316,7 @@ SECTIONS = [
     ),
     Section(
         "anhaenge",
-        _("Dateien, die Sie an Beiträge angehängt haben; die Dateien selbst liegen im Ordner."),
+        _("Dateien, die Sie an Beiträge angehängt haben; sie liegen im Ordner „dateien“."),
         {
             "attachment_id": _("Nummer des Anhangs"),
             "post_id": _("Nummer des Beitrags"),

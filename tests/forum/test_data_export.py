@@ -300,6 +300,17 @@ def test_a_second_request_while_one_is_pending_is_refused(cast):
         data_export.request_data_export(user=owner)
 
 
+def test_an_export_lost_for_a_day_can_be_requested_again(run):
+    owner = UserFactory()
+    DataExport.objects.create(
+        user=owner, requested_at=timezone.now() - timedelta(days=1), started_at=timezone.now()
+    )
+    page = signed_in(owner).get(reverse("forum:data_export")).content.decode()
+    assert "Fehler aufgetreten" in page
+    run(data_export.request_data_export, user=owner)
+    assert DataExport.objects.get(user=owner).status == DataExport.Status.READY
+
+
 def test_a_finished_export_is_replaced_by_a_new_request(run):
     owner = UserFactory()
     run(data_export.request_data_export, user=owner)

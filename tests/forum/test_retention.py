@@ -54,17 +54,18 @@ def test_exports_past_expiry_go_with_their_files(
 
     expired = export(finished_at=now - timedelta(days=8), expires_at=now - MINUTE)
     valid = export(finished_at=now - timedelta(days=7), expires_at=now + MINUTE)
-    stale_days = timedelta(days=settings.DATA_EXPORT_VALID_DAYS)
-    old_failure = export(failed_at=now - stale_days - MINUTE)
-    new_failure = export(failed_at=now - stale_days + MINUTE)
+    stale = now - timedelta(days=settings.DATA_EXPORT_VALID_DAYS)
+    old_failure = export(requested_at=stale - MINUTE, failed_at=stale)
+    lost = export(requested_at=stale - MINUTE, started_at=stale)
+    new_failure = export(requested_at=stale + MINUTE, failed_at=stale + MINUTE)
     pending = export()
     storage = expired.file.storage
     with django_capture_on_commit_callbacks(execute=True):
-        assert delete_expired_exports(now=now) == 2
+        assert delete_expired_exports(now=now) == 3
     assert surviving(DataExport.objects.all()) == {valid.pk, new_failure.pk, pending.pk}
     assert not storage.exists(expired.file.name)
     assert storage.exists(valid.file.name)
-    assert not DataExport.objects.filter(pk=old_failure.pk).exists()
+    assert not DataExport.objects.filter(pk__in=[old_failure.pk, lost.pk]).exists()
 
 
 def test_invitations_expired_revoked_or_accepted_before_the_period_go(cast, person, now, settings):
