@@ -31,6 +31,7 @@ from cms.admin_access import is_town_staff, opens_for_town_staff
 from forum import notifications
 from forum import services as forum_services
 from forum.models import Notification, NotificationKind, Role
+from forum.privacy.export import request_data_export
 from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.models import Workshop
@@ -158,6 +159,7 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
         title="Marktplatz", file=ImageFile(_png("markt.png"), name="markt.png")
     )
     membership = member.memberships.get(consortium=cast.consortium)
+    export = request_data_export(user=member)
     kwargs = {
         "forum:space": {"slug": forum.closed.slug},
         "forum:topic_create": {"slug": forum.closed.slug},
@@ -175,6 +177,7 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
             "token": notifications.unsubscribe_token(member, NotificationKind.REPLY)
         },
         "forum:notification_open": {"pk": notification.pk},
+        "forum:data_export_download": {"pk": export.pk},
         "workshops:idea_card": {"pk": card.pk},
         "workshops:idea_regroup": {"pk": card.pk},
         "workshops:idea_remove": {"pk": card.pk},
