@@ -244,6 +244,10 @@ def build_data_export(export_id: int) -> str:
         DataExport.objects.filter(pk=export_id).update(failed_at=timezone.now())
         return "failed"
     with transaction.atomic():
+        if not DataExport.objects.select_for_update().filter(pk=export_id).exists():
+            # Deleted meanwhile (its account, for one): the file has no row to expire with.
+            export.file.delete(save=False)
+            return "gone"
         export.finished_at = timezone.now()
         export.expires_at = export.finished_at + timedelta(days=settings.DATA_EXPORT_VALID_DAYS)
         export.save(update_fields=["file", "size", "finished_at", "expires_at"])

@@ -358,3 +358,20 @@ def test_password_of_test_users_is_not_in_the_export(run):
     everything = "".join(archive.read(name).decode() for name in archive.namelist())
     assert PASSWORD not in everything
     assert owner.password not in everything
+
+
+def test_an_export_deleted_while_it_is_built_leaves_no_file(monkeypatch):
+    owner = UserFactory()
+    export = data_export.request_data_export(user=owner)  # the task is left for later
+    written = data_export.write_zip
+
+    def delete_meanwhile(user, handle):
+        written(user, handle)
+        DataExport.objects.filter(pk=export.pk).delete()
+
+    monkeypatch.setattr(data_export, "write_zip", delete_meanwhile)
+    storage = DataExport._meta.get_field("file").storage
+    before = set(storage.listdir("exports")[1]) if storage.exists("exports") else set()
+    assert data_export.build_data_export.call(export.pk) == "gone"
+    assert set(storage.listdir("exports")[1]) == before
+    assert not Notification.objects.filter(recipient=owner).exists()
