@@ -10,7 +10,7 @@ PERSON = "lars.meyer@kleinstadtakademie.example"
 SCREENSHOTS = Path("/tmp/gdpr-export")
 
 
-def test_request_and_download_my_data(demo_server, browser, screenshot_dir):
+def test_request_and_download_my_data(demo_server, browser):
     SCREENSHOTS.mkdir(exist_ok=True)
     context, page = sign_in(browser, demo_server.url, PERSON)
     page.goto(demo_server.url + "/konto/profil/")
