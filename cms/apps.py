@@ -21,6 +21,7 @@ class CmsConfig(AppConfig):
             workflow_approved,
         )
 
+        from forum.privacy.erasure import register_section
         from forum.signals import membership_changed
 
         from .admin_access import ReadablePagePermissionPolicy
@@ -36,6 +37,8 @@ class CmsConfig(AppConfig):
         # publishing command; its signal is the one place all three pass.
         page_published.connect(_after_publish, dispatch_uid="cms.after_publish")
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
+        # Erasing an account removes the quotes of its posts from case pages (cms.privacy).
+        register_section("cms", _erase_person)
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="cms.site_address")
 
@@ -136,6 +139,12 @@ def _wagtail_decision_emails_without_case_pages() -> None:
 
         signal.disconnect(sender=WorkflowState, dispatch_uid=uid)
         signal.connect(unless_case_page, sender=WorkflowState, dispatch_uid=uid, weak=False)
+
+
+def _erase_person(erasure) -> None:
+    from .privacy import erase
+
+    erase(erasure)
 
 
 def _after_membership_change(sender, consortium, **kwargs) -> None:

@@ -71,6 +71,14 @@ def is_editor(user: Any) -> bool:
 
 
 @rules.predicate
+def is_account_owner(user: Any, account: Any) -> bool:
+    """The account is the asking person's own (and they are signed in and active)."""
+    if user is None or not user.is_authenticated or not user.is_active or account is None:
+        return False
+    return user.pk == account.pk
+
+
+@rules.predicate
 def is_signed_in_member(user: Any) -> bool:
     """Belongs to at least one consortium: the condition for academy-wide spaces."""
     return bool(consortium_roles(user))
@@ -208,6 +216,9 @@ rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)
 # show who reads what, are for academy admins.
 rules.add_perm("forum.edit_public_community", is_editor | is_admin)
 rules.add_perm("forum.administer_community", is_admin)
+# Erasing an account (GDPR Art. 17): the person themselves, or an academy admin (the object is
+# the account to erase).
+rules.add_perm("forum.erase_account", is_account_owner | is_admin)
 
 rules.add_perm("forum.read_space", can_read_space)
 rules.add_perm("forum.post_in_space", can_post_in_space)

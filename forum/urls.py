@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import community, files, invitations, moderation, notifications, posts, search, topics
+from .views import account, community, files, invitations, moderation, notifications, posts, search, topics
 
 app_name = "forum"
 
@@ -62,6 +62,8 @@ urlpatterns = [
     ),
     path("personen/<int:user_id>/", community.profile_detail, name="profile"),
     path("konto/profil/", community.profile_edit, name="profile_edit"),
+    path("konto/loeschen/", account.account_delete, name="account_delete"),
+    path("konto/geloescht/", account.account_deleted, name="account_deleted"),
     path("einladung/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),
     path(

@@ -9,9 +9,18 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self) -> None:
         """The forum's consumer serves the idea board's stream; who may read it is decided
-        here, so the forum does not import workshops."""
+        here, and the workshops' part of erasing an account is registered here, so the forum
+        does not import workshops."""
+        from forum.privacy.erasure import register_section
         from forum.streams import register_reader
 
         from .streams import WORKSHOP, may_read_idea_board
 
         register_reader(WORKSHOP, may_read_idea_board)
+        register_section("workshops", _erase_person)
+
+
+def _erase_person(erasure) -> None:
+    from .privacy import erase
+
+    erase(erasure)
