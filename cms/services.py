@@ -51,7 +51,6 @@ from forum import mail, notifications
 from forum import rules as policy
 from forum import services as forum_services
 from forum.markdown import render_plain_snippet
-from forum.privacy.erasure import replace_mentions
 from forum.models import (
     Consortium,
     NotificationKind,
@@ -61,6 +60,7 @@ from forum.models import (
     Town,
     display_name,
 )
+from forum.privacy.erasure import replace_mentions
 from forum.streams import topic_stream
 from forum.templatetags.dates import abs_date
 from forum.text import clean_line

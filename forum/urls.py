@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import account, community, files, invitations, moderation, notifications, posts, search, topics
+from .views import (
+    account,
+    community,
+    files,
+    invitations,
+    moderation,
+    notifications,
+    posts,
+    search,
+    topics,
+)
 
 app_name = "forum"
 

@@ -460,4 +460,3 @@ def _queue_farewell(*, to: str, language: str, delete_posts: bool) -> None:
     )
     message.attach_alternative(html, "text/html")
     mail.queue_email(kind=mail.ACCOUNT_DELETED_KIND, message=message)
-

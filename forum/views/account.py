@@ -40,8 +40,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None, _("Zu viele Versuche. Bitte warten Sie eine Minute und versuchen es erneut.")
             )
-        elif form.is_valid() and totp is not None and not totp.wrap().validate_code(
-            form.cleaned_data["code"]
+        elif (
+            form.is_valid()
+            and totp is not None
+            and not totp.wrap().validate_code(form.cleaned_data["code"])
         ):
             form.add_error("code", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen ein."))
         elif form.is_valid():

@@ -10,7 +10,6 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.test import override_settings
@@ -80,9 +79,12 @@ def references_to(user_id: int) -> list[str]:
     user_model = get_user_model()
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if field.is_relation and field.related_model is user_model:
-                if model._default_manager.filter(**{field.attname: user_id}).exists():
-                    found.append(f"{model._meta.label}.{field.name}")
+            if (
+                field.is_relation
+                and field.related_model is user_model
+                and model._default_manager.filter(**{field.attname: user_id}).exists()
+            ):
+                found.append(f"{model._meta.label}.{field.name}")
     return found
 
 
@@ -304,13 +306,17 @@ def test_the_future_seat_goes_to_the_waiting_list_who_is_told(
     assert speaker == FORMER_MEMBER_NAME
 
 
-def test_nothing_queued_refers_to_the_person(cast, forum, person, django_capture_on_commit_callbacks):
+def test_nothing_queued_refers_to_the_person(
+    cast, forum, person, django_capture_on_commit_callbacks
+):
     """With the durable queue: the notification emails about the person's mention and to
     them, and the emails to their address, are not sent after the erasure."""
     member = cast.user("member")
     with override_settings(TASKS=DATABASE_TASKS):
         services.post_reply(topic=forum.closed_topic, author=member, body=f"Hallo @{USERNAME}")
-        services.post_reply(topic=forum.closed_topic, author=person, body=f"Hallo @{member.username}")
+        services.post_reply(
+            topic=forum.closed_topic, author=person, body=f"Hallo @{member.username}"
+        )
         queued_before = DBTaskResult.objects.filter(
             task_path=send_notification_email.module_path
         ).count()
@@ -327,7 +333,9 @@ def test_nothing_queued_refers_to_the_person(cast, forum, person, django_capture
         assert not OutgoingEmail.objects.filter(to=EMAIL).exclude(kind="account_deleted").exists()
 
 
-def test_invitations_they_sent_stay_without_them(cast, forum, person, full_account, django_capture_on_commit_callbacks):
+def test_invitations_they_sent_stay_without_them(
+    cast, forum, person, full_account, django_capture_on_commit_callbacks
+):
     from forum.models import Invitation
 
     _erase(person, delete_posts=False, callbacks=django_capture_on_commit_callbacks)
@@ -336,9 +344,7 @@ def test_invitations_they_sent_stay_without_them(cast, forum, person, full_accou
     assert not Invitation.objects.filter(email__iexact=EMAIL).exists()
 
 
-def test_log_names_only_the_account_number(
-    cast, person, django_capture_on_commit_callbacks
-):
+def test_log_names_only_the_account_number(cast, person, django_capture_on_commit_callbacks):
     admin = cast.user("admin")
     account_id = person.pk
     _erase(person, delete_posts=False, callbacks=django_capture_on_commit_callbacks, actor=admin)
@@ -380,16 +386,18 @@ def test_the_last_coach_of_a_running_consortium_must_hand_over_first(cast, perso
     assert Membership.objects.filter(user=person, consortium=consortium).exists()
 
 
-def test_a_coach_with_another_manager_beside_them_may_go(cast, person, django_capture_on_commit_callbacks):
+def test_a_coach_with_another_manager_beside_them_may_go(
+    cast, person, django_capture_on_commit_callbacks
+):
     _running(cast.consortium)  # the cast's coach and core team stay
     _erase(person, delete_posts=False, callbacks=django_capture_on_commit_callbacks)
     assert not get_user_model().objects.filter(pk=person.pk).exists()
 
 
 def test_the_guard_ignores_consortia_that_ended(cast, person, django_capture_on_commit_callbacks):
-    Membership.objects.filter(consortium=cast.consortium, role__in=[Role.COACH, Role.CORE_TEAM]).exclude(
-        user=person
-    ).delete()
+    Membership.objects.filter(
+        consortium=cast.consortium, role__in=[Role.COACH, Role.CORE_TEAM]
+    ).exclude(user=person).delete()
     assert cast.consortium.end < timezone.localdate()
     _erase(person, delete_posts=False, callbacks=django_capture_on_commit_callbacks)
     assert not get_user_model().objects.filter(pk=person.pk).exists()
