@@ -9,9 +9,7 @@ from django.urls import reverse
 from forum.models import Role
 from forum.privacy.erasure import erase_person
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
-from tests.helpers.realtime import connect, db
-
-from .test_session_sockets import assert_closed_for_auth, assert_open
+from tests.helpers.realtime import assert_closed_for_auth, assert_open, connect, db
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
