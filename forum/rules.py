@@ -71,6 +71,12 @@ def is_editor(user: Any) -> bool:
 
 
 @rules.predicate
+def is_active_account(user: Any, account: Any) -> bool:
+    """Deactivated accounts and the shared "ehemaliges Mitglied" have no profile to open."""
+    return bool(account is not None and account.is_active)
+
+
+@rules.predicate
 def is_account_owner(user: Any, account: Any) -> bool:
     """The account is the asking person's own (and they are signed in and active)."""
     if user is None or not user.is_authenticated or not user.is_active or account is None:
@@ -210,7 +216,7 @@ rules.add_perm("forum.access_consortium", can_view_consortium)
 rules.add_perm("forum.read_forum", can_read_forum)
 rules.add_perm("forum.list_members", can_view_consortium)
 rules.add_perm("forum.manage_members", can_manage_members)
-rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)
+rules.add_perm("forum.see_profile", is_active_account & (shares_consortium_with | is_admin))
 # The community in the Wagtail admin: editors add and change the public data of towns and
 # consortia (with their phases); deleting those, and profiles, spaces and tags, which decide or
 # show who reads what, are for academy admins.

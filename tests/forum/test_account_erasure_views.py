@@ -246,3 +246,17 @@ def test_nobody_but_admins_deletes_users_in_the_admin(client, cast, role):
     assert single.status_code in (302, 403) and bulk.status_code in (302, 403)
     assert User.objects.filter(pk=victim.pk).exists()
     assert not mail.outbox or all(message.to != [victim.email] for message in mail.outbox)
+
+
+def test_kept_posts_show_the_former_member_without_a_profile_link(
+    client, cast, forum, member_with_post
+):
+    person, post = member_with_post
+    erasure.erase_person(person=person, delete_posts=False, actor=cast.user("admin"))
+    former = erasure.former_member_account()
+    for role in ("member", "admin"):
+        page = client_for(client, cast.user(role)).get(forum.closed_topic.get_absolute_url())
+        html = page.content.decode()
+        assert "Unser Ergebnis." in html and "ehemaliges Mitglied" in html
+        assert reverse("forum:profile", kwargs={"user_id": former.pk}) not in html
+        assert "Hiltrud Sommerfeld" not in html
