@@ -60,7 +60,7 @@ from forum.models import (
     Town,
     display_name,
 )
-from forum.privacy.erasure import replace_mentions
+from forum.privacy.scrubbing import replace_mentions
 from forum.streams import topic_stream
 from forum.templatetags.dates import abs_date
 from forum.text import clean_line

@@ -17,9 +17,7 @@ transaction commits (session rows deleted here; ``forum.apps`` tells the sockets
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +28,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -65,15 +62,19 @@ from ..services.posting import render_body
 from ..sessions import user_id_in
 from ..signals import membership_changed
 from ..streams import personal_stream
+from .scrubbing import (
+    FORMER_MEMBER_NAME,
+    MENTION_MARKER,
+    mention_pattern,
+    names_in,
+    rows_mentioning,
+    scrub_json,
+    scrub_names,
+)
 
 FORMER_MEMBER_USERNAME = "ehemaliges-mitglied"
-# Stored text, not translated per reader: it replaces a name inside text written in German.
-FORMER_MEMBER_NAME = "ehemaliges Mitglied"
-MENTION_MARKER = "@ehemaliges-Mitglied"
 LOG_ACTION = "forum.erase_account"
 FAREWELL_SUBJECT = gettext_noop("Ihr Konto wurde gelöscht")
-# Names shorter than this are not replaced inside free text (they would hit ordinary words).
-MIN_SCRUBBED_LENGTH = 3
 MANAGER_ROLES = (Role.COACH, Role.CORE_TEAM)
 
 
@@ -103,47 +104,6 @@ def register_section(name: str, section: Section) -> None:
     """A higher app's part of every erasure (called inside the transaction, before the forum's
     own parts, while the person still has their memberships)."""
     _sections[name] = section
-
-
-def _name_pattern(name: str) -> re.Pattern:
-    # Whole names only: erasing "Person 5" leaves "Person 50" alone.
-    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", flags=re.IGNORECASE)
-
-
-def names_in(text: str, names: Iterable[str]) -> bool:
-    return any(
-        _name_pattern(name).search(text) for name in names if len(name) >= MIN_SCRUBBED_LENGTH
-    )
-
-
-def scrub_names(text: str, names: Iterable[str]) -> str:
-    for name in sorted(names, key=len, reverse=True):
-        if len(name) >= MIN_SCRUBBED_LENGTH:
-            text = _name_pattern(name).sub(FORMER_MEMBER_NAME, text)
-    return text
-
-
-def scrub_json(value: Any, names: Iterable[str]) -> Any:
-    """A JSON value with the names replaced in every string inside it."""
-    if isinstance(value, str):
-        return scrub_names(value, names)
-    if isinstance(value, list):
-        return [scrub_json(item, names) for item in value]
-    if isinstance(value, dict):
-        return {key: scrub_json(item, names) for key, item in value.items()}
-    return value
-
-
-def rows_mentioning(queryset: models.QuerySet, field_name: str, names: Iterable[str]):
-    """Rows whose text or JSON column ``field_name`` contains one of ``names`` (in JSON also
-    as escaped by the encoder, "M\\u00fcller")."""
-    condition = Q()
-    for name in names:
-        for form in {name, json.dumps(name)[1:-1]}:
-            condition |= Q(_erasure_text__icontains=form)
-    if not condition:
-        return queryset.none()
-    return queryset.annotate(_erasure_text=Cast(field_name, TextField())).filter(condition)
 
 
 def former_member_account() -> Any:
@@ -273,23 +233,10 @@ def _posts(erasure: Erasure) -> None:
     Topic.objects.filter(author=person).update(author=former)
 
 
-def _mention_pattern(username: str) -> re.Pattern:
-    # The handle as forum.markdown reads it: not inside an address, not followed by more of
-    # a handle ("@anna" is not in "@anna.berger", but is in "@anna.").
-    return re.compile(
-        rf"(?<![\w.+\-@/])@{re.escape(username)}(?![\w@-])(?!\.\w)", flags=re.IGNORECASE
-    )
-
-
-def replace_mentions(text: str, username: str) -> str:
-    """``text`` with every @mention of ``username`` replaced by "@ehemaliges-Mitglied"."""
-    return _mention_pattern(username).sub(MENTION_MARKER, text)
-
-
 def _mentions(erasure: Erasure) -> None:
     """@mentions of the person in anyone's posts and revisions become a neutral marker; posts
     are rendered again, so no link or display name of the person stays in their HTML."""
-    pattern = _mention_pattern(erasure.person.username)
+    pattern = mention_pattern(erasure.person.username)
     handle = "@" + erasure.person.username
     mentioning = Post.objects.filter(
         Q(body__icontains=handle) | Q(mentions=erasure.person)
