@@ -162,7 +162,9 @@ def erase_person(*, person: Any, delete_posts: bool, actor: Any) -> int:
     User = get_user_model()
     if not policy.allowed(actor, "forum.erase_account", person):
         raise PermissionDenied
-    person = User.objects.select_for_update().select_related("profile").get(pk=person.pk)
+    person = (
+        User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=person.pk)
+    )
     if person.username == FORMER_MEMBER_USERNAME:
         raise PermissionDenied
     require_no_handover(person)
