@@ -215,10 +215,13 @@ def _posts(erasure: Erasure) -> None:
     posts = Post.objects.filter(author=person)
     if erasure.delete_posts:
         now = timezone.now()
+        # Files leave storage only once the erasure committed (a refusal keeps them).
         for attachment in Attachment.objects.filter(post__author=person):
             for stored in (attachment.file, attachment.thumbnail):
                 if stored:
-                    stored.delete(save=False)
+                    transaction.on_commit(
+                        lambda name=stored.name, storage=stored.storage: storage.delete(name)
+                    )
         Attachment.objects.filter(post__author=person).delete()
         PostRevision.objects.filter(post__author=person).delete()
         erasure.touched.update(
