@@ -23,9 +23,9 @@ class CmsConfig(AppConfig):
 
         from forum.signals import membership_changed
 
+        from . import privacy
         from .admin_access import ReadablePagePermissionPolicy
         from .admin_widgets import start_choosers_without_inline_scripts
-        from .privacy import register_export_sections
 
         # Before anything asks Wagtail which pages a user may explore or change.
         register_permission_policy(Page, ReadablePagePermissionPolicy())
@@ -37,11 +37,10 @@ class CmsConfig(AppConfig):
         # publishing command; its signal is the one place all three pass.
         page_published.connect(_after_publish, dispatch_uid="cms.after_publish")
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
+        # The case pages' parts of a person's data export and of erasing an account.
+        privacy.register()
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="cms.site_address")
-
-        # The case pages' part of a person's data export ("Meine Daten").
-        register_export_sections()
 
         # Reviewers and authors of case pages hear of the workflow through our notifications.
         task_submitted.connect(_after_task_submitted, dispatch_uid="cms.review.submitted")

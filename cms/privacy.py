@@ -1,5 +1,13 @@
-"""The case pages' part of a person's data export (``forum.privacy.export``): their forum posts
-quoted in case pages. Registered from ``CmsConfig.ready()``."""
+"""The case pages' part of a person's rights over their data, registered in
+``CmsConfig.ready()`` so the forum does not import cms.
+
+Export (``forum.privacy.export``): their forum posts quoted in case pages.
+
+Erasure (``forum.privacy.erasure``): the quotes of the person's posts are removed from every
+case page, its live version, drafts and stored revisions, and @mentions of them in other quotes
+become "@ehemaliges-Mitglied". (Page ownership, revisions and Wagtail's log keep no name: their
+user columns are emptied with the account, and the forum's part relabels log entries.)
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from forum.privacy.export import Section, register_section
+from forum.privacy import erasure as erasure_registry
+from forum.privacy import export as export_registry
+from forum.privacy.erasure import Erasure
+from forum.privacy.export import Section
 
+from . import services
 from .models import ForumQuote
 
 
@@ -42,6 +54,11 @@ SECTIONS = [
 ]
 
 
-def register_export_sections() -> None:
+def erase(erasure: Erasure) -> None:
+    services.erase_quotes_of(person=erasure.person)
+
+
+def register() -> None:
     for section in SECTIONS:
-        register_section(section)
+        export_registry.register_section(section)
+    erasure_registry.register_section("cms", erase)

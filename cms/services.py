@@ -10,6 +10,7 @@ menu, listing and sitemap slower with each page and broke SQLite at about 1,000 
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from datetime import datetime
@@ -59,6 +60,7 @@ from forum.models import (
     Town,
     display_name,
 )
+from forum.privacy.scrubbing import replace_mentions
 from forum.streams import topic_stream
 from forum.templatetags.dates import abs_date
 from forum.text import clean_line
@@ -593,6 +595,61 @@ def _without_quote(body: Any, post: Post) -> tuple[list[dict[str, Any]], bool]:
         else:
             kept.append(block)
     return kept, removed
+
+
+def _erased_blocks(
+    blocks: list[dict[str, Any]], posts: list[Post], username: str
+) -> list[dict[str, Any]]:
+    """``blocks`` (a body's raw data) without the quotes of ``posts`` (see ``_without_quote``),
+    and with @mentions of ``username`` in the other quotes replaced by the neutral marker."""
+    quoted = {quote_block_id(post.pk) for post in posts}
+    words = {(post.body.strip(), _speaker(post.author)) for post in posts}
+    kept = []
+    for block in blocks:
+        value = block.get("value") or {}
+        if block.get("type") != "quote":
+            kept.append(block)
+            continue
+        if block.get("id") in quoted or (
+            (str(value.get("text", "")).strip(), str(value.get("speaker", "")).strip()) in words
+        ):
+            continue
+        text = str(value.get("text", ""))
+        kept.append({**block, "value": {**value, "text": replace_mentions(text, username)}})
+    return kept
+
+
+@transaction.atomic
+def erase_quotes_of(*, person: Any) -> int:
+    """Erasure of ``person``'s account: the quotes of their posts leave every case page for
+    good, and @mentions of them in other quotes become "@ehemaliges-Mitglied": on the page's
+    own row (live or draft) and in every stored revision, so nothing of theirs stays in the
+    page's history. Call before their posts change author. Returns the number of pages
+    changed."""
+    handle = "@" + person.username
+    quotes = ForumQuote.objects.filter(author=person).select_related("post__author__profile__town")
+    posts_by_page: dict[int, list[Post]] = {}
+    for quote in quotes:
+        posts_by_page.setdefault(quote.page_id, []).append(quote.post)
+    mentioning = ForumQuote.objects.filter(post__body__icontains=handle)
+    for page_id in mentioning.values_list("page_id", flat=True):
+        posts_by_page.setdefault(page_id, [])
+    for page_id, posts in posts_by_page.items():
+        Page.objects.select_for_update().filter(pk=page_id).first()
+        page = LabCasePage.objects.get(pk=page_id)
+        page.body = _erased_blocks(list(page.body.raw_data), posts, person.username)
+        page.save(clean=False, update_fields=["body"])
+        for revision in page.revisions.all():
+            body = revision.content.get("body")
+            blocks = json.loads(body) if isinstance(body, str) else body
+            if not isinstance(blocks, list):
+                continue
+            kept = _erased_blocks(blocks, posts, person.username)
+            if kept != blocks:
+                revision.content["body"] = json.dumps(kept) if isinstance(body, str) else kept
+                revision.save(update_fields=["content"])
+    quotes.delete()
+    return len(posts_by_page)
 
 
 @transaction.atomic

@@ -263,3 +263,53 @@ class NotificationPreferencesForm(forms.Form):
             for name in self.changed_data
             if name in self.spaces
         ]
+
+
+ERASURE_KEEP_POSTS, ERASURE_DELETE_POSTS = "behalten", "loeschen"
+
+
+class ErasureChoiceForm(forms.Form):
+    """What happens to the posts of an erased account; in the Wagtail admin's user deletion
+    (single and bulk) as on the person's own page."""
+
+    posts = forms.TypedChoiceField(
+        label=_("Was soll mit den Beiträgen geschehen?"),
+        choices=[
+            (ERASURE_KEEP_POSTS, _("Stehen lassen, ohne Namen, als „ehemaliges Mitglied“")),
+            (
+                ERASURE_DELETE_POSTS,
+                _("Ebenfalls löschen (angezeigt als „Beitrag gelöscht“, Dateien entfernt)"),
+            ),
+        ],
+        coerce=lambda value: value == ERASURE_DELETE_POSTS,
+        widget=forms.RadioSelect,
+        initial=ERASURE_KEEP_POSTS,
+    )
+
+
+class AccountErasureForm(ErasureChoiceForm):
+    """Erasing one's own account: the choice about the posts, then the password and, where
+    two-factor login is set up, a current code (``forum.views.account``)."""
+
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code aus Ihrer Authenticator-App"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, needs_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not needs_code:
+            del self.fields["code"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Das Passwort stimmt nicht."), code="password")
+        return password

@@ -23,6 +23,9 @@ from .tasks import enqueue, enqueue_later
 
 logger = logging.getLogger(__name__)
 
+# The farewell email of an erased account (forum.privacy.erasure) is the last row that holds the
+# old address: once sent or given up, the address goes with the content.
+ACCOUNT_DELETED_KIND = "account_deleted"
 # Every email, notifications included: tried this often, waiting 2, 4, 8, 16 minutes between.
 MAX_ATTEMPTS = 5
 
@@ -145,4 +148,8 @@ def _forget_content(email: OutgoingEmail, **ended: Any) -> None:
     for field, value in ended.items():
         setattr(email, field, value)
     email.subject, email.text, email.html, email.headers = "", "", "", {}
-    email.save(update_fields=[*ended, "attempts", "subject", "text", "html", "headers"])
+    forgotten = ["subject", "text", "html", "headers"]
+    if email.kind == ACCOUNT_DELETED_KIND:
+        email.to = ""
+        forgotten.append("to")
+    email.save(update_fields=[*ended, "attempts", *forgotten])

@@ -71,6 +71,20 @@ def is_editor(user: Any) -> bool:
 
 
 @rules.predicate
+def is_active_account(user: Any, account: Any) -> bool:
+    """Deactivated accounts and the shared "ehemaliges Mitglied" have no profile to open."""
+    return bool(account is not None and account.is_active)
+
+
+@rules.predicate
+def is_account_owner(user: Any, account: Any) -> bool:
+    """The account is the asking person's own (and they are signed in and active)."""
+    if user is None or not user.is_authenticated or not user.is_active or account is None:
+        return False
+    return user.pk == account.pk
+
+
+@rules.predicate
 def is_signed_in_member(user: Any) -> bool:
     """Belongs to at least one consortium: the condition for academy-wide spaces."""
     return bool(consortium_roles(user))
@@ -207,12 +221,15 @@ rules.add_perm("forum.access_consortium", can_view_consortium)
 rules.add_perm("forum.read_forum", can_read_forum)
 rules.add_perm("forum.list_members", can_view_consortium)
 rules.add_perm("forum.manage_members", can_manage_members)
-rules.add_perm("forum.see_profile", shares_consortium_with | is_admin)
+rules.add_perm("forum.see_profile", is_active_account & (shares_consortium_with | is_admin))
 # The community in the Wagtail admin: editors add and change the public data of towns and
 # consortia (with their phases); deleting those, and profiles, spaces and tags, which decide or
 # show who reads what, are for academy admins.
 rules.add_perm("forum.edit_public_community", is_editor | is_admin)
 rules.add_perm("forum.administer_community", is_admin)
+# Erasing an account (GDPR Art. 17): the person themselves, or an academy admin (the object is
+# the account to erase).
+rules.add_perm("forum.erase_account", is_account_owner | is_admin)
 
 rules.add_perm("forum.read_space", can_read_space)
 rules.add_perm("forum.post_in_space", can_post_in_space)

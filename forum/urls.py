@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    account,
     community,
     files,
     invitations,
@@ -78,6 +79,8 @@ urlpatterns = [
         privacy.data_export_download,
         name="data_export_download",
     ),
+    path("konto/loeschen/", account.account_delete, name="account_delete"),
+    path("konto/geloescht/", account.account_deleted, name="account_deleted"),
     path("einladung/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("benachrichtigungen/", notifications.notification_list, name="notifications"),
     path(

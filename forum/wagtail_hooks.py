@@ -10,13 +10,17 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.users.views.bulk_actions.delete import DeleteBulkAction as UserDeleteBulkAction
 
 from . import services
+from .forms import ErasureChoiceForm
 from .models import Consortium, Membership, Profile, Space, Tag, Town
+from .privacy import erasure
 from .sessions import kept_session_key
 
 # --- every write goes through the services ---------------------------------------------------
@@ -292,3 +296,66 @@ def check_sockets_after_bulk_user_action(request, action_type, objects, action_c
     if action_class_instance.model is not get_user_model() or action_type == "delete":
         return
     services.account_edited(user_ids=[user.pk for user in objects])
+
+
+# --- accounts: erasure (GDPR Art. 17) through the one service ---------------------------------
+# Wagtail's user deletion, single and bulk, runs ``erase_person`` instead of a plain delete: the
+# same clean-up, the same last-coach guard, the posts kept as "ehemaliges Mitglied" unless the
+# admin chooses otherwise, and a log entry that names only the account's number.
+
+
+@hooks.register("register_log_actions")
+def register_erasure_log_action(actions):
+    actions.register_model(get_user_model(), ModelLogEntry)
+    actions.register_action(erasure.LOG_ACTION, _("Konto gelöscht"), _("Konto gelöscht"))
+
+
+@hooks.register("before_delete_user")
+def erase_user_through_the_service(request, user):
+    """Wagtail's delete view has checked that the admin may delete this user (and that it is
+    not their own account); the service asks the policy again."""
+    if request.method != "POST":
+        return None
+    form = ErasureChoiceForm(request.POST)
+    delete_posts = form.is_valid() and form.cleaned_data["posts"]
+    try:
+        account_id = erasure.erase_person(
+            person=user, delete_posts=delete_posts, actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("wagtailusers_users:delete", user.pk)
+    messages.success(request, erasure.log_label(account_id))
+    return redirect("wagtailusers_users:index")
+
+
+class EraseUsersBulkAction(UserDeleteBulkAction):
+    """Bulk deletion of users: each account through the erasure service, all or none."""
+
+    template_name = "wagtailusers/bulk_actions/confirm_bulk_erase.html"
+    form_class = ErasureChoiceForm
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "actor": self.request.user,
+            "delete_posts": self.cleaned_form.cleaned_data["posts"],
+        }
+
+    @classmethod
+    def execute_action(cls, objects, actor=None, delete_posts=False, **kwargs):
+        # Wagtail runs this inside one transaction: a refusal undoes the erasures before it.
+        for user in objects:
+            erasure.erase_person(person=user, delete_posts=delete_posts, actor=actor)
+        return len(objects), 0
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.next_url)
+
+
+# Ordered after Wagtail's own user deletion, which it replaces.
+hooks.register("register_bulk_action", EraseUsersBulkAction, order=1)

@@ -9,12 +9,12 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self) -> None:
         """The forum's consumer serves the idea board's stream; who may read it is decided
-        here, so the forum does not import workshops. The same for the workshops' part of a
-        person's data export."""
+        here, and the workshops' parts of a person's data export and of erasing an account are
+        registered here, so the forum does not import workshops."""
         from forum.streams import register_reader
 
-        from .privacy import register_export_sections
+        from . import privacy
         from .streams import WORKSHOP, may_read_idea_board
 
         register_reader(WORKSHOP, may_read_idea_board)
-        register_export_sections()
+        privacy.register()

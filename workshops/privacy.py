@@ -1,16 +1,44 @@
-"""The workshops' part of a person's data export (``forum.privacy.export``): registrations with
-dietary needs and remarks, idea cards, the files they uploaded, whether a calendar address
-exists. Registered from ``WorkshopsConfig.ready()``."""
+"""The workshops' part of a person's rights over their data, registered in
+``WorkshopsConfig.ready()`` so the forum does not import workshops.
+
+Export (``forum.privacy.export``): registrations with dietary needs and remarks, idea cards, the
+files they uploaded, whether a calendar address exists.
+
+Erasure (``forum.privacy.erasure``):
+- Registrations for workshops still ahead are cancelled through the registration service, so
+  the waiting list moves up and whoever gets the seat is notified; then every registration of
+  the person goes, past ones too (dietary needs and remarks are theirs; a held workshop's
+  documentation does not depend on the rows).
+- Idea cards are treated like forum posts: kept as "ehemaliges Mitglied", or removed with the
+  posts. Files the person uploaded to a workshop's documentation likewise: kept without their
+  name, or removed from storage with the posts.
+- Their name in a programme's "Mit" column or a roadmap's "Wer" becomes "ehemaliges Mitglied".
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forum.privacy.export import ExportedFile, Section, register_section, safe_filename
+from forum.privacy import erasure as erasure_registry
+from forum.privacy import export as export_registry
+from forum.privacy.erasure import Erasure
+from forum.privacy.export import ExportedFile, Section, safe_filename
 
-from .models import CalendarFeed, IdeaCard, Registration, WorkshopFile
+from . import services
+from .models import (
+    AgendaItem,
+    CalendarFeed,
+    IdeaCard,
+    Registration,
+    RoadmapItem,
+    WorkshopFile,
+)
 
 
 def registrations(user: Any) -> list[dict[str, Any]]:
@@ -123,6 +151,49 @@ SECTIONS = [
 ]
 
 
-def register_export_sections() -> None:
+def erase(erasure: Erasure) -> None:
+    person = erasure.person
+    ahead = Registration.objects.filter(
+        user=person,
+        workshop__starts_at__gt=timezone.now(),
+        status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
+    ).select_related("workshop")
+    for registration in ahead:
+        try:
+            services.cancel_registration(workshop=registration.workshop, user=person)
+        except (PermissionDenied, ValidationError):
+            continue  # cancelled or closed meanwhile: nobody waits for this seat
+    Registration.objects.filter(user=person).delete()
+
+    cards = IdeaCard.objects.filter(author=person)
+    if erasure.delete_posts:
+        for card in cards:
+            card_id = card.pk
+            card.delete()
+            card.pk = card_id
+            services.publish_idea(card, "removed")
+    else:
+        cards.update(author=erasure.former_member)
+
+    if erasure.delete_posts:
+        for item in WorkshopFile.objects.filter(uploaded_by=person):
+            item.delete()
+            for stored in (item.file, item.thumbnail):
+                if stored:
+                    transaction.on_commit(
+                        lambda name=stored.name, storage=stored.storage: storage.delete(name)
+                    )
+
+    for model, field_name in ((AgendaItem, "speaker"), (RoadmapItem, "who")):
+        naming = Q()
+        for name in erasure.names:
+            naming |= Q(**{f"{field_name}__icontains": name})
+        for row in model.objects.filter(naming):
+            setattr(row, field_name, erasure.scrub(getattr(row, field_name)))
+            row.save(update_fields=[field_name])
+
+
+def register() -> None:
     for section in SECTIONS:
-        register_section(section)
+        export_registry.register_section(section)
+    erasure_registry.register_section("workshops", erase)

@@ -651,7 +651,7 @@ def _card_text(value: str) -> str:
     return (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
 
 
-def _publish_idea(card: IdeaCard, change: str) -> None:
+def publish_idea(card: IdeaCard, change: str) -> None:
     events.publish(
         workshop_stream(card.workshop_id),
         "idea.changed",
@@ -681,7 +681,7 @@ def add_idea(
             % {"count": MAX_IDEAS_PER_WORKSHOP}
         )
     card.save()
-    _publish_idea(card, "added")
+    publish_idea(card, "added")
     return card
 
 
@@ -695,7 +695,7 @@ def regroup_idea(*, card: IdeaCard, actor: Any, group: str) -> IdeaCard:
     card.group = group
     card.full_clean(exclude=["workshop", "author"])
     card.save(update_fields=["group"])
-    _publish_idea(card, "moved")
+    publish_idea(card, "moved")
     return card
 
 
@@ -706,4 +706,4 @@ def remove_idea(*, card: IdeaCard, actor: Any) -> None:
     card_id = card.pk
     card.delete()
     card.pk = card_id
-    _publish_idea(card, "removed")
+    publish_idea(card, "removed")

@@ -195,6 +195,11 @@ def request_data_export(*, user: Any) -> DataExport:
     return export
 
 
+def delete_exports_of(user: Any) -> int:
+    """A person's exports with their files (erasing the account; call inside atomic)."""
+    return _delete_exports(list(DataExport.objects.filter(user=user)))
+
+
 def _delete_exports(exports: list[DataExport]) -> int:
     """Delete rows now and their files once the deletion has committed."""
     if not exports:

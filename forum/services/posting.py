@@ -92,6 +92,12 @@ def _render(body: str, space: Space) -> tuple[str, list[Any]]:
     return html, users
 
 
+def render_body(*, body: str, space: Space) -> tuple[str, list[Any]]:
+    """The HTML of a post's text in ``space`` and the people it mentions, as a new post would
+    render it (for callers that rewrite stored text, e.g. the erasure of an account)."""
+    return _render(body, space)
+
+
 def _store_attachments(post: Post, uploads: list[Any]) -> None:
     for checked, upload in zip(check_uploads(uploads), uploads, strict=True):
         attachment = Attachment(

@@ -17,26 +17,18 @@ from django.urls import reverse
 
 from forum import consumers
 from tests.factories import PASSWORD
-from tests.helpers.realtime import WAIT, connect, db, receive, subscribe, unexpected
+from tests.helpers.realtime import (
+    assert_closed_for_auth,
+    assert_open,
+    connect,
+    db,
+    subscribe,
+    unexpected,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "Ganz-neues-Passwort-2026"
-
-
-async def assert_closed_for_auth(ws) -> None:
-    """The next output (presence chatter aside) is a close with 4401."""
-    while True:
-        output = await ws.receive_output(timeout=WAIT)
-        if output["type"] == "websocket.close":
-            assert output.get("code") == 4401, output
-            return
-        assert '"presence"' in output.get("text", ""), output
-
-
-async def assert_open(ws) -> None:
-    await ws.send_json_to({"type": "ping"})
-    assert await receive(ws) == {"type": "pong"}
 
 
 def _session_key(client: Client) -> str:

@@ -97,3 +97,18 @@ async def subscribe(communicator, stream: str, after: int | None = None) -> list
 
 def reply(topic, author, body="Bei uns hat es gut geklappt."):
     return db(services.post_reply)(topic=topic, author=author, body=body)
+
+
+async def assert_closed_for_auth(ws) -> None:
+    """The next output (presence chatter aside) is a close with 4401."""
+    while True:
+        output = await ws.receive_output(timeout=WAIT)
+        if output["type"] == "websocket.close":
+            assert output.get("code") == 4401, output
+            return
+        assert '"presence"' in output.get("text", ""), output
+
+
+async def assert_open(ws) -> None:
+    await ws.send_json_to({"type": "ping"})
+    assert await receive(ws) == {"type": "pong"}
