@@ -173,8 +173,8 @@ def crawl(browser, base_url: str, role: str) -> Recorder:
 def test_no_page_asks_another_host(demo_server, browser, role):
     recorder = crawl(browser, demo_server.url, role)
     assert recorder.foreign == []
-    assert recorder.requests > 3 * len(recorder.visited)
-    assert len(recorder.visited) >= 15
+    # Every visit was recorded (its document at least), and the crawl went past the start pages.
+    assert recorder.requests >= len(recorder.visited) >= 25
 
 
 def test_the_recording_notices_a_foreign_request(demo_server, browser):
