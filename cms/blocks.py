@@ -1,5 +1,6 @@
 """StreamField blocks of the case pages: one shared body block, small reusable parts."""
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -45,6 +46,10 @@ class KeyFigureBlock(blocks.StructBlock):
         label=_("Bezeichnung"), max_length=80, help_text=_("z. B. „Arbeitsplätze“")
     )
 
+    class Meta:
+        # Heading of each entry in the editor (an entry of a list has no name to fall back on).
+        label = _("Kennzahl")
+
 
 class KeyFiguresBlock(blocks.ListBlock):
     def __init__(self, **kwargs):
@@ -60,6 +65,9 @@ class TimelineEntryBlock(blocks.StructBlock):
     date = blocks.DateBlock(label=_("Datum"))
     event = blocks.CharBlock(label=_("Ereignis"), max_length=250)
 
+    class Meta:
+        label = _("Eintrag")
+
 
 class TimelineBlock(blocks.ListBlock):
     def __init__(self, **kwargs):
@@ -71,11 +79,22 @@ class TimelineBlock(blocks.ListBlock):
         template = "blocks/timeline.html"
 
 
+class PointBlock(blocks.TextBlock):
+    """One point of a list. Wagtail shows no label for a field that stands alone in a list, so
+    the text box gets the block's label as its accessible name (lazy: in the editor's language)."""
+
+    @cached_property
+    def field(self):
+        field = super().field
+        field.widget.attrs["aria-label"] = self.label
+        return field
+
+
 class PointsBlock(blocks.ListBlock):
     """A titled list of short points; lessons, obstacles and next steps share the shape."""
 
     def __init__(self, **kwargs):
-        super().__init__(blocks.TextBlock(label=_("Punkt")), min_num=1, **kwargs)
+        super().__init__(PointBlock(label=_("Punkt")), min_num=1, **kwargs)
 
     class Meta:
         icon = "list-ul"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Consortium, State
 from forum.numbers import page_number
+from forum.text import GermanChoicesSelect
 
 from . import selectors
 from .models import LabFormat, TownSize
@@ -29,8 +30,9 @@ class CaseFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle Verbünde"),
+        widget=GermanChoicesSelect,
     )
-    thema = forms.ChoiceField(label=_("Themenfeld"), required=False)
+    thema = forms.ChoiceField(label=_("Themenfeld"), required=False, widget=GermanChoicesSelect)
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[("", _("Alle Formate")), *LabFormat.choices],

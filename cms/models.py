@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, Page, Task, TaskState
 from wagtail.search import index
 
-from forum.text import VisibleTextModel
+from forum.text import VisibleTextModel, german_interface
 
 from .blocks import RICH_TEXT_FEATURES, CaseBodyBlock
 
@@ -115,10 +115,6 @@ class VisibleEnglishTitles(VisibleTitles):
     """``VisibleTitles`` for an ``EnglishTitledPage``."""
 
     line_fields = ("title", "seo_title", "title_en")
-
-
-def german_interface() -> bool:
-    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "de"
 
 
 class HomePage(VisibleEnglishTitles, EnglishTitledPage):

@@ -33,6 +33,7 @@ from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
 from forum.models import Consortium
+from forum.text import GermanChoicesSelect
 from workshops import selectors as workshop_selectors
 
 from . import selectors, services
@@ -59,6 +60,7 @@ class SearchForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle Verbünde"),
+        widget=GermanChoicesSelect,
     )
     format = forms.ChoiceField(
         label=_("Format"), choices=[("", _("Alle Formate")), *LabFormat.choices], required=False

@@ -22,7 +22,9 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 INVISIBLE_MESSAGE = _("Bitte geben Sie sichtbaren Text ein.")
@@ -171,3 +173,19 @@ class VisibleTextModel:
                     errors[name] = error.error_list
         if errors:
             raise ValidationError(errors)
+
+
+def german_interface() -> bool:
+    """Whether the interface speaks German now; otherwise German content is marked lang="de"."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "de"
+
+
+class GermanChoicesSelect(forms.Select):
+    """A select whose choices are German content (consortium names, themes): in another
+    interface language each option says lang="de"; the empty choice ("all") is interface text."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None) and not german_interface():
+            option["attrs"]["lang"] = "de"
+        return option

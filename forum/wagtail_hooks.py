@@ -1,9 +1,12 @@
 """The community model in the Wagtail admin, so admins and editors work in one place."""
 
+from urllib.parse import quote
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -19,7 +22,7 @@ from wagtail.users.views.bulk_actions.delete import DeleteBulkAction as UserDele
 
 from . import services
 from .forms import ErasureChoiceForm
-from .models import Consortium, Membership, Profile, Space, Tag, Town
+from .models import Consortium, Membership, Profile, Space, Tag, Town, display_name
 from .privacy import erasure
 from .sessions import kept_session_key
 
@@ -359,3 +362,37 @@ class EraseUsersBulkAction(UserDeleteBulkAction):
 
 # Ordered after Wagtail's own user deletion, which it replaces.
 hooks.register("register_bulk_action", EraseUsersBulkAction, order=1)
+
+
+# --- avatars: initials, drawn in the browser from a data: address ------------------------------
+
+AVATAR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 40 40">'
+    '<rect width="40" height="40" fill="#0b5c7a"/>'
+    '<text x="20" y="20" dy=".35em" text-anchor="middle" fill="#fff" '
+    'font-family="sans-serif" font-size="16">{initials}</text></svg>'
+)
+
+
+def initials(name: str) -> str:
+    """The first letters of the first and the last word: "Anna Berger" -> "AB"."""
+    words = name.split()
+    if not words:
+        return ""
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+@hooks.register("get_avatar_url")
+def initials_avatar(user, size):
+    """Instead of Wagtail's default, which asks gravatar.com where a provider is set: the
+    person's initials, with no request at all. Wagtail shows avatars with ``alt=""`` beside the
+    name, so the picture stays decorative. A picture someone uploaded (served by us) is kept.
+    Wagtail also asks for rows without a person (its own log entries: None) and, in the aging
+    pages report, with a user's id: those keep Wagtail's default picture (also ours)."""
+    if not isinstance(user, get_user_model()):
+        return None
+    profile = getattr(user, "wagtail_userprofile", None)
+    if profile is not None and profile.avatar:
+        return None
+    svg = AVATAR_SVG.format(size=int(size), initials=escape(initials(display_name(user))))
+    return "data:image/svg+xml," + quote(svg)

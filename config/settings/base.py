@@ -317,6 +317,19 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backend"}}
 # No admin page asks another host: no avatars from gravatar.com, no release check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Rich text without Wagtail's "embed" feature (in its default set): an embedded video or post
+# would have every visitor's browser ask the provider's host (and the policy would block it).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {
+            "features": [
+                *("h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr"),
+                *("link", "document-link", "image"),
+            ]
+        },
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 # Titles of uploaded images and documents follow the rule for names and titles (forum.text).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"

@@ -37,6 +37,32 @@
     starters[element.dataset.cspInit](element, JSON.parse(element.dataset.cspInitOptions));
   }
 
+  // Wagtail 8.0's rich text editor (Draftail) leaves its text box without a name: the field's
+  // <label for> points at the hidden input the editor replaces (Wagtail issue 14205). Name it
+  // after that label, or in a StreamField after the block's heading. React does not touch the
+  // attribute again, and a new editor (new block) is a new element that passes here.
+  const editorSelector = ".public-DraftEditor-content[role=textbox]";
+
+  function nameEditor(editor) {
+    if (editor.hasAttribute("aria-label") || editor.hasAttribute("aria-labelledby")) {
+      return;
+    }
+    const wrapper = editor.closest("[data-draftail-editor-wrapper]");
+    const input = wrapper && wrapper.parentNode.querySelector(":scope > input[id]");
+    let name = input && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    let fallbackId = input && `${input.id}-label`;
+    if (!name) {
+      // The block's type ("Text"), not its whole heading, which repeats the text's beginning.
+      const section = editor.closest("section[id$='-section']");
+      name = section && section.querySelector(":scope > .w-panel__header .c-sf-block__type");
+      fallbackId = section && `${section.id}-type`;
+    }
+    if (name) {
+      name.id = name.id || fallbackId;
+      editor.setAttribute("aria-labelledby", name.id);
+    }
+  }
+
   function startWithin(node) {
     if (node.nodeType !== Node.ELEMENT_NODE) {
       return;
@@ -45,6 +71,10 @@
       start(node);
     }
     node.querySelectorAll(selector).forEach(start);
+    if (node.matches(editorSelector)) {
+      nameEditor(node);
+    }
+    node.querySelectorAll(editorSelector).forEach(nameEditor);
   }
 
   new MutationObserver((records) => {

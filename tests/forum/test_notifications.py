@@ -540,6 +540,9 @@ def test_an_immediate_email_follows_the_readers_language(cast, run):
     assert to_german.body.startswith("Guten Tag ")
     assert '<html lang="en">' in to_english.alternatives[0][0]
     assert '<html lang="de">' in to_german.alternatives[0][0]
+    # The workshop's German title inside the English text is marked as German content.
+    assert '<span lang="de">Werkstatt am Markt</span>' in to_english.alternatives[0][0]
+    assert 'lang="de">' not in to_german.alternatives[0][0].split("<body", 1)[1]
     day = timezone.localtime(workshop.starts_at).strftime("%A")  # C locale: English
     assert day in to_english.body  # dates in English too (Django's own catalogue)
     assert day not in to_german.body

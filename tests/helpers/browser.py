@@ -39,9 +39,9 @@ def remember_totp(email: str, secret: str) -> None:
     TOTP_SECRETS[email] = secret
 
 
-def sign_in(browser, base_url: str, email: str):
+def sign_in(browser, base_url: str, email: str, **context_options):
     """A new German-speaking browser context signed in as ``email``; returns (context, page)."""
-    context = browser.new_context(locale="de-DE")
+    context = browser.new_context(locale="de-DE", **context_options)
     page = context.new_page()
     page.goto(base_url + "/konto/login/")
     page.get_by_label("E-Mail").fill(email)
