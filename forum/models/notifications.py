@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     REPORT = "report", _("Neue Meldung zum Bearbeiten")
     CASE_REVIEW = "case_review", _("Fallstudie zur Prüfung")
     CASE_DECISION = "case_decision", _("Entscheidung über Ihre Fallstudie")
+    BARRIER_REPORT = "barrier_report", _("Neue Meldung einer Barriere")
 
 
 class Delivery(models.TextChoices):
@@ -52,6 +53,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.REPORT: Delivery.IMMEDIATE,
     NotificationKind.CASE_REVIEW: Delivery.IMMEDIATE,
     NotificationKind.CASE_DECISION: Delivery.IMMEDIATE,
+    NotificationKind.BARRIER_REPORT: Delivery.IMMEDIATE,
 }
 
 

@@ -136,6 +136,7 @@ SUBJECTS = {
     NotificationKind.REPORT: gettext_noop("Neue Meldung: %(title)s"),
     NotificationKind.CASE_REVIEW: gettext_noop("Fallstudie zur Prüfung: %(title)s"),
     NotificationKind.CASE_DECISION: gettext_noop("%(title)s"),
+    NotificationKind.BARRIER_REPORT: gettext_noop("Neue Meldung einer Barriere: %(title)s"),
 }
 
 
