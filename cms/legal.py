@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import blocks
@@ -40,9 +42,22 @@ class LegalPage(VisibleEnglishTitles, EnglishTitledPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
+    # Rich text fields that must say something: an empty editor still sends an empty paragraph,
+    # which Django's "required" takes for text.
+    required_rich_text: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        empty = {
+            name: ValidationError(_("Dieses Feld muss ausgefüllt werden."), code="required")
+            for name in self.required_rich_text
+            if not strip_tags(str(getattr(self, name) or "")).strip()
+        }
+        if empty:
+            raise ValidationError(empty)
 
 
 # --- Impressum -----------------------------------------------------------------------------
@@ -225,6 +240,8 @@ class PrivacyPage(LegalPage):
             heading=_("Rechte und Aufsicht"),
         ),
     ]
+
+    required_rich_text = ("recipients", "rights")
 
     class Meta:
         verbose_name = _("Datenschutzerklärung")
