@@ -11,7 +11,7 @@ from wagtail.images.forms import BaseImageForm
 
 from forum.models import Consortium, Post, Topic, Town
 from forum.numbers import IdChoiceField, IdMultipleChoiceField
-from forum.text import LineFormField, clean_line
+from forum.text import LineFormField, TextBlockFormField, clean_line
 from workshops.models import WorkshopFile
 
 from .models import ConsortiumPage
@@ -191,26 +191,26 @@ class BarrierReportForm(forms.Form):
     # program filling every field gives itself away (``is_trap_filled``).
     TRAP_FIELD = "website"
 
-    page_url = forms.CharField(
+    page_url = LineFormField(
         label=_("Seite, auf der die Barriere ist"),
         max_length=500,
         required=False,
         help_text=_("Die Adresse der Seite oder eine kurze Beschreibung, wo Sie waren."),
     )
-    description = forms.CharField(
+    description = TextBlockFormField(
         label=_("Was hat nicht funktioniert?"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Beschreiben Sie die Barriere so genau, wie es Ihnen möglich ist."),
         error_messages={"required": _("Bitte beschreiben Sie die Barriere.")},
     )
-    assistive_technology = forms.CharField(
+    assistive_technology = LineFormField(
         label=_("Welche Hilfsmittel nutzen Sie? (freiwillig)"),
         max_length=300,
         required=False,
         help_text=_("Zum Beispiel Screenreader, Vergrößerung, Sprachsteuerung, Browser."),
     )
-    name = forms.CharField(label=_("Ihr Name (freiwillig)"), max_length=200, required=False)
+    name = LineFormField(label=_("Ihr Name (freiwillig)"), max_length=200, required=False)
     wants_answer = forms.BooleanField(
         label=_("Ich möchte eine Antwort per E-Mail"),
         required=False,

@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -182,6 +183,23 @@ class BarrierReportEditView(ServiceFormMixin, snippet_views.EditView):
 class BarrierReportDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
     def delete_action(self):
         delete_barrier_report(report=self.object, actor=self.request.user)
+
+
+class BarrierReportDeleteBulkAction(DeleteBulkAction):
+    """Bulk deletion of reports runs the delete service for each, all or none."""
+
+    models = [BarrierReport]
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        actor = kwargs["self"].request.user
+        for report in objects:
+            delete_barrier_report(report=report, actor=actor)
+        return len(objects), 0
+
+
+# Ordered after Wagtail's own snippet deletion, which it replaces for reports.
+hooks.register("register_bulk_action", BarrierReportDeleteBulkAction, order=1)
 
 
 class BarrierReportViewSet(SnippetViewSet):

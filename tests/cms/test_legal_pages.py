@@ -1,13 +1,11 @@
 """The legal pages: Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit."""
 
-from datetime import date
-
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from cms.legal import Conformity, cookies, storage_periods
+from cms.legal import cookies, storage_periods
 from cms.models import (
     AccessibilityPage,
     HomePage,
@@ -16,72 +14,9 @@ from cms.models import (
     StandardPage,
 )
 from tests.helpers.cast import client_for
+from tests.helpers.legal import accessibility, imprint, privacy
 
 LEGAL_TYPES = [ImprintPage, PrivacyPage, AccessibilityPage]
-
-
-def imprint(**extra):
-    return ImprintPage(
-        title="Impressum",
-        slug="impressum",
-        operator_name="Geschäftsstelle Beispiel",
-        address="Musterstraße 1\n00000 Musterstadt",
-        represented_by="Dr. Erika Beispiel",
-        email="kontakt@example.org",
-        phone="+49 000 1",
-        content_responsible="Max Mustermann",
-        **extra,
-    )
-
-
-def privacy(**extra):
-    return PrivacyPage(
-        title="Datenschutzerklärung",
-        slug="datenschutz",
-        controller="Geschäftsstelle Beispiel",
-        contact_email="datenschutz@example.org",
-        data_protection_officer="Die Datenschutzbeauftragte",
-        purposes=[
-            (
-                "purpose",
-                {
-                    "purpose": "Konto und Anmeldung",
-                    "legal_basis": "e",
-                    "data_categories": "E-Mail-Adresse",
-                    "details": "",
-                },
-            )
-        ],
-        recipients="<p>Rechenzentrum im Auftrag</p>",
-        rights="<p>Auskunft, Löschung</p>",
-        supervisory_authority="BfDI, Bonn",
-        version_date=date(2026, 11, 30),
-        **extra,
-    )
-
-
-def accessibility(**extra):
-    return AccessibilityPage(
-        title="Erklärung zur Barrierefreiheit",
-        slug="barrierefreiheit",
-        conformity=Conformity.PARTIAL,
-        gaps=[
-            (
-                "gap",
-                {
-                    "what": "Minimap im Redaktionsbereich",
-                    "why": "Fehler in Wagtail",
-                    "alternative": "Die Redaktion hilft.",
-                },
-            )
-        ],
-        statement_date=date(2026, 12, 1),
-        last_check_date=date(2026, 11, 28),
-        check_method="Selbstbewertung mit axe",
-        feedback_contact="Redaktion, Musterstraße 1",
-        feedback_email="barrierefreiheit@example.org",
-        **extra,
-    )
 
 
 @pytest.fixture
