@@ -209,7 +209,7 @@ class BarrierReportViewSet(SnippetViewSet):
     copy_view_enabled = False
     icon = "warning"
     menu_label = _("Gemeldete Barrieren")
-    list_display = ["created_at", "description", "page_url", "status"]
+    list_display = ["__str__", "page_url", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["description", "page_url"]
     panels = [
@@ -225,7 +225,7 @@ class BarrierReportViewSet(SnippetViewSet):
             heading=_("Meldung"),
         ),
         MultiFieldPanel(
-            [FieldPanel("status"), FieldPanel("answer"), FieldPanel("answered_at", read_only=True)],
+            [FieldPanel("status"), FieldPanel("answer")],
             heading=_("Bearbeitung"),
         ),
     ]

@@ -148,9 +148,8 @@ def test_too_many_reports_from_one_address_are_refused_clearly(
 
 
 def _report(**extra) -> BarrierReport:
-    return BarrierReport.objects.create(
-        description="Kontrast zu gering", email="erika@example.org", name="Erika", **extra
-    )
+    fields = {"description": "Kontrast zu gering", "email": "erika@example.org", "name": "Erika"}
+    return BarrierReport.objects.create(**{**fields, **extra})
 
 
 def test_answer_is_emailed_to_the_sender_once(cast, django_capture_on_commit_callbacks):
@@ -271,3 +270,16 @@ def test_bulk_deletion_in_the_admin_runs_the_delete_service(client, cast, monkey
     assert response.status_code == 302
     assert sorted(deleted) == sorted(report.pk for report in reports)
     assert not BarrierReport.objects.exists()
+
+
+def test_an_answer_without_address_is_refused_in_the_admin_keeping_the_input(client, cast):
+    report = _report(email="")
+    client_for(client, cast.user("editor"))
+    url = reverse("wagtailsnippets_cms_barrierreport:edit", args=[report.pk])
+    response = client.post(url, {"status": "done", "answer": "Danke für den Hinweis"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "keine E-Mail-Adresse" in content
+    assert "Danke für den Hinweis" in content
+    report.refresh_from_db()
+    assert report.status == "new" and report.answer == ""
