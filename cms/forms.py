@@ -11,7 +11,7 @@ from wagtail.images.forms import BaseImageForm
 
 from forum.models import Consortium, Post, Topic, Town
 from forum.numbers import IdChoiceField, IdMultipleChoiceField
-from forum.text import LineFormField, clean_line
+from forum.text import LineFormField, TextBlockFormField, clean_line
 from workshops.models import WorkshopFile
 
 from .models import ConsortiumPage
@@ -182,3 +182,59 @@ class SummaryForm(forms.Form):
     def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["photos"].queryset = photos
+
+
+class BarrierReportForm(forms.Form):
+    """ "Barriere melden": what someone could not use, and how to answer them if they wish."""
+
+    # A field people do not see (hidden by the style sheet, skipped by screen readers): a
+    # program filling every field gives itself away (``is_trap_filled``).
+    TRAP_FIELD = "website"
+
+    page_url = LineFormField(
+        label=_("Seite, auf der die Barriere ist"),
+        max_length=500,
+        required=False,
+        help_text=_("Die Adresse der Seite oder eine kurze Beschreibung, wo Sie waren."),
+    )
+    description = TextBlockFormField(
+        label=_("Was hat nicht funktioniert?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Beschreiben Sie die Barriere so genau, wie es Ihnen möglich ist."),
+        error_messages={"required": _("Bitte beschreiben Sie die Barriere.")},
+    )
+    assistive_technology = LineFormField(
+        label=_("Welche Hilfsmittel nutzen Sie? (freiwillig)"),
+        max_length=300,
+        required=False,
+        help_text=_("Zum Beispiel Screenreader, Vergrößerung, Sprachsteuerung, Browser."),
+    )
+    name = LineFormField(label=_("Ihr Name (freiwillig)"), max_length=200, required=False)
+    wants_answer = forms.BooleanField(
+        label=_("Ich möchte eine Antwort per E-Mail"),
+        required=False,
+        help_text=_("Dann brauchen wir Ihre E-Mail-Adresse."),
+    )
+    email = forms.EmailField(
+        label=_("Ihre E-Mail-Adresse"),
+        required=False,
+        help_text=_(
+            "Nur nötig, wenn Sie eine Antwort möchten. Sie bekommen dann auch eine "
+            "Eingangsbestätigung."
+        ),
+        error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("wants_answer") and not data.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email",
+                _("Für eine Antwort brauchen wir Ihre E-Mail-Adresse."),
+            )
+        return data
+
+    @classmethod
+    def is_trap_filled(cls, data: Any) -> bool:
+        return bool((data.get(cls.TRAP_FIELD) or "").strip())

@@ -133,6 +133,9 @@ class HomePage(VisibleEnglishTitles, EnglishTitledPage):
         "cms.ActionModuleIndexPage",
         "cms.ConsortiumPage",
         "cms.WorkshopIndexPage",
+        "cms.ImprintPage",
+        "cms.PrivacyPage",
+        "cms.AccessibilityPage",
     ]
     max_count = 1
 
@@ -148,7 +151,7 @@ class HomePage(VisibleEnglishTitles, EnglishTitledPage):
 
 
 class StandardPage(VisibleEnglishTitles, EnglishTitledPage):
-    """Plain text pages such as Impressum, Datenschutz and Barrierefreiheit."""
+    """Plain text pages; the legal pages have page types of their own (``cms.legal``)."""
 
     body = RichTextField(_("Text"), blank=True)
     show_in_footer = models.BooleanField(
@@ -655,3 +658,11 @@ class ConsortiumReviewTask(Task):
     class Meta:
         verbose_name = _("Prüfung durch den Verbund")
         verbose_name_plural = _("Prüfungen durch den Verbund")
+
+
+# The legal pages and barrier reports live in their own module; imported here so that Django
+# registers them as models of this app (it imports only ``cms.models``).
+from .legal import AccessibilityPage as AccessibilityPage  # noqa: E402
+from .legal import BarrierReport as BarrierReport  # noqa: E402
+from .legal import ImprintPage as ImprintPage  # noqa: E402
+from .legal import PrivacyPage as PrivacyPage  # noqa: E402

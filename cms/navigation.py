@@ -15,10 +15,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import translation
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 NAVIGATION_SECONDS = 300
 _GENERATION_KEY = "cms:navigation:generation"
@@ -37,6 +39,8 @@ class Link:
 class Navigation:
     menu: tuple[Link, ...]
     footer: tuple[Link, ...]
+    # Where forms that collect personal data link to (no link while the page does not exist).
+    privacy_url: str = ""
 
 
 EMPTY = Navigation(menu=(), footer=())
@@ -65,21 +69,32 @@ def forget() -> None:
 
 
 def _build(site: Site, request: HttpRequest) -> Navigation:
-    from .models import StandardPage
+    from .legal import LEGAL_PAGE_TYPES, PrivacyPage
 
     root = site.root_page
     menu = root.get_children().live().public().in_menu().specific()
-    footer = (
-        StandardPage.objects.descendant_of(root)
+    # The legal pages always, other text pages when marked for it.
+    footer = list(
+        Page.objects.descendant_of(root)
         .live()
         .public()
-        .filter(show_in_footer=True)
+        .filter(
+            Q(content_type__in=[_content_type(model) for model in LEGAL_PAGE_TYPES])
+            | Q(standardpage__show_in_footer=True)
+        )
         .order_by("path")
+        .specific()
     )
+    privacy = next((page for page in footer if isinstance(page, PrivacyPage)), None)
     return Navigation(
         menu=tuple(_link(page, request) for page in menu),
         footer=tuple(_link(page, request) for page in footer),
+        privacy_url=privacy.get_url(request) if privacy is not None else "",
     )
+
+
+def _content_type(model) -> ContentType:
+    return ContentType.objects.get_for_model(model)
 
 
 def _link(page, request: HttpRequest) -> Link:

@@ -7,16 +7,22 @@ Erasure (``forum.privacy.erasure``): the quotes of the person's posts are remove
 case page, its live version, drafts and stored revisions, and @mentions of them in other quotes
 become "@ehemaliges-Mitglied". (Page ownership, revisions and Wagtail's log keep no name: their
 user columns are emptied with the account, and the forum's part relabels log entries.)
+
+Retention (``forum.privacy.retention``): barrier reports done more than
+``BARRIER_REPORT_DAYS`` ago, with the sender's name and address.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from forum.privacy import erasure as erasure_registry
 from forum.privacy import export as export_registry
+from forum.privacy import retention as retention_registry
 from forum.privacy.erasure import Erasure
 from forum.privacy.export import Section
 
@@ -58,7 +64,14 @@ def erase(erasure: Erasure) -> None:
     services.erase_quotes_of(person=erasure.person)
 
 
+def remove_old_barrier_reports(*, now: datetime) -> int:
+    return services.remove_answered_barrier_reports(
+        before=now - timedelta(days=settings.BARRIER_REPORT_DAYS)
+    )
+
+
 def register() -> None:
     for section in SECTIONS:
         export_registry.register_section(section)
     erasure_registry.register_section("cms", erase)
+    retention_registry.register_step("barrier_reports", remove_old_barrier_reports)

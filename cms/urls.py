@@ -12,6 +12,8 @@ urlpatterns = [
     path("fallstudien/feed/", views.PublicCaseFeed(), name="case_feed"),
     path("fallstudien/aus-dem-forum/<int:topic_id>/", views.convert_topic, name="convert_topic"),
     path("fallstudien/zitate/<int:quote_id>/", views.quote_objection, name="quote_objection"),
+    path("barriere-melden/", views.barrier_report, name="barrier_report"),
+    path("barriere-melden/danke/", views.barrier_report_sent, name="barrier_report_sent"),
     path("medien/<path:path>", views.serve_media, name="media"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

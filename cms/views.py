@@ -8,8 +8,11 @@ import mimetypes
 import posixpath
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
+from allauth.core.internal import ratelimit
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -34,10 +37,11 @@ from forum import uploads
 from forum.forms import add_service_errors
 from forum.models import Consortium
 from forum.text import GermanChoicesSelect
+from forum.views.redirects import on_this_site
 from workshops import selectors as workshop_selectors
 
 from . import selectors, services
-from .forms import ConvertTopicForm, SummaryForm
+from .forms import BarrierReportForm, ConvertTopicForm, SummaryForm
 from .models import ForumQuote, LabCasePage, LabFormat
 from .search_backend import clean_query
 
@@ -329,3 +333,69 @@ def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         context,
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- "Barriere melden" -----------------------------------------------------------------------
+
+BARRIER_RATE_ACTION = "barrier_report"
+
+
+def _reported_page(request: HttpRequest) -> str:
+    """The page the visitor came from: ``?seite=`` or the referer, when it is one of ours."""
+    page = request.GET.get("seite") or request.headers.get("referer") or ""
+    if not on_this_site(request, page):
+        return ""
+    parts = urlsplit(page)
+    if parts.path == request.path:
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def barrier_report(request: HttpRequest) -> HttpResponse:
+    """The feedback channel of the accessibility statement (BITV 2.0 § 7): for everyone, with
+    or without an account. A filled trap field is thanked like a real report and stored
+    nowhere; more reports from one address than ``BARRIER_REPORT_RATE_LIMIT`` are refused."""
+    if request.method != "POST":
+        form = BarrierReportForm(initial={"page_url": _reported_page(request)})
+        return render(request, "cms/barrier_report.html", {"form": form})
+    form = BarrierReportForm(request.POST)
+    if BarrierReportForm.is_trap_filled(request.POST):
+        return redirect("cms:barrier_report_sent")
+    status = 400
+    if form.is_valid():
+        allowed = ratelimit.consume(
+            request,
+            app="cms",
+            action=BARRIER_RATE_ACTION,
+            config={BARRIER_RATE_ACTION: settings.BARRIER_REPORT_RATE_LIMIT},
+        )
+        if not allowed:
+            form.add_error(
+                None,
+                _(
+                    "Von Ihrem Anschluss kamen gerade viele Meldungen. Bitte versuchen Sie es "
+                    "in einer Stunde noch einmal; Ihr Text bleibt hier stehen. Oder schreiben "
+                    "Sie uns eine E-Mail."
+                ),
+            )
+            status = 429
+        else:
+            data = form.cleaned_data
+            try:
+                services.create_barrier_report(
+                    description=data["description"],
+                    page_url=data["page_url"],
+                    name=data["name"],
+                    email=data["email"],
+                    assistive_technology=data["assistive_technology"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("cms:barrier_report_sent")
+    return render(request, "cms/barrier_report.html", {"form": form}, status=status)
+
+
+def barrier_report_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "cms/barrier_report_sent.html")

@@ -4,19 +4,33 @@ What town staff may open in the admin at all is decided in ``cms.admin_access``;
 keep its menus, dashboard and listings to that and to what they may read."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.site_summary import PagesSummaryItem
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from forum.rules import allowed
+from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin
 
 from .admin_access import is_town_staff, opens_for_town_staff
 from .admin_views import READABLE_PANELS
-from .models import ConsortiumPage, LabCasePage
+from .models import BarrierReport, ConsortiumPage, LabCasePage
 from .selectors import unreadable_pages
-from .services import prepare_consortium_page
+from .services import (
+    barrier_report_editors,
+    delete_barrier_report,
+    handle_barrier_report,
+    prepare_consortium_page,
+)
 
 
 @hooks.register("before_serve_page", order=-10)
@@ -135,3 +149,87 @@ def dashboard_without_unreadable_pages(request, panels):
             READABLE_PANELS[type(panel)]() if type(panel) in READABLE_PANELS else panel
             for panel in panels
         ]
+
+
+# --- Reports of barriers ---------------------------------------------------------------------
+
+
+class BarrierReportPermissionPolicy(BasePermissionPolicy):
+    """Editors and admins see and handle the reports (``cms.handle_barrier_reports``); nobody
+    adds one here: reports come in through "Barriere melden" only."""
+
+    HANDLING = frozenset({"view", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        return action in self.HANDLING and allowed(user, "cms.handle_barrier_reports")
+
+    def users_with_any_permission(self, actions):
+        if not self.HANDLING.intersection(actions):
+            return get_user_model().objects.none()
+        return barrier_report_editors()
+
+
+class BarrierReportEditView(ServiceFormMixin, snippet_views.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return handle_barrier_report(
+            report=self.object,
+            actor=self.request.user,
+            status=data["status"],
+            answer=data["answer"],
+        )
+
+
+class BarrierReportDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
+    def delete_action(self):
+        delete_barrier_report(report=self.object, actor=self.request.user)
+
+
+class BarrierReportDeleteBulkAction(DeleteBulkAction):
+    """Bulk deletion of reports runs the delete service for each, all or none."""
+
+    models = [BarrierReport]
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        actor = kwargs["self"].request.user
+        for report in objects:
+            delete_barrier_report(report=report, actor=actor)
+        return len(objects), 0
+
+
+# Ordered after Wagtail's own snippet deletion, which it replaces for reports.
+hooks.register("register_bulk_action", BarrierReportDeleteBulkAction, order=1)
+
+
+class BarrierReportViewSet(SnippetViewSet):
+    model = BarrierReport
+    edit_view_class = BarrierReportEditView
+    delete_view_class = BarrierReportDeleteView
+    copy_view_enabled = False
+    icon = "warning"
+    menu_label = _("Gemeldete Barrieren")
+    list_display = ["__str__", "page_url", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["description", "page_url"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("created_at", read_only=True),
+                FieldPanel("page_url", read_only=True),
+                FieldPanel("description", read_only=True),
+                FieldPanel("assistive_technology", read_only=True),
+                FieldPanel("name", read_only=True),
+                FieldPanel("email", read_only=True),
+            ],
+            heading=_("Meldung"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("status"), FieldPanel("answer")],
+            heading=_("Bearbeitung"),
+        ),
+    ]
+
+
+register_permission_policy(BarrierReport, BarrierReportPermissionPolicy(BarrierReport))
+register_snippet(BarrierReportViewSet)

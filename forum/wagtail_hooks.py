@@ -63,6 +63,9 @@ class ServiceFormMixin:
             return super().form_valid(form)
         except ValidationError as error:
             form.add_error(None, error)
+            # What Wagtail's own validation sets before ``form_invalid`` (which reads it).
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 

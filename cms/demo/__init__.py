@@ -1,9 +1,9 @@
 """Demo content of the cms app. Decided here: how the data files become pages, and where in
 the page tree they go.
 
-- ``pages.toml``: the home page's texts, the footer pages, the overview pages of the menu
-  ("Fallstudien", "Handlungsbausteine", "Transferwerkstätten") and the intros of the consortium
-  and town pages;
+- ``pages.toml``: the home page's texts, the legal pages (with invented example data), the
+  overview pages of the menu ("Fallstudien", "Handlungsbausteine", "Transferwerkstätten") and
+  the intros of the consortium and town pages;
 - ``cases.toml``: the five pop-up labs of "StadtLabor Kleinstadt" as case pages;
 - ``modules.toml``: the action modules drawn from them.
 
@@ -34,14 +34,17 @@ from forum.models import Consortium, Town
 from forum.rules import EDITOR_GROUP
 
 from ..models import (
+    AccessibilityPage,
     ActionModuleIndexPage,
     ActionModulePage,
     CaseDiscussion,
     CaseIndexPage,
     ConsortiumPage,
     HomePage,
+    ImprintPage,
     LabCasePage,
     LabFormat,
+    PrivacyPage,
     StandardPage,
     TownPage,
     Visibility,
@@ -77,16 +80,7 @@ WORKSHOP_INDEX_INTRO: str = _PAGES["workshop_index"]["intro"]
 CONSORTIUM_INTROS: dict[str, str] = _PAGES["consortium_intros"]
 TOWN_INTROS: dict[str, str] = _PAGES["town_intros"]
 DEMO_NOTE: str = _CASES["closing_note"]["html"]
-
-
-@dataclass(frozen=True)
-class TextPageData:
-    slug: str
-    title: str
-    title_en: str
-    body: str
-    show_in_footer: bool
-    show_in_menus: bool
+LEGAL: dict[str, Any] = _PAGES["legal"]
 
 
 @dataclass(frozen=True)
@@ -151,11 +145,6 @@ def _case(row: dict[str, Any]) -> CaseData:
     )
 
 
-def _text_page(row: dict[str, Any]) -> TextPageData:
-    return TextPageData(**{**row, "body": _PAGES["text_pages"]["notice"] + row["body"]})
-
-
-TEXT_PAGES = [_text_page(row) for row in _PAGES["text_pages"]["page"]]
 CASES = [_case(row) for row in _CASES["case"]]
 MODULES = [ModuleData(**{**row, "evidence": tuple(row["evidence"])}) for row in _MODULES["module"]]
 
@@ -167,7 +156,7 @@ Warn = Callable[[str], None]
 
 
 def seed_text_pages(*, created: Counter, updated: Counter, warn: Warn) -> None:
-    """Fill the empty home page and add the missing footer pages under it."""
+    """Fill the empty home page and add the missing legal pages under it."""
     home = HomePage.objects.first()
     if home is None:
         warn("No HomePage (cms migration 0002?): skipped.")
@@ -178,20 +167,97 @@ def seed_text_pages(*, created: Counter, updated: Counter, warn: Warn) -> None:
         home.body = HOME_BODY
         home.save_revision().publish()
         updated[HomePage._meta.label] += 1
-    for data in TEXT_PAGES:
-        if _slug_taken(home, data.slug):
+    for model, build in (
+        (ImprintPage, _imprint_page),
+        (PrivacyPage, _privacy_page),
+        (AccessibilityPage, _accessibility_page),
+    ):
+        if model.objects.exists():
             continue
-        page = StandardPage(
-            title=data.title,
-            title_en=data.title_en,
-            slug=data.slug,
-            body=data.body,
-            show_in_footer=data.show_in_footer,
-            show_in_menus=data.show_in_menus,
-        )
+        page = build()
+        if not _replace_placeholder(home, page.slug, updated, warn):
+            continue
         home.add_child(instance=page)
         page.save_revision().publish()
-        created[_label(StandardPage)] += 1
+        created[_label(model)] += 1
+
+
+def _replace_placeholder(home: HomePage, slug: str, updated: Counter, warn: Warn) -> bool:
+    """Make room for a legal page: the slug is free, or held by the old demo's placeholder
+    text page (deleted here). A page an editor wrote there is kept, and the legal page is not
+    created."""
+    holder = home.get_children().filter(slug=slug).first()
+    if holder is None:
+        return True
+    if (
+        holder.specific_class is StandardPage
+        and LEGAL["placeholder_marker"] in str(holder.specific.body)
+        and not holder.get_children().exists()
+    ):
+        holder.delete()
+        updated[f"{_label(StandardPage)} (Platzhalter ersetzt)"] += 1
+        return True
+    warn(f"Page „{holder.title}“ holds the slug „{slug}“: its legal page type is not created.")
+    return False
+
+
+def _legal_fields(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {
+        "title": data["title"],
+        "title_en": data["title_en"],
+        "slug": data["slug"],
+        "intro": LEGAL["notice"],
+        "show_in_menus": False,
+        **{name: data[name] for name in names},
+    }
+
+
+def _imprint_page() -> ImprintPage:
+    data = LEGAL["imprint"]
+    return ImprintPage(
+        **_legal_fields(
+            data,
+            "operator_name",
+            "address",
+            "represented_by",
+            "email",
+            "phone",
+            "content_responsible",
+            "vat_id",
+            "supervisory_body",
+            "body",
+        )
+    )
+
+
+def _privacy_page() -> PrivacyPage:
+    data = LEGAL["privacy"]
+    return PrivacyPage(
+        **_legal_fields(
+            data,
+            "controller",
+            "contact_email",
+            "contact_phone",
+            "data_protection_officer",
+            "recipients",
+            "storage_notes",
+            "rights",
+            "supervisory_authority",
+        ),
+        purposes=[("purpose", purpose) for purpose in data["purpose"]],
+        version_date=timezone.localdate(),
+    )
+
+
+def _accessibility_page() -> AccessibilityPage:
+    data = LEGAL["accessibility"]
+    today = timezone.localdate()
+    return AccessibilityPage(
+        **_legal_fields(data, "conformity", "check_method", "feedback_contact", "feedback_email"),
+        gaps=[("gap", gap) for gap in data["gap"]],
+        statement_date=today,
+        last_check_date=today,
+    )
 
 
 def seed_cms_demo(*, created: Counter, updated: Counter, warn: Warn | None = None) -> None:

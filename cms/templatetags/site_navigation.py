@@ -19,8 +19,15 @@ def menu_pages(context) -> tuple[Link, ...]:
 
 @register.simple_tag(takes_context=True)
 def footer_pages(context) -> tuple[Link, ...]:
-    """Live, public standard pages marked for the footer (imprint, privacy, accessibility)."""
+    """The live, public legal pages and text pages marked for the footer."""
     return navigation_for(context["request"]).footer
+
+
+@register.simple_tag(takes_context=True)
+def privacy_page_url(context) -> str:
+    """The privacy statement's address, or "" while there is none (forms then link nowhere)."""
+    request = context.get("request")
+    return navigation_for(request).privacy_url if request is not None else ""
 
 
 def _add_case_url(parent: Page) -> str:

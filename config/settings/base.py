@@ -368,6 +368,10 @@ EXPIRED_INVITATION_DAYS = env.int("EXPIRED_INVITATION_DAYS", default=30)
 FINISHED_TASK_DAYS = env.int("FINISHED_TASK_DAYS", default=14)
 SENT_EMAIL_DAYS = env.int("SENT_EMAIL_DAYS", default=30)
 PRESENCE_HOURS = env.int("PRESENCE_HOURS", default=24)
+# Reports of barriers ("Barriere melden") once done: cms.services.remove_answered_barrier_reports.
+BARRIER_REPORT_DAYS = env.int("BARRIER_REPORT_DAYS", default=180)
+# "Barriere melden" needs no account: reports per client address (allauth's rate syntax).
+BARRIER_REPORT_RATE_LIMIT = "5/h/ip"
 
 LOGGING = {
     "version": 1,

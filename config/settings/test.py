@@ -32,6 +32,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Rate limits are switched on per test where they are the subject.
 ACCOUNT_RATE_LIMITS = False
+BARRIER_REPORT_RATE_LIMIT = ""
 _TMP = Path(tempfile.gettempdir())
 _SUFFIX = f"-{_WORKER}" if _WORKER else ""
 PRIVATE_MEDIA_ROOT = _TMP / f"kleinstadtakademie-test-private{_SUFFIX}"

@@ -28,6 +28,7 @@ class NotificationKind(models.TextChoices):
     CASE_REVIEW = "case_review", _("Fallstudie zur Prüfung")
     CASE_DECISION = "case_decision", _("Entscheidung über Ihre Fallstudie")
     DATA_EXPORT_READY = "data_export_ready", _("Ihre Daten stehen zum Herunterladen bereit")
+    BARRIER_REPORT = "barrier_report", _("Neue Meldung einer Barriere")
 
 
 class Delivery(models.TextChoices):
@@ -54,6 +55,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.CASE_REVIEW: Delivery.IMMEDIATE,
     NotificationKind.CASE_DECISION: Delivery.IMMEDIATE,
     NotificationKind.DATA_EXPORT_READY: Delivery.IMMEDIATE,
+    NotificationKind.BARRIER_REPORT: Delivery.IMMEDIATE,
 }
 
 

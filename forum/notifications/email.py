@@ -137,6 +137,7 @@ SUBJECTS = {
     NotificationKind.CASE_REVIEW: gettext_noop("Fallstudie zur Prüfung: %(title)s"),
     NotificationKind.CASE_DECISION: gettext_noop("%(title)s"),
     NotificationKind.DATA_EXPORT_READY: gettext_noop("%(title)s"),
+    NotificationKind.BARRIER_REPORT: gettext_noop("Neue Meldung einer Barriere: %(title)s"),
 }
 
 

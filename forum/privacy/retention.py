@@ -13,11 +13,13 @@ is strict: a row exactly at the boundary stays until the next run).
   are still to be sent);
 - presence rows of topic readers not seen for ``PRESENCE_HOURS`` (sockets that died without
   saying goodbye);
-- recorded live events older than ``STREAM_EVENT_DAYS`` (``forum.events.prune``).
+- recorded live events older than ``STREAM_EVENT_DAYS`` (``forum.events.prune``);
+- and the steps higher apps register (``register_step``), e.g. answered barrier reports (cms).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -75,6 +77,15 @@ def delete_stale_presence(*, now: datetime) -> int:
     return deleted
 
 
+_steps: dict[str, Callable[..., int]] = {}
+
+
+def register_step(name: str, step: Callable[..., int]) -> None:
+    """A higher app's storage period: ``step(now=...)`` removes what is older and returns how
+    many rows it removed (called from the app's ``AppConfig.ready()``)."""
+    _steps[name] = step
+
+
 def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
     """Every storage period at once; returns how many rows each removed. Each step commits on
     its own, so a failure in one leaves the others done."""
@@ -87,4 +98,5 @@ def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
         "sent_emails": delete_sent_emails(now=now),
         "presence": delete_stale_presence(now=now),
         "stream_events": events.prune(now=now),
+        **{name: step(now=now) for name, step in _steps.items()},
     }

@@ -7,7 +7,16 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from cms.models import ActionModulePage, CaseIndexPage, HomePage, LabCasePage, StandardPage
+from cms.models import (
+    AccessibilityPage,
+    ActionModulePage,
+    CaseIndexPage,
+    HomePage,
+    ImprintPage,
+    LabCasePage,
+    PrivacyPage,
+    StandardPage,
+)
 
 
 def _seed() -> tuple[str, str]:
@@ -69,3 +78,44 @@ def test_a_placeholder_that_editors_extended_is_kept():
     # Everything else is still seeded.
     assert LabCasePage.objects.count() == 5
     assert ActionModulePage.objects.count() == 5
+
+
+OLD_DEMO_IMPRINT = (
+    "<p><b>Hinweis:</b> Dies ist eine Demo-Installation der Plattform. Der folgende Text ist ein "
+    "Platzhalter und muss vor einem öffentlichen Betrieb durch einen geprüften Text ersetzt "
+    "werden.</p><h2>Angaben zur Betreiberin</h2>"
+)
+
+
+@pytest.mark.django_db
+def test_the_old_demo_legal_placeholder_gives_way_to_the_legal_page_type():
+    _home().add_child(
+        instance=StandardPage(
+            title="Impressum", slug="impressum", body=OLD_DEMO_IMPRINT, show_in_footer=True
+        )
+    )
+
+    output, _err = _seed()
+
+    assert not StandardPage.objects.filter(slug="impressum").exists()
+    imprint = ImprintPage.objects.get()
+    assert imprint.slug == "impressum" and imprint.live
+    assert "Beispielangaben" in imprint.intro
+    assert "cms.StandardPage (Platzhalter ersetzt)" in output
+
+
+@pytest.mark.django_db
+def test_a_legal_text_that_editors_wrote_is_kept():
+    _home().add_child(
+        instance=StandardPage(
+            title="Impressum", slug="impressum", body="<p>Unser echtes Impressum</p>"
+        )
+    )
+
+    _output, err = _seed()
+
+    assert StandardPage.objects.get(slug="impressum").body == "<p>Unser echtes Impressum</p>"
+    assert not ImprintPage.objects.exists()
+    assert "impressum" in err
+    # The other legal pages are still created.
+    assert PrivacyPage.objects.live().count() == AccessibilityPage.objects.live().count() == 1

@@ -134,7 +134,7 @@ def test_english_mode_crawl_as_member_shows_no_german_chrome(demo_server, browse
             found[path] = german
     page.goto(demo_server.url + "/impressum/")
     expect(page.locator("h1")).to_have_text("Legal notice")
-    expect(page.locator(".rich-text")).to_have_attribute("lang", "de")
+    expect(page.locator(".legal")).to_have_attribute("lang", "de")
     page.screenshot(path=screenshot_dir / "english-impressum.png", full_page=True)
     context.close()
     assert found == {}

@@ -14,9 +14,12 @@ from wagtail.models import Revision
 
 from cms.demo import CASES
 from cms.models import (
+    AccessibilityPage,
     CaseDiscussion,
     CaseIndexPage,
     HomePage,
+    ImprintPage,
+    PrivacyPage,
     StandardPage,
     WorkshopIndexPage,
 )
@@ -57,7 +60,9 @@ COUNTED = [
     Membership,
     Profile,
     EmailAddress,
-    StandardPage,
+    ImprintPage,
+    PrivacyPage,
+    AccessibilityPage,
     Revision,
     Tag,
     Topic,
@@ -100,8 +105,10 @@ def test_first_run_creates_the_expected_objects(seeded_demo):
     assert Consortium.objects.count() == 2
     assert Phase.objects.count() == 6
     assert get_user_model().objects.filter(email__in=[p.email for p in PEOPLE]).count() == 11
-    # Impressum, Datenschutz, Barrierefreiheit; the overviews have page types of their own.
-    assert StandardPage.objects.live().count() == 3
+    # Impressum, Datenschutz, Barrierefreiheit and the overviews have page types of their own.
+    assert not StandardPage.objects.exists()
+    for model in (ImprintPage, PrivacyPage, AccessibilityPage):
+        assert model.objects.live().count() == 1
     assert WorkshopIndexPage.objects.live().count() == 1
     for person in PEOPLE:
         assert person.email in output
@@ -211,15 +218,17 @@ def test_footer_and_menu_pages_are_published_under_the_home_page():
     assert WorkshopIndexPage.objects.child_of(home).live().in_menu().get().slug == "werkstaetten"
     # The case index (cms.demo) took the place of the former "Fallstudien" placeholder.
     assert CaseIndexPage.objects.child_of(home).live().in_menu().get().slug == "fallstudien"
-    pages = StandardPage.objects.child_of(home).live().filter(show_in_footer=True)
-    assert set(pages.values_list("slug", flat=True)) == {
-        "impressum",
-        "datenschutz",
-        "barrierefreiheit",
-    }
-    for page in pages:
-        assert page.show_in_footer
-        assert "Demo" in page.body
+    legal = [
+        model.objects.child_of(home).live().get()
+        for model in (ImprintPage, PrivacyPage, AccessibilityPage)
+    ]
+    assert [page.slug for page in legal] == ["impressum", "datenschutz", "barrierefreiheit"]
+    for page in legal:
+        assert "Beispielangaben" in page.intro
+    # Honest about the state: partly conformant, with its known gaps listed.
+    assert legal[2].conformity == "partial"
+    assert len(legal[2].gaps) >= 1
+    assert len(legal[1].purposes) >= 5
 
 
 # --- Forum demo content ---------------------------------------------------------------------
