@@ -46,6 +46,7 @@ def test_the_page_says_what_happens_and_offers_the_choice(client, member_with_po
     assert "ehemaliges Mitglied" in page and "Warteliste" in page
     assert 'value="behalten" required id="id_posts_0" checked' in page
     assert 'name="password"' in page and 'name="code"' not in page
+    assert f'<a href="{reverse("forum:data_export")}">Meine Daten</a>' in page
 
 
 def test_the_account_menu_links_to_it(client, member_with_post):
