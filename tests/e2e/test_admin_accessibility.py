@@ -142,5 +142,23 @@ def test_editor_and_admin_listings_and_snippet_forms_pass_axe(demo_server, brows
         edit = page.locator("main a[href*='/edit/']").first.get_attribute("href")
         check(page, found, edit, base + edit)
         check(page, found, listing + "add/", listing + "add/")
+    # Deleting an account runs the erasure (forum.privacy.erasure) with its own choice of what
+    # happens to the posts, single and bulk; barrier reports are handled as a snippet.
+    page.goto(base + "/admin/users/?q=miriam")
+    link = page.locator("main a[href*='/admin/users/']", has_text="Miriam").first
+    user_id = re.search(r"/admin/users/edit/(\d+)/", link.get_attribute("href")).group(1)
+    for path in (
+        "/admin/users/",
+        f"/admin/users/delete/{user_id}/",
+        f"/admin/bulk/auth/user/delete/?id={user_id}",
+        "/admin/snippets/cms/barrierreport/",
+    ):
+        check(page, found, path, base + path)
+    for confirm in (
+        f"/admin/users/delete/{user_id}/",
+        f"/admin/bulk/auth/user/delete/?id={user_id}",
+    ):
+        page.goto(base + confirm)
+        assert page.get_by_role("radio", name=re.compile("Stehen lassen")).is_checked()
     context.close()
     assert {label: problems for label, problems in found.items() if problems} == {}
