@@ -66,6 +66,7 @@ from .export import delete_exports_of
 from .scrubbing import (
     FORMER_MEMBER_NAME,
     MENTION_MARKER,
+    MIN_SCRUBBED_LENGTH,
     mention_pattern,
     names_in,
     rows_mentioning,
@@ -241,21 +242,26 @@ def _posts(erasure: Erasure) -> None:
 
 
 def _mentions(erasure: Erasure) -> None:
-    """@mentions of the person in anyone's posts and revisions become a neutral marker; posts
-    are rendered again, so no link or display name of the person stays in their HTML."""
+    """@mentions of the person in anyone's posts and revisions become a neutral marker, and
+    their name, username or address written out in plain text becomes "ehemaliges Mitglied";
+    posts are rendered again, so no link or name of the person stays in their HTML."""
     pattern = mention_pattern(erasure.person.username)
     handle = "@" + erasure.person.username
-    mentioning = Post.objects.filter(
-        Q(body__icontains=handle) | Q(mentions=erasure.person)
-    ).select_related("topic__space")
+    naming = Q(body__icontains=handle)
+    for name in erasure.names:
+        if len(name) >= MIN_SCRUBBED_LENGTH:
+            naming |= Q(body__icontains=name)
+    mentioning = Post.objects.filter(naming | Q(mentions=erasure.person)).select_related(
+        "topic__space"
+    )
     for post in mentioning.distinct():
-        post.body = pattern.sub(MENTION_MARKER, post.body)
+        post.body = erasure.scrub(pattern.sub(MENTION_MARKER, post.body))
         post.body_html, mentioned = render_body(body=post.body, space=post.topic.space)
         post.save(update_fields=["body", "body_html"])
         post.mentions.set([user for user in mentioned if user.pk != erasure.person.pk])
         events.publish_post(post, "post.changed", "edited")
-    for revision in PostRevision.objects.filter(body__icontains=handle):
-        revision.body = pattern.sub(MENTION_MARKER, revision.body)
+    for revision in PostRevision.objects.filter(naming):
+        revision.body = erasure.scrub(pattern.sub(MENTION_MARKER, revision.body))
         revision.save(update_fields=["body"])
 
 
@@ -290,11 +296,12 @@ def _invitations(erasure: Erasure, addresses: set[str]) -> None:
 
 def _free_text(erasure: Erasure) -> None:
     """The person's name in text other people wrote about them (moderation log, reports,
-    reasons for hiding) becomes "ehemaliges Mitglied"."""
+    reasons for hiding, topic titles) becomes "ehemaliges Mitglied"."""
     for model, fields in (
         (ModerationLogEntry, ("subject", "reason")),
         (Report, ("reason", "resolution")),
         (Post, ("hidden_reason",)),
+        (Topic, ("title",)),
     ):
         condition = Q()
         for name in erasure.names:

@@ -439,3 +439,30 @@ def test_the_persons_data_export_goes_with_its_file(
 
     assert not DataExport.objects.exists()
     assert not storage.exists(name)
+
+
+@pytest.mark.parametrize("delete_posts", [False, True], ids=["keep_posts", "delete_posts"])
+def test_the_name_written_out_in_others_posts_and_titles_goes_too(
+    cast, forum, person, delete_posts, django_capture_on_commit_callbacks
+):
+    member = cast.user("member")
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = services.create_topic(
+            space=forum.closed,
+            author=member,
+            title=f"Fragen an {NAME}",
+            body=f"Liebe {NAME}, wie lief es? Schreib an {EMAIL}.",
+        )
+        post = topic.posts.get()
+        services.edit_post(post=post, editor=member, body=f"{NAME}, wie lief es bei euch?")
+
+    _erase(person, delete_posts=delete_posts, callbacks=django_capture_on_commit_callbacks)
+
+    post.refresh_from_db()
+    topic.refresh_from_db()
+    revision = post.revisions.get()
+    for text in (post.body, post.body_html, revision.body, topic.title):
+        assert NAME not in text and EMAIL not in text
+    assert topic.title == "Fragen an ehemaliges Mitglied"
+    assert post.body == "ehemaliges Mitglied, wie lief es bei euch?"
+    assert len(search.search(cast.user("admin"), "Vogelsang")) == 0
