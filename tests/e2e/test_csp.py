@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import expect
 
-from tests.helpers.browser import DEMO_PASSWORD, current_totp, sign_in
+from tests.helpers.browser import DEMO_PASSWORD, current_totp, remember_totp, sign_in
 
 MEMBER = "sabine.richter@kleinstadtakademie.example"
 # A coach no other browser test signs in as: this test sets up his second factor.
@@ -163,6 +163,8 @@ def test_coach_pages_and_second_factor_setup_load_without_violations(demo_server
     page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
     page.locator("main form").get_by_role("button").last.click()
     page.wait_for_url(lambda url: "/2fa/totp/activate/" not in url)
+    # Later browser tests on the shared demo server sign in as this coach too.
+    remember_totp(COACH, secret)
     page.wait_for_load_state("networkidle")
     for path in (
         "/konto/2fa/",
