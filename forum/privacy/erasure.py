@@ -74,7 +74,9 @@ from .scrubbing import (
     scrub_names,
 )
 
-FORMER_MEMBER_USERNAME = "ehemaliges-mitglied"
+# "#" is outside what usernames may contain (Django's validator, allauth's generator from a
+# display name or address), so no sign-up or admin form can take this account's name first.
+FORMER_MEMBER_USERNAME = "#ehemaliges-mitglied"
 LOG_ACTION = "forum.erase_account"
 FAREWELL_SUBJECT = gettext_noop("Ihr Konto wurde gelöscht")
 MANAGER_ROLES = (Role.COACH, Role.CORE_TEAM)

@@ -7,6 +7,7 @@ import datetime
 import json
 
 import pytest
+from allauth.utils import generate_unique_username
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -466,3 +467,14 @@ def test_the_name_written_out_in_others_posts_and_titles_goes_too(
     assert topic.title == "Fragen an ehemaliges Mitglied"
     assert post.body == "ehemaliges Mitglied, wie lief es bei euch?"
     assert len(search.search(cast.user("admin"), "Vogelsang")) == 0
+
+
+def test_nobody_can_sign_up_as_the_former_member_account(
+    cast, person, django_capture_on_commit_callbacks
+):
+    # The username an invitation accepted under the placeholder's display name would get.
+    taken = UserFactory(username=generate_unique_username(["ehemaliges-mitglied", "e@m.de"]))
+    _erase(person, delete_posts=False, callbacks=django_capture_on_commit_callbacks)
+    former = former_member_account()
+    assert former.pk != taken.pk
+    assert not former.is_active and not former.has_usable_password()

@@ -173,7 +173,7 @@ def test_admin_deletion_keeps_posts_by_default(client, cast, member_with_post):
     client.force_login(cast.user("admin"))
     client.post(reverse("wagtailusers_users:delete", args=[person.pk]))
     post.refresh_from_db()
-    assert post.body == "Unser Ergebnis." and post.author.username == "ehemaliges-mitglied"
+    assert post.body == "Unser Ergebnis." and post.author.username == erasure.FORMER_MEMBER_USERNAME
 
 
 def test_admin_deletion_obeys_the_last_coach_guard(client, cast):
@@ -218,7 +218,7 @@ def test_bulk_deletion_runs_the_service_for_each_and_logs_them(client, cast, for
     assert not User.objects.filter(pk__in=[person.pk for person in people]).exists()
     assert set(
         Post.objects.filter(body__startswith="Text ").values_list("author__username", flat=True)
-    ) == {"ehemaliges-mitglied"}
+    ) == {erasure.FORMER_MEMBER_USERNAME}
     labels = set(
         ModelLogEntry.objects.filter(action=erasure.LOG_ACTION).values_list("label", flat=True)
     )
