@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.utils import get_user_display_name
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
@@ -22,7 +23,7 @@ from wagtail.users.views.bulk_actions.delete import DeleteBulkAction as UserDele
 
 from . import services
 from .forms import ErasureChoiceForm
-from .models import Consortium, Membership, Profile, Space, Tag, Town, display_name
+from .models import Consortium, Membership, Profile, Space, Tag, Town
 from .privacy import erasure
 from .sessions import kept_session_key
 
@@ -391,11 +392,13 @@ def initials_avatar(user, size):
     person's initials, with no request at all. Wagtail shows avatars with ``alt=""`` beside the
     name, so the picture stays decorative. A picture someone uploaded (served by us) is kept.
     Wagtail also asks for rows without a person (its own log entries: None) and, in the aging
-    pages report, with a user's id: those keep Wagtail's default picture (also ours)."""
+    pages report, with a user's id: those keep Wagtail's default picture (also ours). The
+    initials are of the name Wagtail shows beside the avatar, read from the user row itself:
+    listings draw one avatar per row, and the forum profile would cost a query each."""
     if not isinstance(user, get_user_model()):
         return None
     profile = getattr(user, "wagtail_userprofile", None)
     if profile is not None and profile.avatar:
         return None
-    svg = AVATAR_SVG.format(size=int(size), initials=escape(initials(display_name(user))))
+    svg = AVATAR_SVG.format(size=int(size), initials=escape(initials(get_user_display_name(user))))
     return "data:image/svg+xml," + quote(svg)

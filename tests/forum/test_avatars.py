@@ -28,7 +28,7 @@ def test_initials_are_the_first_and_last_words_first_letters(name, expected):
 
 
 def test_the_avatar_is_the_initials_as_an_inline_picture():
-    user = UserFactory(profile__display_name="Anna Berger")
+    user = UserFactory(first_name="Anna", last_name="Berger")
     url = avatar_url(user, size=25)
     assert url.startswith("data:image/svg+xml,")
     assert ">AB</text>" in unquote(url)
@@ -36,8 +36,17 @@ def test_the_avatar_is_the_initials_as_an_inline_picture():
 
 
 def test_a_name_with_markup_stays_text_in_the_picture():
-    user = UserFactory(profile__display_name="<b Evil")
+    user = UserFactory(first_name="<b", last_name="Evil")
     assert "&lt;E</text>" in unquote(avatar_url(user))
+
+
+def test_an_avatar_asks_nothing_beyond_wagtails_own_profile_row(django_assert_num_queries):
+    user = UserFactory(first_name="Anna", last_name="Berger")
+    UserProfile.get_for_user(user)
+    user.refresh_from_db()
+    # Listings draw one avatar per row: only the uploaded-picture lookup Wagtail makes anyway.
+    with django_assert_num_queries(1):
+        avatar_url(user)
 
 
 def test_an_uploaded_picture_is_kept():
