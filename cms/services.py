@@ -25,7 +25,6 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -51,6 +50,7 @@ from wagtail.models import (
 from forum import events as forum_events
 from forum import mail, notifications
 from forum import rules as policy
+from forum import selectors as forum_selectors
 from forum import services as forum_services
 from forum.markdown import render_plain_snippet
 from forum.models import (
@@ -869,16 +869,6 @@ BARRIER_RECEIPT_SUBJECT = gettext_noop("Ihre Meldung einer Barriere ist eingegan
 BARRIER_ANSWER_SUBJECT = gettext_noop("Antwort auf Ihre Meldung einer Barriere")
 
 
-def barrier_report_editors():
-    """Who handles reports of barriers: the editors and the admins, active ones only."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=policy.EDITOR_GROUP))
-        .distinct()
-    )
-
-
 def _barrier_report_admin_url(report: BarrierReport) -> str:
     return reverse("wagtailsnippets_cms_barrierreport:edit", args=[report.pk])
 
@@ -923,7 +913,7 @@ def create_barrier_report(
     report.save()
     notifications.notify(
         kind=NotificationKind.BARRIER_REPORT,
-        recipient_ids=barrier_report_editors().values_list("pk", flat=True),
+        recipient_ids=forum_selectors.editors_and_admins().values_list("pk", flat=True),
         title=render_plain_snippet(description, 120),
         url=_barrier_report_admin_url(report),
     )

@@ -18,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from forum import selectors as forum_selectors
 from forum.rules import allowed
 from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin
 
@@ -26,7 +27,6 @@ from .admin_views import READABLE_PANELS
 from .models import BarrierReport, ConsortiumPage, LabCasePage
 from .selectors import unreadable_pages
 from .services import (
-    barrier_report_editors,
     delete_barrier_report,
     handle_barrier_report,
     prepare_consortium_page,
@@ -166,7 +166,7 @@ class BarrierReportPermissionPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions):
         if not self.HANDLING.intersection(actions):
             return get_user_model().objects.none()
-        return barrier_report_editors()
+        return forum_selectors.editors_and_admins()
 
 
 class BarrierReportEditView(ServiceFormMixin, snippet_views.EditView):

@@ -153,6 +153,16 @@ def readers_of(space: Space) -> QuerySet[Any]:
     return get_user_model().objects.filter(readers, is_active=True).distinct()
 
 
+def editors_and_admins() -> QuerySet[Any]:
+    """Active editors and admins: the queryset side of ``forum.rules.is_editor | is_admin``
+    (a test asserts the two agree), e.g. for who handles reports of barriers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=policy.EDITOR_GROUP), is_active=True)
+        .distinct()
+    )
+
+
 def moderated_spaces_q(user: Any, prefix: str = "") -> Q:
     """The filter for spaces ``user`` moderates: the queryset side of
     ``forum.rules.can_moderate_space`` (a test asserts the two agree)."""

@@ -2,6 +2,7 @@
 
 import pytest
 
+from forum import rules as policy
 from forum import selectors
 from forum.models import Space
 from tests.helpers.cast import ROLES
@@ -77,6 +78,14 @@ def test_readers_of_agrees_with_read_permission(cast, forum, kind):
         user = cast.user(role)
         if user.is_authenticated:
             assert (user in readers) is user.has_perm("forum.read_space", space), role
+
+
+def test_editors_and_admins_agrees_with_the_editor_and_admin_predicates(cast):
+    listed = set(selectors.editors_and_admins())
+    for role in ROLES:
+        user = cast.user(role)
+        if user.is_authenticated:
+            assert (user in listed) is (policy.is_editor(user) or policy.is_admin(user)), role
 
 
 @pytest.mark.parametrize("kind", ["closed", "academy"])
