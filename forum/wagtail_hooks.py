@@ -153,7 +153,19 @@ class MembershipDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
             services.remove_member(membership=self.object, actor=self.request.user)
 
 
-class ServiceDeleteBulkAction(DeleteBulkAction):
+class ServiceRefusalBulkMixin:
+    """A bulk action whose service refuses (``ValidationError``) goes back with the reason;
+    Wagtail runs ``execute_action`` in one transaction, so nothing of the batch stays."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.next_url)
+
+
+class ServiceDeleteBulkAction(ServiceRefusalBulkMixin, DeleteBulkAction):
     """Bulk deletion of our snippets runs each object's delete service, all or none."""
 
     models = [Membership, *ADMIN_SERVICES]
@@ -168,13 +180,6 @@ class ServiceDeleteBulkAction(DeleteBulkAction):
             else:
                 _delete(type(instance), instance, actor)
         return len(objects), 0
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return redirect(self.next_url)
 
 
 # Ordered after Wagtail's own snippet deletion, which it replaces for these models.
@@ -336,7 +341,7 @@ def erase_user_through_the_service(request, user):
     return redirect("wagtailusers_users:index")
 
 
-class EraseUsersBulkAction(UserDeleteBulkAction):
+class EraseUsersBulkAction(ServiceRefusalBulkMixin, UserDeleteBulkAction):
     """Bulk deletion of users: each account through the erasure service, all or none."""
 
     template_name = "wagtailusers/bulk_actions/confirm_bulk_erase.html"
@@ -355,13 +360,6 @@ class EraseUsersBulkAction(UserDeleteBulkAction):
         for user in objects:
             erasure.erase_person(person=user, delete_posts=delete_posts, actor=actor)
         return len(objects), 0
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return redirect(self.next_url)
 
 
 # Ordered after Wagtail's own user deletion, which it replaces.

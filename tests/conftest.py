@@ -313,3 +313,14 @@ def shared_world(request, django_db_blocker) -> SharedWorld | None:
                 build_case_site(cast, ensure_site_tree()) if "case_site" in mark.args else None
             )
         yield SharedWorld(cast=cast, forum=forum, case_site=case_site)
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a service and then what it left for after the commit (tasks, emails)."""
+
+    def run(service, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run

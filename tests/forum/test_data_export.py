@@ -32,17 +32,6 @@ PDF = b"%PDF-1.4\n% Bericht aus dem Rathaus\n1 0 obj << >> endobj\ntrailer << >>
 PHOTO_PDF = b"%PDF-1.4\n% Fotoprotokoll\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """A service, then what it left for after the commit (the export task, emails)."""
-
-    def run(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return run
-
-
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)

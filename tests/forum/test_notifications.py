@@ -53,17 +53,6 @@ def site_url(settings):
     settings.WAGTAILADMIN_BASE_URL = SITE
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run a service and then what it left for after the commit (tasks, emails)."""
-
-    def run(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return run
-
-
 def new_member(cast, consortium=None, role=Role.MEMBER, **profile):
     user = UserFactory(**{f"profile__{key}": value for key, value in profile.items()})
     MembershipFactory(user=user, consortium=consortium or cast.consortium, role=role)
