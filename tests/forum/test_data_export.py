@@ -249,6 +249,25 @@ def test_only_the_owner_opens_an_export(run, cast, role):
     assert signed_in(owner).get(url).status_code == 200
 
 
+@pytest.mark.parametrize("role", ["outsider", "member", "coach", "core_team", "editor", "admin"])
+def test_every_role_sees_only_its_own_export_on_the_page(
+    run, cast, role, django_capture_on_commit_callbacks
+):
+    owner = UserFactory()
+    run(data_export.request_data_export, user=owner)
+    someone_elses = DataExport.objects.get(user=owner).get_absolute_url()
+    client = signed_in(cast.user(role))
+    page = client.get(reverse("forum:data_export"))
+    assert page.status_code == 200
+    assert "Sie haben noch keinen Export angefordert." in page.content.decode()
+    assert someone_elses not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("forum:data_export"))
+    assert DataExport.objects.filter(user=owner).count() == 1
+    own = DataExport.objects.get(user=cast.user(role))
+    assert own.get_absolute_url() in client.get(reverse("forum:data_export")).content.decode()
+
+
 def test_anonymous_is_sent_to_login(run):
     owner = UserFactory()
     run(data_export.request_data_export, user=owner)
