@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from .. import rules as policy
 from .. import uploads
@@ -18,6 +19,7 @@ from ..privacy import export as data_export_service
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def data_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
@@ -42,6 +44,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET"])
 def data_export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = DataExport.objects.filter(pk=pk).first()
     if export is None or not policy.allowed(request.user, "forum.download_data_export", export):
@@ -56,8 +59,13 @@ def data_export_download(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         return redirect("forum:data_export")
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        # Removed from storage by hand or by a failed restore: as if it had never been built.
+        raise Http404 from None
     return uploads.file_response(
-        export.file.open("rb"),
+        handle,
         content_type="application/zip",
         filename=f"kleinstadtakademie-meine-daten-{export.finished_at:%Y-%m-%d}.zip",
         cache_control="private, no-store",

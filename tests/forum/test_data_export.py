@@ -383,3 +383,12 @@ def test_an_export_deleted_while_it_is_built_leaves_no_file(monkeypatch):
     assert data_export.build_data_export.call(export.pk) == "gone"
     assert set(storage.listdir("exports")[1]) == before
     assert not Notification.objects.filter(recipient=owner).exists()
+
+
+def test_an_export_whose_file_is_gone_answers_404_not_500(run):
+    owner = UserFactory()
+    run(data_export.request_data_export, user=owner)
+    export = DataExport.objects.get(user=owner)
+    export.file.storage.delete(export.file.name)
+    assert signed_in(owner).get(export.get_absolute_url()).status_code == 404
+    assert signed_in(owner).put(reverse("forum:data_export")).status_code == 405
