@@ -11,6 +11,7 @@ is strict: a row exactly at the boundary stays until the next run).
 - finished (succeeded or failed) task rows older than ``FINISHED_TASK_DAYS``;
 - outgoing emails sent or given up more than ``SENT_EMAIL_DAYS`` ago (unsent ones stay: they
   are still to be sent);
+- sessions past their expiry (``SESSION_COOKIE_AGE`` after the last request);
 - presence rows of topic readers not seen for ``PRESENCE_HOURS`` (sockets that died without
   saying goodbye);
 - recorded live events older than ``STREAM_EVENT_DAYS`` (``forum.events.prune``);
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -71,6 +73,14 @@ def delete_sent_emails(*, now: datetime) -> int:
 
 
 @transaction.atomic
+def delete_expired_sessions(*, now: datetime) -> int:
+    """Sessions past their expiry (Django's ``clearsessions``, as one of the daily steps): the
+    rows keep the signed-in person's id until they are removed."""
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return deleted
+
+
+@transaction.atomic
 def delete_stale_presence(*, now: datetime) -> int:
     cutoff = now - timedelta(hours=settings.PRESENCE_HOURS)
     deleted, _ = TopicPresence.objects.filter(seen_at__lt=cutoff).delete()
@@ -96,6 +106,7 @@ def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
         "read_notifications": delete_read_notifications(now=now),
         "finished_tasks": delete_finished_tasks(now=now),
         "sent_emails": delete_sent_emails(now=now),
+        "sessions": delete_expired_sessions(now=now),
         "presence": delete_stale_presence(now=now),
         "stream_events": events.prune(now=now),
         **{name: step(now=now) for name, step in _steps.items()},

@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -22,6 +23,7 @@ from forum.models import (
 )
 from forum.privacy import retention
 from forum.privacy.export import delete_expired_exports
+from forum.sessions import SessionStore
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +167,18 @@ def test_presence_rows_not_seen_for_the_period_go(forum, person, now, settings):
     )
     assert retention.delete_stale_presence(now=now) == 1
     assert surviving(TopicPresence.objects.all()) == {kept.pk}
+
+
+def test_sessions_past_their_expiry_go(person, now):
+    for key, expires in (("expired", now - MINUTE), ("current", now + MINUTE)):
+        store = SessionStore(session_key=None)
+        store["_auth_user_id"] = str(person.pk)
+        store.create()
+        Session.objects.filter(session_key=store.session_key).update(
+            session_key=key, expire_date=expires
+        )
+    assert retention.delete_expired_sessions(now=now) == 1
+    assert surviving(Session.objects.all()) == {"current"}
 
 
 def test_the_command_applies_every_period_and_prints_the_counts(person, settings):
