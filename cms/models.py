@@ -43,6 +43,27 @@ class LabFormat(models.TextChoices):
     OTHER = "other", _("Anderes Format")
 
 
+class Outcome(models.TextChoices):
+    """How a lab went; failures count as much as successes ("Kultur des Scheiterns")."""
+
+    SUCCESS = "success", _("erfolgreich")
+    PARTIAL = "partial", _("teilweise erfolgreich")
+    FAILED = "failed", _("gescheitert")
+
+
+class CostRange(models.TextChoices):
+    UNDER_1K = "under_1k", _("unter 1.000 €")
+    UP_TO_5K = "up_to_5k", _("1.000 bis 5.000 €")
+    UP_TO_20K = "up_to_20k", _("5.000 bis 20.000 €")
+    OVER_20K = "over_20k", _("über 20.000 €")
+
+
+class StaffEffort(models.TextChoices):
+    LOW = "low", _("gering (bis 10 Personentage)")
+    MEDIUM = "medium", _("mittel (10 bis 30 Personentage)")
+    HIGH = "high", _("hoch (über 30 Personentage)")
+
+
 class TownSize(models.TextChoices):
     """Population bands of the case index filter."""
 
@@ -280,11 +301,21 @@ class LabCasePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from .selectors import contact_candidates
+
         parent = self.parent_page.specific if self.parent_page else None
         if isinstance(parent, ConsortiumPage) and "town" in self.fields:
             self.fields["town"].queryset = parent.consortium.own_towns().order_by("name")
+        if "contact_person" in self.fields:
+            consortium_id = parent.consortium_id if isinstance(parent, ConsortiumPage) else None
+            self.fields["contact_person"].queryset = contact_candidates(
+                consortium_id, keep=self.instance.contact_person_id
+            )
+            self.fields["contact_person"].label_from_instance = contact_label
 
     def clean(self) -> dict[str, Any]:
+        from .selectors import contact_candidates
+
         cleaned = super().clean()
         parent = self.parent_page.specific if self.parent_page else None
         if isinstance(parent, ConsortiumPage):
@@ -292,7 +323,25 @@ class LabCasePageForm(WagtailAdminPageForm):
             town = cleaned.get("town")
             if town is not None and not parent.consortium.own_towns().filter(pk=town.pk).exists():
                 self.add_error("town", _("Diese Kleinstadt gehört nicht zu diesem Verbund."))
+            contact = cleaned.get("contact_person")
+            if (
+                contact is not None
+                and not contact_candidates(parent.consortium_id).filter(pk=contact.pk).exists()
+            ):
+                self.add_error(
+                    "contact_person",
+                    _(
+                        "Diese Person gehört nicht zum Verbund oder hat nicht zugestimmt, "
+                        "angefragt zu werden."
+                    ),
+                )
         return cleaned
+
+
+def contact_label(user: Any) -> str:
+    from forum.models import display_name
+
+    return display_name(user)
 
 
 class LabCasePage(SpellingVariants, VisibleTitles, Page):
@@ -332,6 +381,50 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
     goals = RichTextField(_("Ziele"), features=RICH_TEXT_FEATURES)
     body = StreamField(CaseBodyBlock(), verbose_name=_("Inhalt"), blank=True)
 
+    # The Steckbrief: structured facts beside the prose. The town's own facts (state,
+    # population, area type) are read from ``town``.
+    challenges = ParentalManyToManyField(
+        "forum.Challenge", blank=True, related_name="case_pages", verbose_name=_("Handlungsfelder")
+    )
+    formats = ParentalManyToManyField(
+        "forum.Format", blank=True, related_name="case_pages", verbose_name=_("Erprobte Formate")
+    )
+    outcome = models.CharField(
+        _("Ergebnis"),
+        max_length=10,
+        choices=Outcome.choices,
+        blank=True,
+        help_text=_("Leer lassen, solange das Labor läuft. Auch Scheitern ist ein Ergebnis."),
+    )
+    outcome_notes = models.TextField(
+        _("Gründe und Erkenntnisse"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Warum es so gekommen ist – besonders wichtig, wenn etwas gescheitert ist."),
+    )
+    cost_range = models.CharField(_("Kosten"), max_length=10, choices=CostRange.choices, blank=True)
+    staff_effort = models.CharField(
+        _("Personalaufwand"), max_length=10, choices=StaffEffort.choices, blank=True
+    )
+    partners = models.TextField(
+        _("Partner"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Vereine, Unternehmen, Hochschulen … – eine Zeile je Partner."),
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for_case_pages",
+        verbose_name=_("Ansprechperson"),
+        help_text=_(
+            "Nur Mitglieder des Verbunds, die in ihrem Profil zugestimmt haben, angefragt "
+            "zu werden."
+        ),
+    )
+
     base_form_class = LabCasePageForm
     content_panels = [
         *Page.content_panels,
@@ -347,6 +440,18 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         ),
         FieldPanel("goals"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("challenges", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("formats", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("outcome"), FieldPanel("cost_range")]),
+                FieldPanel("outcome_notes"),
+                FieldPanel("staff_effort"),
+                FieldPanel("partners"),
+                FieldPanel("contact_person", widget=forms.Select),
+            ],
+            heading=_("Steckbrief"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from wagtail.models import Page
@@ -72,6 +73,27 @@ def case_pages_visible_to(user: Any) -> QuerySet[LabCasePage]:
         .filter(readable_case_pages_q(user))
         .select_related("town", "consortium")
         .order_by("-period_start", "title")
+    )
+
+
+def contact_candidates(consortium_id: int | None, *, keep: int | None = None) -> QuerySet[Any]:
+    """Who a case page of ``consortium_id`` may name as its contact person: active members of
+    the consortium who agreed in their profile to be asked. ``keep`` (the current choice) stays
+    selectable so that an edit form shows it even after the consent was taken back; ``clean``
+    then refuses it."""
+    eligible = Q(
+        is_active=True,
+        memberships__consortium_id=consortium_id,
+        profile__accepts_contact_requests=True,
+    )
+    if keep is not None:
+        eligible |= Q(pk=keep)
+    return (
+        get_user_model()
+        .objects.filter(eligible)
+        .select_related("profile")
+        .distinct()
+        .order_by("profile__display_name", "username")
     )
 
 

@@ -4,6 +4,7 @@
 the models had in one module, so they register (and get content types) in that order."""
 
 from .community import (
+    AreaType,
     Consortium,
     Invitation,
     Membership,
@@ -41,6 +42,7 @@ from .notifications import (
     SpaceNotificationLevel,
     UnreadCount,
 )
+from .taxonomy import Challenge, Format
 
 # isort: split
 from .background import WorkerHeartbeat
@@ -50,10 +52,13 @@ from .streams import StreamEvent, StreamHead
 
 __all__ = [
     "DEFAULT_DELIVERY",
+    "AreaType",
     "Attachment",
+    "Challenge",
     "Consortium",
     "DataExport",
     "Delivery",
+    "Format",
     "HelpfulMark",
     "Invitation",
     "Membership",

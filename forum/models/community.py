@@ -37,13 +37,38 @@ class State(models.TextChoices):
     THUERINGEN = "TH", "Thüringen"
 
 
+class AreaType(models.TextChoices):
+    """Where a town lies, after the BBSR's settlement-structure district types."""
+
+    URBAN = "urban", _("städtisch")
+    SEMI_RURAL = "semi_rural", _("ländlich mit Verdichtungsansätzen")
+    RURAL = "rural", _("dünn besiedelt ländlich")
+
+
 class Town(VisibleTextModel, models.Model):
+    """A small town and its facts: the Steckbrief of a town reads them from here, never twice."""
+
     line_fields = ("name",)
 
     name = models.CharField(_("Name"), max_length=120)
     slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
     state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices)
     population = models.PositiveIntegerField(_("Einwohnerzahl"))
+    area_type = models.CharField(_("Raumtyp"), max_length=12, choices=AreaType.choices, blank=True)
+    # WGS84, for "distance from my town" in the peer finder; empty when not known.
+    latitude = models.DecimalField(
+        _("Breitengrad"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("Längengrad"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    challenges = models.ManyToManyField(
+        "forum.Challenge",
+        verbose_name=_("Handlungsfelder"),
+        blank=True,
+        related_name="towns",
+        help_text=_("Woran die Kleinstadt arbeitet."),
+    )
     description = models.TextField(_("Kurzbeschreibung"), blank=True)
 
     class Meta:
@@ -185,6 +210,15 @@ class Profile(VisibleTextModel, models.Model):
     )
     function = models.CharField(_("Funktion"), max_length=160, blank=True)
     bio = models.TextField(_("Kurzvorstellung"), max_length=1000, blank=True)
+    # The person's own consent: only then may a case page name them as its contact person.
+    accepts_contact_requests = models.BooleanField(
+        _("Ansprechperson für Fallstudien"),
+        default=False,
+        help_text=_(
+            "Andere Mitglieder der Akademie dürfen Ihnen über die Plattform Fragen zu den "
+            "Fallstudien Ihrer Kleinstadt stellen. Ihre E-Mail-Adresse sieht dabei niemand."
+        ),
+    )
 
     class Meta:
         ordering = ["display_name"]
