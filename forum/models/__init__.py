@@ -46,6 +46,7 @@ from .notifications import (
 from .background import WorkerHeartbeat
 from .mail import OutgoingEmail
 from .privacy import DataExport
+from .sharing import ShareConsent, ShareProposal
 from .streams import StreamEvent, StreamHead
 
 __all__ = [
@@ -70,6 +71,8 @@ __all__ = [
     "ReadState",
     "Report",
     "Role",
+    "ShareConsent",
+    "ShareProposal",
     "Space",
     "SpaceNotificationLevel",
     "State",
