@@ -519,4 +519,3 @@ def test_the_proposal_page_costs_the_same_with_one_and_many_posts(client, cast, 
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("forum:share_overview"))
     assert len(one) == len(many)
-
