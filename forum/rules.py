@@ -298,8 +298,9 @@ rules.add_perm(
 rules.add_perm("forum.see_post_history", can_read_space & (is_post_author | can_moderate_space))
 rules.add_perm("forum.see_moderation_log", can_manage_members)
 rules.add_perm("forum.see_academy_moderation_log", is_core_team_anywhere | is_admin)
-# Moving a topic between a consortium's closed space and the academy-wide ones changes who reads
-# it: the core team of that consortium and admins only (the object is the consortium).
+# Offered the academy-wide spaces in the move form (the object is the consortium): the core team
+# of that consortium and admins. Such a move changes who reads the topic, so the form leads
+# into a proposal to share, which asks every author (forum.services.sharing).
 rules.add_perm("forum.move_across_spaces", is_core_team_of | is_admin)
 # A data export holds everything about one person: only they may open it, admins included.
 rules.add_perm("forum.download_data_export", is_export_owner)

@@ -101,10 +101,12 @@ def answer_consent(*, consent: ShareConsent, author: Any, accept: bool) -> Share
 
 
 def _advance(proposal: ShareProposal) -> None:
-    """Once nobody is left to answer, the source's moderators are asked to confirm."""
+    """Once nobody is left to answer, the source's moderators are asked to confirm. Former
+    members (inactive accounts) cannot answer: their posts stay out, nobody waits for them."""
     if proposal.status != ShareProposal.Status.ASKING:
         return
-    if proposal.consents.filter(state=ShareConsent.State.ASKED).exists():
+    asked = proposal.consents.filter(state=ShareConsent.State.ASKED, author__is_active=True)
+    if asked.exists():
         return
     proposal.status = ShareProposal.Status.WAITING
     proposal.save(update_fields=["status"])

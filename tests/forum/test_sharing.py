@@ -519,3 +519,45 @@ def test_the_proposal_page_costs_the_same_with_one_and_many_posts(client, cast, 
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("forum:share_overview"))
     assert len(one) == len(many)
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_the_proposal_list_and_the_policy_agree(cast, thread, role):
+    from forum import selectors
+
+    mine = propose(thread, thread.second, posts=[thread.by_second])
+    academy = services.propose_share(
+        topic=Topic.objects.get(pk=thread.topic.pk),
+        proposer=cast.user("member"),
+        post_ids=[thread.opening.pk],
+        target=Space.objects.get(consortium__isnull=True),
+    )
+    user = cast.user(role)
+    listed = set(selectors.share_proposals_for(user))
+    allowed = {p for p in (mine, academy) if policy.allowed(user, "forum.see_share_proposal", p)}
+    assert listed == allowed
+
+
+def test_a_former_members_post_is_not_waited_for(cast, thread):
+    thread.second.is_active = False
+    thread.second.save(update_fields=["is_active"])
+    proposal = propose(thread, cast.user("member"), posts=[thread.opening, thread.by_second])
+    assert proposal.status == Status.WAITING
+    assert not Notification.objects.filter(kind=NotificationKind.SHARE_CONSENT).exists()
+
+
+def test_an_academy_wide_topic_into_a_consortium_asks_authors_of_other_consortia(cast, forum):
+    outsider, member = cast.user("outsider"), cast.user("member")
+    theirs = services.post_reply(topic=forum.academy_topic, author=outsider, body="Von drüben.")
+    proposal = services.propose_share(
+        topic=forum.academy_topic,
+        proposer=member,
+        post_ids=[forum.academy_post.pk, theirs.pk],
+        target=forum.closed,
+    )
+    notice = Notification.objects.get(kind=NotificationKind.SHARE_CONSENT)
+    assert notice.recipient == outsider
+    # Coaches do not moderate the academy-wide space: the core team decides.
+    assert not policy.allowed(cast.user("coach"), "forum.decide_share", proposal)
+    copy = services.confirm_share(proposal=proposal, moderator=cast.user("core_team"))
+    assert list(copy.posts.values_list("shared_from", flat=True)) == [forum.academy_post.pk]
