@@ -64,8 +64,9 @@ KINDS: dict[str, Kind] = {
     "post.created": Kind("topic", "post_id, topic_id, fragment_url", "a post was added"),
     "post.changed": Kind(
         "topic",
-        "post_id, topic_id, fragment_url, change ∈ edited/hidden/restored/deleted",
-        "a post changed; the client fetches it again",
+        "post_id, topic_id, fragment_url, change ∈ edited/hidden/restored/deleted/removed",
+        "a post changed; the client fetches it again (``removed``: its author took a shared "
+        "copy back, the client drops it)",
     ),
     "topic.changed": Kind(
         "topic", "topic_id, is_locked, is_pinned, is_lesson", "a topic's flags changed"

@@ -6,7 +6,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
+from . import notifications, selectors
+from .markdown import render_plain_snippet
 from .models import (
     Delivery,
     Invitation,
@@ -16,6 +17,7 @@ from .models import (
     Space,
     SpaceNotificationLevel,
     Tag,
+    display_name,
 )
 from .numbers import IdChoiceField, IdMultipleChoiceField
 from .text import LineFormField, require_visible
@@ -206,13 +208,50 @@ class ResolutionForm(forms.Form):
 class MoveForm(forms.Form):
     target = IdChoiceField(label=_("Ziel-Bereich"), queryset=Space.objects.none())
     reason = forms.CharField(label=_("Grund"), max_length=500, required=False)
-    confirm = forms.BooleanField(
-        label=_("Ich bestätige, dass sich damit ändert, wer die Diskussion lesen kann."),
-        required=False,
-    )
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+
+
+class SharePostsField(IdMultipleChoiceField):
+    """A topic's posts as checkboxes: author and the start of the text (posts are loaded with
+    ``author__profile``)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{display_name(obj.author)}: {render_plain_snippet(obj.body, 160)}"
+
+
+class ShareTargetField(IdChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return selectors.share_target_label(obj)
+
+
+class ShareForm(forms.Form):
+    """Which posts, with whom, and why (the authors read the reason)."""
+
+    posts = SharePostsField(
+        label=_("Beiträge, die geteilt werden sollen"),
+        queryset=Space.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte wählen Sie mindestens einen Beitrag aus.")},
+    )
+    target = ShareTargetField(
+        label=_("Teilen mit"),
+        queryset=Space.objects.none(),
+        error_messages={"required": _("Bitte wählen Sie, mit wem geteilt werden soll.")},
+    )
+    note = forms.CharField(
+        label=_("Begründung"),
+        help_text=_("Die Autorinnen und Autoren lesen sie, wenn sie um Zustimmung gebeten werden."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, posts: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = posts
         self.fields["target"].queryset = targets
 
 

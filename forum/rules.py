@@ -13,7 +13,16 @@ from typing import Any
 import rules
 from allauth.mfa.models import Authenticator
 
-from .models import Attachment, Consortium, Post, Role, Space, Topic
+from .models import (
+    Attachment,
+    Consortium,
+    Post,
+    Role,
+    ShareConsent,
+    ShareProposal,
+    Space,
+    Topic,
+)
 
 EDITOR_GROUP = "Editors"
 
@@ -138,6 +147,10 @@ def space_of(obj: Any) -> Space | None:
         return obj.topic.space
     if isinstance(obj, Attachment):
         return obj.post.topic.space
+    if isinstance(obj, ShareProposal):
+        return obj.topic.space
+    if isinstance(obj, ShareConsent):
+        return obj.proposal.topic.space
     return None
 
 
@@ -208,6 +221,34 @@ def is_export_owner(user: Any, export: Any) -> bool:
 
 
 @rules.predicate
+def is_proposer(user: Any, proposal: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and proposal.proposer_id == user.pk)
+
+
+@rules.predicate
+def is_share_open(user: Any, obj: Any) -> bool:
+    """The proposal (or the consent's proposal) still asks or waits for confirmation."""
+    proposal = obj.proposal if isinstance(obj, ShareConsent) else obj
+    return proposal.is_open
+
+
+@rules.predicate
+def is_consent_author(user: Any, consent: Any) -> bool:
+    """The person asked: the author of the selected post (asked however they read now)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and consent.author_id == user.pk
+    )
+
+
+@rules.predicate
+def is_shared_copy(user: Any, post: Any) -> bool:
+    return post.shared_from_id is not None
+
+
+@rules.predicate
 def guides_some_consortium(user: Any) -> bool:
     return bool(guided_consortium_ids(user))
 
@@ -257,11 +298,24 @@ rules.add_perm(
 rules.add_perm("forum.see_post_history", can_read_space & (is_post_author | can_moderate_space))
 rules.add_perm("forum.see_moderation_log", can_manage_members)
 rules.add_perm("forum.see_academy_moderation_log", is_core_team_anywhere | is_admin)
-# Moving a topic between a consortium's closed space and the academy-wide ones changes who reads
-# it: the core team of that consortium and admins only (the object is the consortium).
+# Offered the academy-wide spaces in the move form (the object is the consortium): the core team
+# of that consortium and admins. Such a move changes who reads the topic, so the form leads
+# into a proposal to share, which asks every author (forum.services.sharing).
 rules.add_perm("forum.move_across_spaces", is_core_team_of | is_admin)
 # A data export holds everything about one person: only they may open it, admins included.
 rules.add_perm("forum.download_data_export", is_export_owner)
+# Sharing with consent (forum.services.sharing): whoever takes part in the topic's space may
+# propose; each selected post's author answers for that post; the moderators of the SOURCE
+# space (coaches and core team of its consortium, the core team academy-wide, admins) decide;
+# the proposer and they see the proposal and its audit trail; an author takes their copy back.
+rules.add_perm("forum.propose_share", can_post_in_space)
+rules.add_perm("forum.see_share_proposal", can_read_space & (is_proposer | can_moderate_space))
+rules.add_perm("forum.decide_share", can_moderate_space & is_share_open)
+rules.add_perm(
+    "forum.cancel_share", can_read_space & (is_proposer | can_moderate_space) & is_share_open
+)
+rules.add_perm("forum.answer_share_consent", is_consent_author & is_share_open)
+rules.add_perm("forum.withdraw_shared_post", is_post_author & is_shared_copy)
 rules.add_perm("forum.mark_lesson", (is_topic_author & can_post_in_space) | can_moderate_space)
 
 

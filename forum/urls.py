@@ -10,6 +10,7 @@ from .views import (
     posts,
     privacy,
     search,
+    sharing,
     topics,
 )
 
@@ -32,6 +33,7 @@ urlpatterns = [
         topics.topic_subscription,
         name="topic_subscription",
     ),
+    path("forum/diskussionen/<int:pk>/teilen/", sharing.share_propose, name="share_propose"),
     path("forum/diskussionen/<int:pk>/<slug:action>/", moderation.topic_flag, name="topic_flag"),
     path("forum/beitraege/<int:pk>/", topics.post_permalink, name="post"),
     path("forum/beitraege/<int:pk>/fragment/", topics.post_fragment, name="post_fragment"),
@@ -42,6 +44,17 @@ urlpatterns = [
     path("forum/beitraege/<int:pk>/ausblenden/", moderation.post_hide, name="post_hide"),
     path("forum/beitraege/<int:pk>/einblenden/", moderation.post_restore, name="post_restore"),
     path("forum/beitraege/<int:pk>/melden/", posts.post_report, name="post_report"),
+    path(
+        "forum/beitraege/<int:pk>/teilen-zurueckziehen/",
+        sharing.shared_post_withdraw,
+        name="shared_post_withdraw",
+    ),
+    path("forum/teilen/", sharing.share_overview, name="share_overview"),
+    path("forum/teilen/<int:pk>/", sharing.share_detail, name="share_detail"),
+    path("forum/teilen/<int:pk>/bestaetigen/", sharing.share_confirm, name="share_confirm"),
+    path("forum/teilen/<int:pk>/ablehnen/", sharing.share_refuse, name="share_refuse"),
+    path("forum/teilen/<int:pk>/zurueckziehen/", sharing.share_cancel, name="share_cancel"),
+    path("forum/teilen/zustimmungen/<int:pk>/", sharing.consent_answer, name="consent_answer"),
     path("forum/meldungen/<int:pk>/erledigt/", moderation.report_handle, name="report_handle"),
     path("forum/dateien/<int:pk>/", files.attachment_download, name="attachment"),
     path(

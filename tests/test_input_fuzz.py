@@ -43,14 +43,14 @@ from workshops.services import RegistrationDetails
 PARAMETERS: dict[str, tuple[str, ...]] = {
     "GET": (
         "seite", "zitat", "thema", "bereich", "q", "art", "verbund", "format", "land",
-        "groesse", "p", "ordering", "next",
+        "groesse", "p", "ordering", "next", "ziel",
     ),
     "POST": (
         # forum
         "notification", "alle", "seite", "abonnieren", "title", "body", "tags",
         "idempotency_key", "reason", "resolution", "target", "confirm", "display_name",
         "function", "bio", "email", "role", "town", "password1", "password2",
-        "kind_mention", "kind_reply", "space_1",
+        "kind_mention", "kind_reply", "space_1", "posts", "note", "antwort",
         # workshops
         "host_town", "starts_at", "ends_at", "registration_deadline", "capacity",
         "seats_per_town", "venue_name", "venue_address", "directions", "description",
@@ -155,6 +155,14 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
         parent=case_site.consortium_page,
     )
     quote = page.forum_quotes.get()
+    proposal = forum_services.propose_share(
+        topic=forum.closed_topic,
+        proposer=member,
+        post_ids=[forum.closed_post.pk],
+        target=forum.academy,
+    )
+    consent = proposal.consents.get()
+    shared = forum_services.confirm_share(proposal=proposal, moderator=coach).posts.get()
     image = get_image_model().objects.create(
         title="Marktplatz", file=ImageFile(_png("markt.png"), name="markt.png")
     )
@@ -178,6 +186,9 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
         },
         "forum:notification_open": {"pk": notification.pk},
         "forum:data_export_download": {"pk": export.pk},
+        "forum:share_propose": {"pk": forum.closed_topic.pk},
+        "forum:consent_answer": {"pk": consent.pk},
+        "forum:shared_post_withdraw": {"pk": shared.pk},
         "workshops:idea_card": {"pk": card.pk},
         "workshops:idea_regroup": {"pk": card.pk},
         "workshops:idea_remove": {"pk": card.pk},
@@ -212,6 +223,8 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
         "post_report",
     ):
         kwargs[f"forum:{name}"] = {"pk": forum.closed_post.pk}
+    for name in ("share_detail", "share_confirm", "share_refuse", "share_cancel"):
+        kwargs[f"forum:{name}"] = {"pk": proposal.pk}
     for name in ("consortium", "moderation_log", "members", "invitations"):
         kwargs[f"forum:{name}"] = {"slug": slug}
     kwargs["workshops:list"] = kwargs["workshops:create"] = {"slug": slug}

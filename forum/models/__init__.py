@@ -48,6 +48,7 @@ from .taxonomy import Challenge, Format
 from .background import WorkerHeartbeat
 from .mail import OutgoingEmail
 from .privacy import DataExport
+from .sharing import ShareConsent, ShareProposal
 from .streams import StreamEvent, StreamHead
 
 __all__ = [
@@ -75,6 +76,8 @@ __all__ = [
     "ReadState",
     "Report",
     "Role",
+    "ShareConsent",
+    "ShareProposal",
     "Space",
     "SpaceNotificationLevel",
     "State",

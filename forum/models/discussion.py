@@ -134,6 +134,10 @@ class Post(models.Model):
     )
     hidden_reason = models.CharField(max_length=500, blank=True)
     idempotency_key = models.UUIDField(null=True, blank=True)
+    # Set on a copy made by sharing with consent: the post it was copied from.
+    shared_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="shared_copies"
+    )
 
     class Meta:
         ordering = ["id"]

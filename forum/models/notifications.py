@@ -29,6 +29,9 @@ class NotificationKind(models.TextChoices):
     CASE_DECISION = "case_decision", _("Entscheidung über Ihre Fallstudie")
     DATA_EXPORT_READY = "data_export_ready", _("Ihre Daten stehen zum Herunterladen bereit")
     BARRIER_REPORT = "barrier_report", _("Neue Meldung einer Barriere")
+    SHARE_CONSENT = "share_consent", _("Zustimmung zum Teilen Ihres Beitrags erbeten")
+    SHARE_CONFIRM = "share_confirm", _("Vorschlag zum Teilen zu bestätigen")
+    SHARE_DONE = "share_done", _("Diskussion mit Zustimmung geteilt")
 
 
 class Delivery(models.TextChoices):
@@ -56,6 +59,9 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.CASE_DECISION: Delivery.IMMEDIATE,
     NotificationKind.DATA_EXPORT_READY: Delivery.IMMEDIATE,
     NotificationKind.BARRIER_REPORT: Delivery.IMMEDIATE,
+    NotificationKind.SHARE_CONSENT: Delivery.IMMEDIATE,
+    NotificationKind.SHARE_CONFIRM: Delivery.IMMEDIATE,
+    NotificationKind.SHARE_DONE: Delivery.IN_APP,
 }
 
 

@@ -35,6 +35,9 @@ from .notifying import (
     notify_new_topic,
     notify_post,
     notify_report,
+    notify_share_confirm,
+    notify_share_consent,
+    notify_share_done,
     notify_workshop,
 )
 from .preferences import (
@@ -76,6 +79,9 @@ __all__ = [
     "notify_new_topic",
     "notify_post",
     "notify_report",
+    "notify_share_confirm",
+    "notify_share_consent",
+    "notify_share_done",
     "notify_workshop",
     "read_unsubscribe_token",
     "send_digests",

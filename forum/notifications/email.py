@@ -138,6 +138,9 @@ SUBJECTS = {
     NotificationKind.CASE_DECISION: gettext_noop("%(title)s"),
     NotificationKind.DATA_EXPORT_READY: gettext_noop("%(title)s"),
     NotificationKind.BARRIER_REPORT: gettext_noop("Neue Meldung einer Barriere: %(title)s"),
+    NotificationKind.SHARE_CONSENT: gettext_noop("%(title)s"),
+    NotificationKind.SHARE_CONFIRM: gettext_noop("%(title)s"),
+    NotificationKind.SHARE_DONE: gettext_noop("%(title)s"),
 }
 
 
@@ -148,6 +151,13 @@ CONTENT_FREE_SUBJECTS = {
     NotificationKind.NEW_TOPIC: gettext_noop("Es gibt eine neue Diskussion"),
     NotificationKind.MODERATION: gettext_noop("Die Moderation hat an Ihrem Beitrag etwas geändert"),
     NotificationKind.REPORT: gettext_noop("Es gibt eine neue Meldung zum Bearbeiten"),
+    NotificationKind.SHARE_CONSENT: gettext_noop(
+        "Sie werden um Zustimmung zum Teilen eines Beitrags gebeten"
+    ),
+    NotificationKind.SHARE_CONFIRM: gettext_noop(
+        "Ein Vorschlag zum Teilen wartet auf Ihre Bestätigung"
+    ),
+    NotificationKind.SHARE_DONE: gettext_noop("Eine Diskussion wurde mit Zustimmung geteilt"),
 }
 # The forum's kinds: those whose emails follow the academy's content setting.
 FORUM_KINDS = frozenset(CONTENT_FREE_SUBJECTS)

@@ -47,6 +47,8 @@ REPEATABLE_KINDS = {
     NotificationKind.MODERATION,
     NotificationKind.WORKSHOP_MOVED_UP,
     NotificationKind.WORKSHOP_MOVED,
+    # A post may be proposed for sharing again, to another target.
+    NotificationKind.SHARE_CONSENT,
 }
 
 
@@ -276,6 +278,64 @@ def notify_report(*, report: Any) -> None:
 def _readers(space: Space, user_ids: Iterable[int]) -> set[int]:
     return set(
         selectors.readers_of(space).filter(pk__in=list(user_ids)).values_list("pk", flat=True)
+    )
+
+
+# --- sharing with consent ------------------------------------------------------------------
+
+
+def notify_share_consent(*, proposal: Any, first_posts: dict[int, Post]) -> None:
+    """Each author of a selected post is asked once per proposal. ``first_posts``: author id →
+    their first selected post, the notification's anchor: its author may see it however
+    they read now (``visibility.visible_q``), and its text is theirs."""
+    topic = proposal.topic
+    for author_id, post in first_posts.items():
+        notify(
+            kind=NotificationKind.SHARE_CONSENT,
+            recipient_ids=[author_id],
+            title=_("Zustimmung erbeten: „%(title)s“ teilen") % {"title": topic.title},
+            url=reverse("forum:share_overview"),
+            actor=proposal.proposer,
+            space=topic.space,
+            topic=topic,
+            post=post,
+        )
+
+
+def notify_share_confirm(*, proposal: Any) -> None:
+    """The source space's moderators, once every author has answered."""
+    topic = proposal.topic
+    notify(
+        kind=NotificationKind.SHARE_CONFIRM,
+        recipient_ids=selectors.moderators_of(topic.space).values_list("pk", flat=True),
+        title=_("Teilen von „%(title)s“ bestätigen") % {"title": topic.title},
+        url=proposal.get_absolute_url(),
+        actor=proposal.proposer,
+        space=topic.space,
+        topic=topic,
+    )
+
+
+def notify_share_done(*, proposal: Any, author_ids: Iterable[int], actor: Any) -> None:
+    """The proposer (to the proposal) and the consenting authors (to their answers) hear that
+    the copy exists; both are anchored at the source topic, which they read."""
+    topic = proposal.topic
+    title = _("„%(title)s“ ist geteilt") % {"title": topic.title}
+    common = {"kind": NotificationKind.SHARE_DONE, "title": title, "actor": actor}
+    if proposal.proposer_id:
+        notify(
+            recipient_ids=[proposal.proposer_id],
+            url=proposal.get_absolute_url(),
+            space=topic.space,
+            topic=topic,
+            **common,
+        )
+    notify(
+        recipient_ids=_readers(topic.space, set(author_ids) - {proposal.proposer_id}),
+        url=reverse("forum:share_overview"),
+        space=topic.space,
+        topic=topic,
+        **common,
     )
 
 

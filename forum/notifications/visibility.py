@@ -38,7 +38,14 @@ def visible_q(user: Any) -> Q:
         | Q(post__author=user, post__deleted_at__isnull=True)
         | selectors.moderated_spaces_q(user, "post__topic__space__")
     )
-    return Q(recipient=user) & readable_space & readable_topic & member & visible_post
+    # A consent request is about the recipient's own post: they answer for it even where they
+    # no longer read the space (left the consortium since), and see nothing beyond their post.
+    own_post_asked = Q(
+        kind=NotificationKind.SHARE_CONSENT, post__author=user, post__deleted_at__isnull=True
+    )
+    return Q(recipient=user) & (
+        (readable_space & readable_topic & member & visible_post) | own_post_asked
+    )
 
 
 def notifications_for(user: Any):

@@ -52,6 +52,8 @@ from ..models import (
     Profile,
     Report,
     Role,
+    ShareConsent,
+    ShareProposal,
     StreamEvent,
     StreamHead,
     Topic,
@@ -186,6 +188,7 @@ def erase_person(*, person: Any, delete_posts: bool, actor: Any) -> int:
 
     for section in _sections.values():
         section(erasure)
+    _sharing(erasure)
     _posts(erasure)
     _mentions(erasure)
     removed_notifications = _notifications(erasure)
@@ -241,6 +244,17 @@ def _posts(erasure: Erasure) -> None:
     else:
         posts.update(author=former, idempotency_key=None)
     Topic.objects.filter(author=person).update(author=former)
+
+
+def _sharing(erasure: Erasure) -> None:
+    """Answers to proposals to share follow the posts they are about: they stay with
+    "ehemaliges Mitglied" (the copies are posts, and follow the posts choice). The person's
+    reasons for proposing are their writing: emptied with the posts; the proposals themselves
+    lose their proposer with the account."""
+    person = erasure.person
+    ShareConsent.objects.filter(author=person).update(author=erasure.former_member)
+    if erasure.delete_posts:
+        ShareProposal.objects.filter(proposer=person).update(note="")
 
 
 def _mentions(erasure: Erasure) -> None:
@@ -304,6 +318,7 @@ def _free_text(erasure: Erasure) -> None:
         (Report, ("reason", "resolution")),
         (Post, ("hidden_reason",)),
         (Topic, ("title",)),
+        (ShareProposal, ("note",)),
     ):
         condition = Q()
         for name in erasure.names:

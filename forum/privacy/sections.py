@@ -1,7 +1,8 @@
 """The forum's sections of a person's data export (``forum.privacy.export``): account, profile,
 email addresses, two-factor methods, memberships, posts with their revisions, attachments,
 helpful marks, subscriptions, read positions, reports, notifications and their settings,
-invitations sent. Registered from ``ForumConfig.ready()``."""
+invitations sent, proposals to share and the answers given. Registered from
+``ForumConfig.ready()``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from ..models import (
     Profile,
     ReadState,
     Report,
+    ShareConsent,
+    ShareProposal,
     SpaceNotificationLevel,
     Subscription,
     Topic,
@@ -206,6 +209,22 @@ def space_notification_levels(user: Any) -> list[dict[str, Any]]:
         }
         for level in levels.order_by("pk")
     ]
+
+
+def share_proposals(user: Any) -> list[dict[str, Any]]:
+    return list(
+        ShareProposal.objects.filter(proposer=user)
+        .order_by("pk")
+        .values("topic_id", "target_id", "note", "status", "created_at", "decided_at")
+    )
+
+
+def share_consents(user: Any) -> list[dict[str, Any]]:
+    return list(
+        ShareConsent.objects.filter(author=user)
+        .order_by("pk")
+        .values("proposal_id", "post_id", "state", "answered_at", "withdrawn_at")
+    )
 
 
 def invitations_sent(user: Any) -> list[dict[str, Any]]:
@@ -416,6 +435,33 @@ SECTIONS = [
         },
         invitations_sent,
         order=50,
+    ),
+    Section(
+        "teilen_vorschlaege",
+        _("Ihre Vorschläge, Diskussionen mit Zustimmung zu teilen."),
+        {
+            "topic_id": _("Nummer der Diskussion"),
+            "target_id": _("Nummer des Ziel-Bereichs"),
+            "note": _("Ihre Begründung"),
+            "status": _("asking, waiting, shared, refused, cancelled"),
+            "created_at": _("Vorgeschlagen am"),
+            "decided_at": _("Entschieden am"),
+        },
+        share_proposals,
+        order=37,
+    ),
+    Section(
+        "teilen_zustimmungen",
+        _("Ihre Antworten, wenn jemand einen Ihrer Beiträge teilen wollte."),
+        {
+            "proposal_id": _("Nummer des Vorschlags"),
+            "post_id": _("Nummer des Beitrags"),
+            "state": _("asked (keine Antwort), accepted (zugestimmt), declined (abgelehnt)"),
+            "answered_at": _("Beantwortet am"),
+            "withdrawn_at": _("Aus der Kopie zurückgezogen am"),
+        },
+        share_consents,
+        order=38,
     ),
 ]
 

@@ -2,8 +2,8 @@
 
 One module per domain: ``invitations``, ``members``, ``community`` (the admin's towns,
 consortia, profiles, spaces, tags), ``spaces``, ``posting``, ``moderation``,
-``reading``, ``realtime``. Their public functions are re-exported here, so callers write
-``from forum import services`` and ``services.post_reply(...)``.
+``reading``, ``realtime``, ``sharing``. Their public functions are re-exported here, so
+callers write ``from forum import services`` and ``services.post_reply(...)``.
 """
 
 from .community import (
@@ -40,7 +40,8 @@ from .members import (
     update_profile,
 )
 from .moderation import (
-    MoveNeedsConfirmation,
+    MoveNeedsConsent,
+    crosses_spaces,
     handle_report,
     hide_post,
     move_topic,
@@ -67,6 +68,14 @@ from .realtime import (
     leave_presence,
     refresh_presence,
 )
+from .sharing import (
+    answer_consent,
+    cancel_share,
+    confirm_share,
+    propose_share,
+    refuse_share,
+    withdraw_shared_post,
+)
 from .spaces import change_space, create_consortium_space
 
 __all__ = [
@@ -87,17 +96,24 @@ __all__ = [
     "EditConflict",
     "InvitationError",
     "IssuedInvitation",
-    "MoveNeedsConfirmation",
+    "MoveNeedsConsent",
     "accept_invitation_as_user",
     "accept_invitation_with_signup",
     "account_exists",
     "account_edited",
     "add_member",
+    "answer_consent",
+    "cancel_share",
+    "confirm_share",
+    "propose_share",
+    "refuse_share",
+    "withdraw_shared_post",
     "change_membership",
     "change_space",
     "check_realtime_sessions",
     "create_consortium_space",
     "create_topic",
+    "crosses_spaces",
     "delete_post",
     "edit_post",
     "end_realtime_session",

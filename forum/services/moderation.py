@@ -127,38 +127,36 @@ def set_topic_flag(
     return topic
 
 
-class MoveNeedsConfirmation(ValidationError):
-    """Moving between a closed and an academy-wide space changes who can read the topic."""
+class MoveNeedsConsent(ValidationError):
+    """Moving between a closed space and an academy-wide one (or another consortium's) would
+    change who reads the authors' posts: that is sharing, and asks the authors first
+    (``forum.services.sharing.propose_share``)."""
+
+
+def crosses_spaces(source: Space, target: Space) -> bool:
+    """Whether a move from ``source`` to ``target`` changes who may read the topic."""
+    return source.consortium_id != target.consortium_id
 
 
 @transaction.atomic
-def move_topic(
-    *, topic: Topic, moderator: Any, target: Space, reason: str = "", confirmed: bool = False
-) -> Topic:
+def move_topic(*, topic: Topic, moderator: Any, target: Space, reason: str = "") -> Topic:
+    """Within one consortium's spaces, or between academy-wide spaces: readers stay the same."""
     topic = Topic.objects.select_for_update(of=("self",)).select_related("space").get(pk=topic.pk)
     source = topic.space
     _require_moderator(moderator, source)
-    crosses = source.is_academy_wide != target.is_academy_wide
-    # The reason first: coaches are told why, not only that the target is not on offer.
-    if crosses and not policy.allowed(
-        moderator, "forum.move_across_spaces", target.consortium or source.consortium
-    ):
-        raise PermissionDenied(
-            _(
-                "Nur das Kernteam kann eine Diskussion in einen geschlossenen Bereich oder aus "
-                "ihm heraus verschieben."
-            )
+    if crosses_spaces(source, target):
+        raise MoveNeedsConsent(
+            {
+                "target": _(
+                    "Damit würde sich ändern, wer die Diskussion lesen kann. Das geht nur mit "
+                    "Zustimmung der Autorinnen und Autoren: Schlagen Sie vor, die Diskussion "
+                    "zu teilen."
+                )
+            }
         )
     if not selectors.move_targets(topic, moderator).filter(pk=target.pk).exists():
         raise ValidationError(
             {"target": _("In diesen Bereich kann die Diskussion nicht verschoben werden.")}
-        )
-    if crosses and not confirmed:
-        raise MoveNeedsConfirmation(
-            _(
-                "Damit ändert sich, wer die Diskussion lesen kann. Bitte bestätigen Sie das "
-                "Verschieben ausdrücklich."
-            )
         )
     topic.space = target
     topic.save(update_fields=["space"])
@@ -175,15 +173,6 @@ def move_topic(
         subject=subject,
         reason=reason,
     )
-    if source.consortium_id != target.consortium_id and target.consortium_id:
-        _log(
-            actor=moderator,
-            action=ModerationLogEntry.Action.MOVE,
-            space=target,
-            topic=topic,
-            subject=subject,
-            reason=reason,
-        )
     return topic
 
 

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -82,19 +84,19 @@ def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
         # whose every choice would be refused.
         return render(request, "forum/topic_move.html", {"topic": topic})
     form = MoveForm(request.POST or None, targets=targets)
-    needs_confirmation = False
     if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        if services.crosses_spaces(topic.space, target):
+            # Other readers: not a move but sharing, which asks every author first.
+            share_url = reverse("forum:share_propose", kwargs={"pk": topic.pk})
+            return redirect(f"{share_url}?{urlencode({'ziel': target.pk})}")
         try:
             services.move_topic(
                 topic=topic,
                 moderator=request.user,
-                target=form.cleaned_data["target"],
+                target=target,
                 reason=form.cleaned_data["reason"],
-                confirmed=form.cleaned_data["confirm"],
             )
-        except services.MoveNeedsConfirmation as error:
-            needs_confirmation = True
-            form.add_error("confirm", error)
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
@@ -103,8 +105,7 @@ def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Die Diskussion ist verschoben."))
             return redirect(topic.get_absolute_url())
     status = 400 if form.is_bound else 200
-    context = {"topic": topic, "form": form, "needs_confirmation": needs_confirmation}
-    return render(request, "forum/topic_move.html", context, status=status)
+    return render(request, "forum/topic_move.html", {"topic": topic, "form": form}, status=status)
 
 
 @login_required

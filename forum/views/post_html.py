@@ -141,6 +141,8 @@ def _shown(
         else None,
         "can_change": policy.allowed(user, "forum.change_own_post", post),
         "can_report": open_post and post.author_id != user.pk,
+        "is_shared_copy": post.shared_from_id is not None,
+        "can_withdraw_copy": policy.allowed(user, "forum.withdraw_shared_post", post),
         "moderation": ("restore" if post.is_hidden else "hide")
         if can_moderate and not post.is_deleted
         else None,

@@ -139,9 +139,22 @@ def _topic_context(request, topic, page, posts, reply_form, position: int) -> di
         "can_move": can_moderate and selectors.move_targets(topic, user).exists(),
         "can_mark_lesson": policy.allowed(user, "forum.mark_lesson", topic),
         "can_convert": policy.allowed(user, "cms.convert_topic", topic),
+        "can_share": policy.allowed(user, "forum.propose_share", topic),
+        "shared_origin": _shared_origin(topic),
         "can_reply": policy.allowed(user, "forum.reply_to_topic", topic),
         "is_subscribed": topic.is_subscribed,
     }
+
+
+def _shared_origin(topic: Topic) -> str:
+    """„aus dem Verbund X, mit Zustimmung geteilt“ on a copy: its authors agreed to that."""
+    proposal = getattr(topic, "share_origin", None)
+    if proposal is None:
+        return ""
+    consortium = proposal.topic.space.consortium
+    if consortium is None:
+        return _("aus einem akademieweiten Bereich, mit Zustimmung geteilt")
+    return _("aus dem Verbund %(name)s, mit Zustimmung geteilt") % {"name": consortium.name}
 
 
 def _quote(request: HttpRequest, topic: Topic) -> str:

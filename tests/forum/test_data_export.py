@@ -106,6 +106,13 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         town=cast.consortium.lead_town,
         parent=consortium_page,
     )
+    forum_services.propose_share(
+        topic=forum.closed_topic,
+        proposer=coach,
+        post_ids=[reply.pk],
+        target=forum.academy,
+        note="Für alle interessant",
+    )
     mail.outbox.clear()
 
     client = signed_in(coach)
@@ -151,6 +158,8 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         "werkstatt_dateien": 1,
         "kalender": 1,
         "zitate_in_fallstudien": 1,
+        "teilen_vorschlaege": 1,
+        "teilen_zustimmungen": 1,
     }
     assert {section.name for section in data_export.sections()} == set(expected_counts)
     for name, count in expected_counts.items():

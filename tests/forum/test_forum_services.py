@@ -284,60 +284,59 @@ def test_pinned_topics_come_first(client, cast, forum):
 
 
 class TestMove:
-    def test_coach_cannot_move_out_of_the_closed_space(self, cast, forum):
-        with pytest.raises(PermissionDenied):
-            services.move_topic(
-                topic=forum.closed_topic,
-                moderator=cast.user("coach"),
-                target=forum.academy,
-                confirmed=True,
-            )
-
-    def test_core_team_must_confirm(self, cast, forum):
-        with pytest.raises(services.MoveNeedsConfirmation):
-            services.move_topic(
-                topic=forum.closed_topic, moderator=cast.user("core_team"), target=forum.academy
-            )
+    @pytest.mark.parametrize("role", ["coach", "core_team", "admin"])
+    def test_nobody_moves_across_spaces_without_the_authors(self, cast, forum, role):
+        """Between a closed and an academy-wide space, or into another consortium, readers
+        change: that is sharing with consent (forum.services.sharing), never a move."""
+        other = Space.objects.get(consortium=cast.other_consortium)
+        crossings = [(forum.closed_topic, forum.academy), (forum.closed_topic, other)]
+        if role != "coach":  # coaches do not moderate the academy-wide space at all
+            crossings.append((forum.academy_topic, forum.closed))
+        for topic, target in crossings:
+            with pytest.raises(services.MoveNeedsConsent):
+                services.move_topic(topic=topic, moderator=cast.user(role), target=target)
         forum.closed_topic.refresh_from_db()
-        assert forum.closed_topic.space == forum.closed
+        forum.academy_topic.refresh_from_db()
+        assert (forum.closed_topic.space, forum.academy_topic.space) == (
+            forum.closed,
+            forum.academy,
+        )
+        assert not ModerationLogEntry.objects.filter(action="move").exists()
 
-    def test_confirmed_move_changes_access_everywhere_at_once(self, client, cast, forum):
+    def test_a_move_within_the_consortium_keeps_its_readers(self, client, cast, forum):
+        second = Space.objects.create(
+            consortium=cast.consortium, name="Arbeitsgruppe", slug="arbeitsgruppe"
+        )
+        services.move_topic(
+            topic=forum.closed_topic, moderator=cast.user("coach"), target=second, reason="Ordnung"
+        )
+        forum.closed_topic.refresh_from_db()
+        assert forum.closed_topic.space == second
+        client.force_login(cast.user("outsider"))
+        assert client.get(forum.closed_topic.get_absolute_url()).status_code == 404
+        assert ModerationLogEntry.objects.filter(action="move").count() == 1
+
+    def test_a_shared_copy_is_found_by_its_new_readers_the_original_is_not(
+        self, client, cast, forum
+    ):
         outsider = cast.user("outsider")
         services.post_reply(
             topic=forum.closed_topic, author=cast.user("member"), body="Vertraulich"
         )
-        assert selectors.topic_visible_to(forum.closed_topic.pk, outsider) is None
-        services.move_topic(
+        proposal = services.propose_share(
             topic=forum.closed_topic,
-            moderator=cast.user("core_team"),
+            proposer=cast.user("member"),
+            post_ids=forum.closed_topic.posts.values_list("pk", flat=True),
             target=forum.academy,
-            reason="Für alle interessant",
-            confirmed=True,
         )
+        copy = services.confirm_share(proposal=proposal, moderator=cast.user("core_team"))
         client.force_login(outsider)
-        assert client.get(forum.closed_topic.get_absolute_url()).status_code == 200
-        found = client.get(reverse("forum:search") + "?q=Vertraulich").content.decode()
-        assert forum.closed_topic.title in found
-        services.move_topic(
-            topic=forum.closed_topic,
-            moderator=cast.user("core_team"),
-            target=forum.closed,
-            confirmed=True,
-        )
+        assert client.get(copy.get_absolute_url()).status_code == 200
         assert client.get(forum.closed_topic.get_absolute_url()).status_code == 404
         found = client.get(reverse("forum:search") + "?q=Vertraulich").content.decode()
-        assert forum.closed_topic.title not in found
-        assert ModerationLogEntry.objects.filter(action="move").count() >= 2
-
-    def test_cannot_move_into_another_consortium(self, cast, forum):
-        other = Space.objects.get(consortium=cast.other_consortium)
-        with pytest.raises(ValidationError):
-            services.move_topic(
-                topic=forum.closed_topic,
-                moderator=cast.user("core_team"),
-                target=other,
-                confirmed=True,
-            )
+        copied = copy.posts.get(body="Vertraulich")
+        assert copied.get_absolute_url() in found
+        assert copied.shared_from.get_absolute_url() not in found
 
 
 def test_report_queue_and_handling_with_log(client, cast, forum):

@@ -736,7 +736,7 @@ def test_removed_members_get_no_digest_entry_about_the_consortium(cast, forum, r
     assert send_digests(period=Delivery.DAILY) == 0  # not offered again
 
 
-def test_a_topic_moved_into_a_closed_space_vanishes_from_outsiders_notifications(cast, forum, run):
+def test_a_topic_whose_space_was_closed_vanishes_from_outsiders_notifications(cast, forum, run):
     outsider = cast.user("outsider")
     topic = run(
         services.create_topic,
@@ -749,12 +749,13 @@ def test_a_topic_moved_into_a_closed_space_vanishes_from_outsiders_notifications
     assert notifications.is_still_visible(notice)
 
     run(
-        services.move_topic,
-        topic=topic,
-        moderator=cast.user("admin"),
-        target=forum.closed,
-        reason="Gehört in den Verbund",
-        confirmed=True,
+        services.change_space,
+        space=forum.academy,
+        actor=cast.user("admin"),
+        name=forum.academy.name,
+        slug=forum.academy.slug,
+        consortium=cast.consortium,
+        description="",
     )
 
     assert not notifications.notifications_for(fresh(outsider)).filter(pk=notice.pk).exists()

@@ -106,14 +106,21 @@ def test_hiding_restoring_and_deleting_a_post(world):
     assert "reader" in changed(before, bells(world))
 
 
-def test_moving_a_topic_into_a_closed_space(world):
-    before = bells(world)
-    services.move_topic(
-        topic=world.forum.academy_topic,
-        moderator=world.people["core_team"],
-        target=world.forum.closed,
-        confirmed=True,
+def close_the_academy_space(world):
+    academy = world.forum.academy
+    services.change_space(
+        space=academy,
+        actor=world.people["admin"],
+        name=academy.name,
+        slug=academy.slug,
+        consortium=world.cast.consortium,
+        description="",
     )
+
+
+def test_closing_the_academy_space_to_one_consortium(world):
+    before = bells(world)
+    close_the_academy_space(world)
     assert changed(before, bells(world)) == {"outsider", "editor"}
 
 
@@ -266,12 +273,7 @@ def test_unread_counts_and_new_for_me_follow_every_write(world):
     assert_lists_match_the_truth(world)
     services.hide_post(post=world.reply, moderator=admin, reason="Test")
     assert_lists_match_the_truth(world)
-    services.move_topic(
-        topic=world.forum.academy_topic,
-        moderator=world.people["core_team"],
-        target=world.forum.closed,
-        confirmed=True,
-    )
+    close_the_academy_space(world)
     assert_lists_match_the_truth(world)
     membership = Membership.objects.get(user=reader, consortium=world.cast.consortium)
     services.remove_member(membership=membership, actor=admin)

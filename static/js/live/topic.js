@@ -61,6 +61,10 @@ export function startTopic(socket, config) {
     if (!current) {
       return;
     }
+    if (payload.change === "removed") {
+      current.remove();
+      return;
+    }
     const element = await fetchFragment(payload.fragment_url);
     if (element) {
       current.replaceWith(element);
