@@ -313,3 +313,16 @@ class AccountErasureForm(ErasureChoiceForm):
         if not self.user.check_password(password):
             raise ValidationError(_("Das Passwort stimmt nicht."), code="password")
         return password
+
+
+class MessageForm(forms.Form):
+    """A message in a private conversation."""
+
+    body = forms.CharField(
+        label=_("Nachricht"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        validators=[require_visible],
+        help_text=_("Markdown: **fett**, *kursiv*, Listen, Links. Nur Sie beide lesen das."),
+        error_messages={"required": _("Bitte schreiben Sie eine Nachricht.")},
+    )

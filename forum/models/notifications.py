@@ -29,6 +29,9 @@ class NotificationKind(models.TextChoices):
     CASE_DECISION = "case_decision", _("Entscheidung über Ihre Fallstudie")
     DATA_EXPORT_READY = "data_export_ready", _("Ihre Daten stehen zum Herunterladen bereit")
     BARRIER_REPORT = "barrier_report", _("Neue Meldung einer Barriere")
+    CONTACT_REQUEST = "contact_request", _("Frage an Sie als Ansprechperson einer Fallstudie")
+    CONTACT_ANSWERED = "contact_answered", _("Antwort oder Absage auf Ihre Kontaktanfrage")
+    CONVERSATION_MESSAGE = "conversation_message", _("Neue persönliche Nachricht")
 
 
 class Delivery(models.TextChoices):
@@ -56,6 +59,12 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.CASE_DECISION: Delivery.IMMEDIATE,
     NotificationKind.DATA_EXPORT_READY: Delivery.IMMEDIATE,
     NotificationKind.BARRIER_REPORT: Delivery.IMMEDIATE,
+    # Contact between towns is person to person, like a mention: by email at once (town staff
+    # are rarely online). A conversation sends at most one unread notice at a time
+    # (forum.services.conversations), so a lively exchange does not flood the inbox.
+    NotificationKind.CONTACT_REQUEST: Delivery.IMMEDIATE,
+    NotificationKind.CONTACT_ANSWERED: Delivery.IMMEDIATE,
+    NotificationKind.CONVERSATION_MESSAGE: Delivery.IMMEDIATE,
 }
 
 

@@ -138,6 +138,9 @@ SUBJECTS = {
     NotificationKind.CASE_DECISION: gettext_noop("%(title)s"),
     NotificationKind.DATA_EXPORT_READY: gettext_noop("%(title)s"),
     NotificationKind.BARRIER_REPORT: gettext_noop("Neue Meldung einer Barriere: %(title)s"),
+    NotificationKind.CONTACT_REQUEST: gettext_noop("Eine Frage an Sie: %(title)s"),
+    NotificationKind.CONTACT_ANSWERED: gettext_noop("%(title)s"),
+    NotificationKind.CONVERSATION_MESSAGE: gettext_noop("%(title)s"),
 }
 
 
@@ -148,8 +151,12 @@ CONTENT_FREE_SUBJECTS = {
     NotificationKind.NEW_TOPIC: gettext_noop("Es gibt eine neue Diskussion"),
     NotificationKind.MODERATION: gettext_noop("Die Moderation hat an Ihrem Beitrag etwas geändert"),
     NotificationKind.REPORT: gettext_noop("Es gibt eine neue Meldung zum Bearbeiten"),
+    NotificationKind.CONTACT_REQUEST: gettext_noop("Jemand hat Ihnen eine Frage gestellt"),
+    NotificationKind.CONTACT_ANSWERED: gettext_noop("Es gibt Neues zu Ihrer Kontaktanfrage"),
+    NotificationKind.CONVERSATION_MESSAGE: gettext_noop("Sie haben eine neue Nachricht"),
 }
-# The forum's kinds: those whose emails follow the academy's content setting.
+# The forum's kinds (and the personal messages): those whose emails follow the academy's
+# content setting.
 FORUM_KINDS = frozenset(CONTENT_FREE_SUBJECTS)
 
 

@@ -1,7 +1,7 @@
 """Every write to the community model and the forum: check, write, then notify after commit.
 
-One module per domain: ``invitations``, ``members``, ``community`` (the admin's towns,
-consortia, profiles, spaces, tags), ``spaces``, ``posting``, ``moderation``,
+One module per domain: ``conversations``, ``invitations``, ``members``, ``community`` (the
+admin's towns, consortia, profiles, spaces, tags), ``spaces``, ``posting``, ``moderation``,
 ``reading``, ``realtime``. Their public functions are re-exported here, so callers write
 ``from forum import services`` and ``services.post_reply(...)``.
 """
@@ -18,6 +18,14 @@ from .community import (
     save_tag,
     save_town,
     set_preferred_language,
+)
+from .conversations import (
+    block_person,
+    conversation_between,
+    mark_conversation_read,
+    open_with_answer,
+    send_message,
+    unblock_person,
 )
 from .invitations import (
     InvitationError,
@@ -93,6 +101,12 @@ __all__ = [
     "account_exists",
     "account_edited",
     "add_member",
+    "block_person",
+    "conversation_between",
+    "mark_conversation_read",
+    "open_with_answer",
+    "send_message",
+    "unblock_person",
     "change_membership",
     "change_space",
     "check_realtime_sessions",
