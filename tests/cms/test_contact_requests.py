@@ -20,6 +20,7 @@ from forum.models import (
     NotificationKind,
     Role,
 )
+from forum.privacy import export
 from forum.privacy.retention import apply_retention
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.cast import ROLES, client_for
@@ -113,9 +114,7 @@ def test_contact_who_withdrew_consent_is_not_asked(client, cast, case_site, cont
     assert "Die Ansprechperson nimmt derzeit keine Anfragen an." in page_html
 
 
-def test_contact_who_left_the_consortium_or_was_deactivated_is_not_asked(
-    cast, case_site, contacts
-):
+def test_contact_who_left_the_consortium_or_was_deactivated_is_not_asked(cast, case_site, contacts):
     member = cast.user("member")
     contact = contacts["own"]
     contact.memberships.all().delete()
@@ -372,3 +371,6 @@ def test_export_holds_questions_asked_and_received(cast, case_site, contacts, ru
     (received,) = contact_requests_received(contacts["own"])
     assert made["question"] == received["question"] == QUESTION
     assert made["state"] == "open"
+    documented = {section.name: set(section.keys) for section in export.sections()}
+    assert set(made) == documented["kontaktanfragen_gestellt"]
+    assert set(received) == documented["kontaktanfragen_erhalten"]
