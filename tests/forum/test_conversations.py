@@ -310,3 +310,15 @@ async def test_a_new_message_reaches_the_recipients_personal_stream_with_ids_onl
     finally:
         await socket.disconnect()
     assert await sync_to_async(Conversation.objects.count)() == 1
+
+
+def test_a_person_gives_and_takes_back_the_consent_to_be_asked(client, cast):
+    member = cast.user("member")
+    client.force_login(member)
+    form = {"display_name": "Anna Berger", "function": "", "bio": ""}
+    client.post(reverse("forum:profile_edit"), {**form, "accepts_contact_requests": "on"})
+    member.profile.refresh_from_db()
+    assert member.profile.accepts_contact_requests
+    client.post(reverse("forum:profile_edit"), form)
+    member.profile.refresh_from_db()
+    assert not member.profile.accepts_contact_requests
