@@ -14,6 +14,7 @@ from forum.numbers import IdChoiceField, IdMultipleChoiceField
 from forum.text import LineFormField, TextBlockFormField, clean_line
 from workshops.models import WorkshopFile
 
+from .contact import MAX_DECLINE_REASON_LENGTH, MAX_QUESTION_LENGTH
 from .models import ConsortiumPage
 from .services import SUMMARY_MAX_LENGTH
 
@@ -238,3 +239,42 @@ class BarrierReportForm(forms.Form):
     @classmethod
     def is_trap_filled(cls, data: Any) -> bool:
         return bool((data.get(cls.TRAP_FIELD) or "").strip())
+
+
+# --- "Kontakt aufnehmen" -------------------------------------------------------------------
+
+
+class ContactQuestionForm(forms.Form):
+    question = TextBlockFormField(
+        label=_("Ihre Frage"),
+        max_length=MAX_QUESTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Höchstens 1.500 Zeichen. Schreiben Sie kurz, was Sie vorhaben und was Sie "
+            "wissen möchten."
+        ),
+        error_messages={"required": _("Bitte schreiben Sie Ihre Frage.")},
+    )
+
+
+class ContactAnswerForm(forms.Form):
+    answer = TextBlockFormField(
+        label=_("Ihre Antwort"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Die Antwort beginnt eine private Unterhaltung zwischen Ihnen beiden."),
+        error_messages={"required": _("Bitte schreiben Sie eine Antwort.")},
+    )
+
+
+class ContactDeclineForm(forms.Form):
+    reason = LineFormField(
+        label=_("Begründung (freiwillig)"),
+        max_length=MAX_DECLINE_REASON_LENGTH,
+        required=False,
+        help_text=_("Die fragende Person liest sie."),
+    )
+    block = forms.BooleanField(
+        label=_("Diese Person blockieren: keine weiteren Anfragen und Nachrichten von ihr"),
+        required=False,
+    )

@@ -309,6 +309,10 @@ def storage_periods() -> list[Period]:
             _("Gemeldete Barrieren, nach ihrer Erledigung"),
             _days(settings.BARRIER_REPORT_DAYS),
         ),
+        Period(
+            _("Abgelehnte oder unbeantwortete Fragen an Ansprechpersonen, nach dem Fragen"),
+            _days(settings.CONTACT_REQUEST_DAYS),
+        ),
     ]
 
 

@@ -491,6 +491,7 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.case_discussion_for(self, request.user))
+        context.update(selectors.contact_box_for(self, request.user))
         context["action_modules"] = selectors.action_modules_visible_to(request.user).filter(
             evidence=self
         )
@@ -765,8 +766,9 @@ class ConsortiumReviewTask(Task):
         verbose_name_plural = _("Prüfungen durch den Verbund")
 
 
-# The legal pages and barrier reports live in their own module; imported here so that Django
-# registers them as models of this app (it imports only ``cms.models``).
+# The legal pages, barrier reports and contact requests live in their own modules; imported
+# here so that Django registers them as models of this app (it imports only ``cms.models``).
+from .contact import ContactRequest as ContactRequest  # noqa: E402
 from .legal import AccessibilityPage as AccessibilityPage  # noqa: E402
 from .legal import BarrierReport as BarrierReport  # noqa: E402
 from .legal import ImprintPage as ImprintPage  # noqa: E402

@@ -9,7 +9,12 @@ become "@ehemaliges-Mitglied". (Page ownership, revisions and Wagtail's log keep
 user columns are emptied with the account, and the forum's part relabels log entries.)
 
 Retention (``forum.privacy.retention``): barrier reports done more than
-``BARRIER_REPORT_DAYS`` ago, with the sender's name and address.
+``BARRIER_REPORT_DAYS`` ago, with the sender's name and address; questions to contact persons
+("Kontakt aufnehmen") declined or never answered, asked more than ``CONTACT_REQUEST_DAYS`` ago.
+
+Questions a person asked or was asked are exported, and go with their account (the rows
+cascade; the answered ones live on in the forum's conversation, see
+``forum.privacy.erasure._conversations``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from forum.privacy.erasure import Erasure
 from forum.privacy.export import Section
 
 from . import services
-from .models import ForumQuote
+from .models import ContactRequest, ForumQuote
 
 
 def forum_quotes(user: Any) -> list[dict[str, Any]]:
@@ -43,6 +48,43 @@ def forum_quotes(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def contact_requests_made(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "page_title": item.page_title,
+            "question": item.question,
+            "state": item.state,
+            "decline_reason": item.decline_reason,
+            "created_at": item.created_at,
+            "answered_at": item.answered_at,
+        }
+        for item in ContactRequest.objects.filter(asker=user).order_by("pk")
+    ]
+
+
+def contact_requests_received(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "page_title": item.page_title,
+            "question": item.question,
+            "state": item.state,
+            "decline_reason": item.decline_reason,
+            "created_at": item.created_at,
+            "answered_at": item.answered_at,
+        }
+        for item in ContactRequest.objects.filter(contact_person=user).order_by("pk")
+    ]
+
+
+CONTACT_REQUEST_KEYS = {
+    "page_title": _("Titel der Fallstudie"),
+    "question": _("Frage"),
+    "state": _("open (offen), answered (beantwortet), declined (abgelehnt)"),
+    "decline_reason": _("Begründung der Ablehnung"),
+    "created_at": _("Gefragt am"),
+    "answered_at": _("Beantwortet oder abgelehnt am"),
+}
+
 SECTIONS = [
     Section(
         "zitate_in_fallstudien",
@@ -57,6 +99,20 @@ SECTIONS = [
         forum_quotes,
         order=70,
     ),
+    Section(
+        "kontaktanfragen_gestellt",
+        _("Ihre Fragen an Ansprechpersonen von Fallstudien."),
+        CONTACT_REQUEST_KEYS,
+        contact_requests_made,
+        order=71,
+    ),
+    Section(
+        "kontaktanfragen_erhalten",
+        _("Fragen an Sie als Ansprechperson einer Fallstudie."),
+        CONTACT_REQUEST_KEYS,
+        contact_requests_received,
+        order=72,
+    ),
 ]
 
 
@@ -70,8 +126,15 @@ def remove_old_barrier_reports(*, now: datetime) -> int:
     )
 
 
+def remove_old_contact_requests(*, now: datetime) -> int:
+    return services.remove_old_contact_requests(
+        before=now - timedelta(days=settings.CONTACT_REQUEST_DAYS)
+    )
+
+
 def register() -> None:
     for section in SECTIONS:
         export_registry.register_section(section)
     erasure_registry.register_section("cms", erase)
     retention_registry.register_step("barrier_reports", remove_old_barrier_reports)
+    retention_registry.register_step("contact_requests", remove_old_contact_requests)

@@ -128,9 +128,67 @@ def consortium_pages_for_new_cases(user: Any) -> list[ConsortiumPage]:
     return [page for page in pages.order_by("title") if can_add_case_page(user, page)]
 
 
-can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
+@rules.predicate
+def has_contact_person(user: Any, page: Any) -> bool:
+    return getattr(page, "contact_person_id", None) is not None
 
-rules.add_perm("cms.view_case_page", is_public_page | can_read_internal)
+
+@rules.predicate
+def is_page_contact(user: Any, page: Any) -> bool:
+    return user is not None and user.pk is not None and user.pk == page.contact_person_id
+
+
+@rules.predicate
+def contact_takes_requests(user: Any, page: Any) -> bool:
+    """The page's contact person still agrees to be asked, is active and still a member of
+    the page's consortium (the consent and membership may have ended since the page named
+    them)."""
+    contact = page.contact_person
+    profile = getattr(contact, "profile", None)
+    return bool(
+        contact.is_active
+        and profile is not None
+        and profile.accepts_contact_requests
+        and consortium_id_of_page(page) in policy.consortium_roles(contact)
+    )
+
+
+@rules.predicate
+def contact_blocked_asker(user: Any, page: Any) -> bool:
+    return policy.has_blocked(page.contact_person, user)
+
+
+@rules.predicate
+def is_request_contact(user: Any, contact_request: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and contact_request.contact_person_id == user.pk
+    )
+
+
+@rules.predicate
+def is_request_open(user: Any, contact_request: Any) -> bool:
+    return contact_request.is_open
+
+
+can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
+can_view_case_page = is_public_page | can_read_internal
+
+rules.add_perm("cms.view_case_page", can_view_case_page)
+# "Kontakt aufnehmen": members of any consortium who read the page ask its contact person,
+# while that person agrees, belongs to the page's consortium and has not blocked them.
+rules.add_perm(
+    "cms.ask_contact_person",
+    policy.is_signed_in_member
+    & can_view_case_page
+    & has_contact_person
+    & ~is_page_contact
+    & contact_takes_requests
+    & ~contact_blocked_asker,
+)
+rules.add_perm("cms.answer_contact_request", is_request_contact & is_request_open)
 rules.add_perm("cms.review_case_page", reviews_page_consortium | policy.is_admin)
 can_add_case_page = uses_admin & page_takes_case_pages
 rules.add_perm("cms.edit_page", uses_admin & page_permits_editing)

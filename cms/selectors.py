@@ -6,19 +6,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 from wagtail.models import Page
 
 from forum import rules as policy
 from forum import selectors as forum_selectors
-from forum.models import Consortium, Phase, Post, Topic
+from forum.models import Consortium, Phase, Post, Topic, display_name
 from workshops import selectors as workshop_selectors
 
 from .models import (
     ActionModulePage,
     CaseDiscussion,
     ConsortiumPage,
+    ContactRequest,
     ForumQuote,
     LabCasePage,
     Visibility,
@@ -250,3 +252,68 @@ def quote_still_published(quote: ForumQuote) -> bool:
         return False
     block_id = quote_block_id(quote.post_id)
     return any(block.id == block_id for block in page.body)
+
+
+# --- "Kontakt aufnehmen" -------------------------------------------------------------------
+
+
+def contact_box_for(page: LabCasePage, user: Any) -> dict[str, Any]:
+    """What the case page's contact box shows ``user`` (templates/cms/includes/case_contact.html).
+    The contact's name only for signed-in members, editors and admins: they agreed to be asked
+    by members of the academy, not to be named to every visitor."""
+    if page.contact_person_id is None:
+        return {"contact_box": None}
+    signed_in = bool(user is not None and user.is_authenticated)
+    box: dict[str, Any] = {
+        "name": "",
+        "is_self": signed_in and user.pk == page.contact_person_id,
+        "can_ask": policy.allowed(user, "cms.ask_contact_person", page),
+        "ask_url": reverse("cms:contact_ask", kwargs={"page_id": page.pk}),
+        "login_url": "",
+        "open_request": None,
+        "is_member": policy.is_signed_in_member(user),
+    }
+    if not signed_in:
+        box["login_url"] = redirect_to_login(box["ask_url"]).url
+        return {"contact_box": box}
+    if box["is_member"] or policy.is_editor(user) or policy.is_admin(user):
+        contact = (
+            get_user_model().objects.select_related("profile__town").get(pk=page.contact_person_id)
+        )
+        box["name"] = display_name(contact)
+    box["open_request"] = ContactRequest.objects.filter(
+        asker=user, page=page, state=ContactRequest.State.OPEN
+    ).first()
+    return {"contact_box": box}
+
+
+def contact_requests_received(user: Any) -> QuerySet[ContactRequest]:
+    """Questions to ``user`` as contact person: open ones first, then newest."""
+    return (
+        ContactRequest.objects.filter(contact_person=user)
+        .select_related("asker__profile__town", "page")
+        .order_by(
+            Case(When(state=ContactRequest.State.OPEN, then=0), default=1),
+            "-created_at",
+            "-pk",
+        )
+    )
+
+
+def contact_requests_made(user: Any) -> QuerySet[ContactRequest]:
+    return (
+        ContactRequest.objects.filter(asker=user)
+        .select_related("contact_person__profile", "page")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def contact_request_for_contact(pk: int, user: Any) -> ContactRequest | None:
+    """A question addressed to ``user``; ``None`` (404) for anyone else's."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        ContactRequest.objects.filter(pk=pk, contact_person=user)
+        .select_related("asker__profile__town", "page", "contact_person__profile")
+        .first()
+    )

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,12 +37,21 @@ from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
 from forum.models import Consortium
+from forum.models import display_name as forum_display_name
+from forum.numbers import page_number
 from forum.text import GermanChoicesSelect
 from forum.views.redirects import on_this_site
 from workshops import selectors as workshop_selectors
 
 from . import selectors, services
-from .forms import BarrierReportForm, ConvertTopicForm, SummaryForm
+from .forms import (
+    BarrierReportForm,
+    ContactAnswerForm,
+    ContactDeclineForm,
+    ContactQuestionForm,
+    ConvertTopicForm,
+    SummaryForm,
+)
 from .models import ForumQuote, LabCasePage, LabFormat
 from .search_backend import clean_query
 
@@ -399,3 +409,165 @@ def barrier_report(request: HttpRequest) -> HttpResponse:
 
 def barrier_report_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "cms/barrier_report_sent.html")
+
+
+# --- "Kontakt aufnehmen" -------------------------------------------------------------------
+
+RECEIVED_PER_PAGE = 30
+MADE_SHOWN = 50
+
+
+def _askable_page(request: HttpRequest, page_id: int) -> LabCasePage:
+    """The live case page if ``request.user`` may read it; 404 otherwise, like a page that
+    does not exist."""
+    page = (
+        LabCasePage.objects.live()
+        .select_related("town", "consortium", "contact_person__profile")
+        .filter(pk=page_id)
+        .first()
+    )
+    if page is None or not policy.allowed(request.user, "cms.view_case_page", page):
+        raise Http404
+    return page
+
+
+def _why_not_ask(user: Any, page: LabCasePage) -> str:
+    if not policy.is_signed_in_member(user):
+        return gettext(
+            "Fragen an Ansprechpersonen können Mitglieder eines Verbunds der Akademie stellen."
+        )
+    if page.contact_person_id is None:
+        return gettext("Diese Fallstudie hat keine Ansprechperson.")
+    if page.contact_person_id == user.pk:
+        return gettext("Sie sind selbst die Ansprechperson dieser Fallstudie.")
+    return gettext("Die Ansprechperson dieser Fallstudie nimmt derzeit keine Anfragen an.")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact_ask(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The form behind "Kontakt aufnehmen": the question, and what the contact person will
+    see of the asker (name and town; no address of anyone)."""
+    page = _askable_page(request, page_id)
+    user = request.user
+    context: dict[str, Any] = {"page": page, "asker_label": services.asker_label(user)}
+    if not policy.allowed(user, "cms.ask_contact_person", page):
+        context["refusal"] = _why_not_ask(user, page)
+        return render(request, "cms/contact_ask.html", context, status=403)
+    form = ContactQuestionForm(request.POST or None)
+    context["form"] = form
+    context["contact_name"] = forum_display_name(page.contact_person)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.ask_contact_person(
+                    page=page, asker=user, question=form.cleaned_data["question"]
+                )
+            except PermissionDenied:
+                context["refusal"] = _why_not_ask(user, page)
+                return render(request, "cms/contact_ask.html", context, status=403)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "Ihre Frage ist gesendet. Sie bekommen Bescheid, sobald %(name)s antwortet."
+                    )
+                    % {"name": context["contact_name"]},
+                )
+                return redirect(page.url)
+        return render(request, "cms/contact_ask.html", context, status=400)
+    return render(request, "cms/contact_ask.html", context)
+
+
+def _contact_requests_page(
+    request: HttpRequest, bound: dict[tuple[str, int], forms.Form] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    received = Paginator(selectors.contact_requests_received(user), RECEIVED_PER_PAGE).get_page(
+        page_number(request.GET)
+    )
+    bound = bound or {}
+    for item in received.object_list:
+        item.asker_label = services.asker_label(item.asker)
+        if item.is_open:
+            item.answer_form = bound.get(("answer", item.pk)) or ContactAnswerForm(
+                prefix=f"a{item.pk}"
+            )
+            item.decline_form = bound.get(("decline", item.pk)) or ContactDeclineForm(
+                prefix=f"d{item.pk}"
+            )
+    context = {
+        "page": received,
+        "made": selectors.contact_requests_made(user)[:MADE_SHOWN],
+    }
+    return render(request, "cms/contact_requests.html", context, status=status)
+
+
+@login_required
+def contact_requests(request: HttpRequest) -> HttpResponse:
+    """ "Anfragen": the questions to me (to answer or decline) and those I asked."""
+    return _contact_requests_page(request)
+
+
+def _received_request(request: HttpRequest, pk: int):
+    contact_request = selectors.contact_request_for_contact(pk, request.user)
+    if contact_request is None:
+        raise Http404
+    return contact_request
+
+
+@login_required
+@require_http_methods(["POST"])
+def contact_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    contact_request = _received_request(request, pk)
+    form = ContactAnswerForm(request.POST, prefix=f"a{pk}")
+    if form.is_valid():
+        try:
+            answered = services.answer_contact_request(
+                contact_request=contact_request,
+                contact=request.user,
+                answer=form.cleaned_data["answer"],
+            )
+        except PermissionDenied:
+            form.add_error(None, gettext("Diese Anfrage ist schon beantwortet oder abgelehnt."))
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "body" in error.error_dict:
+                error = ValidationError({"answer": error.error_dict["body"]})
+            add_service_errors(form, error)
+        else:
+            return redirect(answered.conversation.get_absolute_url())
+    return _contact_requests_page(request, {("answer", pk): form}, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def contact_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    contact_request = _received_request(request, pk)
+    form = ContactDeclineForm(request.POST, prefix=f"d{pk}")
+    if form.is_valid():
+        try:
+            services.decline_contact_request(
+                contact_request=contact_request,
+                contact=request.user,
+                reason=form.cleaned_data["reason"],
+                block=form.cleaned_data["block"],
+            )
+        except PermissionDenied:
+            form.add_error(None, gettext("Diese Anfrage ist schon beantwortet oder abgelehnt."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if form.cleaned_data["block"]:
+                messages.success(
+                    request,
+                    gettext(
+                        "Die Anfrage ist abgelehnt und die Person blockiert. Unter „Blockierte "
+                        "Personen“ können Sie das aufheben."
+                    ),
+                )
+            else:
+                messages.success(request, gettext("Die Anfrage ist abgelehnt."))
+            return redirect("cms:contact_requests")
+    return _contact_requests_page(request, {("decline", pk): form}, status=400)

@@ -102,6 +102,12 @@ KINDS: dict[str, Kind] = {
     "notification.read": Kind(
         "personal", "(none)", "notifications were marked read; sent merged into ``changed``"
     ),
+    "conversation.message": Kind(
+        "personal",
+        "conversation_id, message_id",
+        "a new message in one of the person's conversations: an open conversation page "
+        "fetches what follows its last message over HTTP",
+    ),
     "changed": Kind(
         "personal",
         "counters ⊆ {unread, notifications}, space_ids, resync (after a gap only)",

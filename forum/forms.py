@@ -59,7 +59,7 @@ class InvitationForm(forms.ModelForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["display_name", "function", "bio"]
+        fields = ["display_name", "function", "bio", "accepts_contact_requests"]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "function": forms.TextInput(attrs={"autocomplete": "organization-title"}),
@@ -352,3 +352,16 @@ class AccountErasureForm(ErasureChoiceForm):
         if not self.user.check_password(password):
             raise ValidationError(_("Das Passwort stimmt nicht."), code="password")
         return password
+
+
+class MessageForm(forms.Form):
+    """A message in a private conversation."""
+
+    body = forms.CharField(
+        label=_("Nachricht"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        validators=[require_visible],
+        help_text=_("Markdown: **fett**, *kursiv*, Listen, Links. Nur Sie beide lesen das."),
+        error_messages={"required": _("Bitte schreiben Sie eine Nachricht.")},
+    )

@@ -16,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from .models import (
     Attachment,
     Consortium,
+    ContactBlock,
     Post,
     Role,
     ShareConsent,
@@ -253,6 +254,38 @@ def guides_some_consortium(user: Any) -> bool:
     return bool(guided_consortium_ids(user))
 
 
+def has_blocked(blocker: Any, blocked: Any) -> bool:
+    """``blocker`` takes no contact requests or messages from ``blocked`` (one query, cached
+    per pair on ``blocked`` for the request)."""
+    if blocker is None or blocked is None or not getattr(blocked, "is_authenticated", False):
+        return False
+    cache = blocked.__dict__.setdefault("_blocked_by", {})
+    if blocker.pk not in cache:
+        cache[blocker.pk] = ContactBlock.objects.filter(blocker=blocker, blocked=blocked).exists()
+    return cache[blocker.pk]
+
+
+def forget_blocks(user: Any) -> None:
+    """Drop the cached answers of ``has_blocked`` after a block of ``user`` changed."""
+    if user is not None:
+        user.__dict__.pop("_blocked_by", None)
+
+
+@rules.predicate
+def is_conversation_participant(user: Any, conversation: Any) -> bool:
+    """One of the two people of a private conversation; admins are not (it is private)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return conversation.has_participant(user)
+
+
+@rules.predicate
+def other_participant_takes_messages(user: Any, conversation: Any) -> bool:
+    """The other person still has an active account and has not blocked ``user``."""
+    other = conversation.other_than(user)
+    return other is not None and other.is_active and not has_blocked(other, user)
+
+
 can_view_consortium = is_consortium_member | is_admin
 # Reads at least the academy-wide exchange: what forum search, "my spaces" and the like need.
 can_read_forum = is_signed_in_member | is_editor | is_admin
@@ -316,6 +349,10 @@ rules.add_perm(
 )
 rules.add_perm("forum.answer_share_consent", is_consent_author & is_share_open)
 rules.add_perm("forum.withdraw_shared_post", is_post_author & is_shared_copy)
+rules.add_perm("forum.read_conversation", is_conversation_participant)
+rules.add_perm(
+    "forum.write_in_conversation", is_conversation_participant & other_participant_takes_messages
+)
 rules.add_perm("forum.mark_lesson", (is_topic_author & can_post_in_space) | can_moderate_space)
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     account,
     community,
+    conversations,
     files,
     invitations,
     moderation,
@@ -106,6 +107,15 @@ urlpatterns = [
         name="unsubscribe",
     ),
     path("benachrichtigungen/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("nachrichten/", conversations.conversation_list, name="conversations"),
+    path("nachrichten/<int:pk>/", conversations.conversation_detail, name="conversation"),
+    path(
+        "nachrichten/<int:pk>/neu/",
+        conversations.conversation_messages_after,
+        name="conversation_messages_after",
+    ),
+    path("konto/blockiert/", conversations.blocked_people, name="blocked_people"),
+    path("konto/blockiert/<int:pk>/aufheben/", conversations.unblock, name="unblock"),
     path(
         "konto/benachrichtigungen/",
         notifications.notification_preferences,

@@ -28,6 +28,7 @@ from wagtail.images import get_image_model
 
 from cms import services as cms_services
 from cms.admin_access import is_town_staff, opens_for_town_staff
+from cms.models import LabCasePage
 from forum import notifications
 from forum import services as forum_services
 from forum.models import Notification, NotificationKind, Role
@@ -168,6 +169,24 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
     )
     membership = member.memberships.get(consortium=cast.consortium)
     export = request_data_export(user=member)
+    # "Kontakt aufnehmen": the coach answers one question of the member's, another waits; the
+    # coach blocked the outsider.
+    coach.profile.accepts_contact_requests = True
+    coach.profile.save()
+    LabCasePage.objects.filter(
+        pk__in=[case_site.public_case.pk, case_site.internal_case.pk]
+    ).update(contact_person=coach)
+    answered = cms_services.ask_contact_person(
+        page=LabCasePage.objects.get(pk=case_site.public_case.pk), asker=member, question="Wie?"
+    )
+    answered = cms_services.answer_contact_request(
+        contact_request=answered, contact=coach, answer="So."
+    )
+    waiting = cms_services.ask_contact_person(
+        page=LabCasePage.objects.get(pk=case_site.internal_case.pk), asker=member, question="Wo?"
+    )
+    block = forum_services.block_person(blocker=coach, blocked=cast.user("outsider"))
+    conversation_id = answered.conversation_id
     kwargs = {
         "forum:space": {"slug": forum.closed.slug},
         "forum:topic_create": {"slug": forum.closed.slug},
@@ -201,6 +220,12 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
         "cms:convert_topic": {"topic_id": forum.closed_topic.pk},
         "cms:quote_objection": {"quote_id": quote.pk},
         "cms:media": {"path": image.file.name},
+        "forum:conversation": {"pk": conversation_id},
+        "forum:conversation_messages_after": {"pk": conversation_id},
+        "forum:unblock": {"pk": block.pk},
+        "cms:contact_ask": {"page_id": case_site.public_case.pk},
+        "cms:contact_answer": {"pk": waiting.pk},
+        "cms:contact_decline": {"pk": waiting.pk},
     }
     for name in (
         "topic",

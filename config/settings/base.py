@@ -372,6 +372,13 @@ PRESENCE_HOURS = env.int("PRESENCE_HOURS", default=24)
 BARRIER_REPORT_DAYS = env.int("BARRIER_REPORT_DAYS", default=180)
 # "Barriere melden" needs no account: reports per client address (allauth's rate syntax).
 BARRIER_REPORT_RATE_LIMIT = "5/h/ip"
+# "Kontakt aufnehmen": questions to contact persons declined or never answered are removed
+# after this many days (cms.services.remove_old_contact_requests); answered ones live on in
+# their conversation.
+CONTACT_REQUEST_DAYS = env.int("CONTACT_REQUEST_DAYS", default=180)
+# Questions one member may send to contact persons in 24 hours (counted from the stored
+# requests, so every worker and a restart agree).
+CONTACT_REQUESTS_PER_DAY = env.int("CONTACT_REQUESTS_PER_DAY", default=5)
 
 LOGGING = {
     "version": 1,

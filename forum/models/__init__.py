@@ -46,6 +46,7 @@ from .taxonomy import Challenge, Format
 
 # isort: split
 from .background import WorkerHeartbeat
+from .contact import ContactBlock, Conversation, ConversationMessage
 from .mail import OutgoingEmail
 from .privacy import DataExport
 from .sharing import ShareConsent, ShareProposal
@@ -57,6 +58,9 @@ __all__ = [
     "Attachment",
     "Challenge",
     "Consortium",
+    "ContactBlock",
+    "Conversation",
+    "ConversationMessage",
     "DataExport",
     "Delivery",
     "Format",

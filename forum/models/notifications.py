@@ -32,6 +32,9 @@ class NotificationKind(models.TextChoices):
     SHARE_CONSENT = "share_consent", _("Zustimmung zum Teilen Ihres Beitrags erbeten")
     SHARE_CONFIRM = "share_confirm", _("Vorschlag zum Teilen zu bestätigen")
     SHARE_DONE = "share_done", _("Diskussion mit Zustimmung geteilt")
+    CONTACT_REQUEST = "contact_request", _("Frage an Sie als Ansprechperson einer Fallstudie")
+    CONTACT_ANSWERED = "contact_answered", _("Antwort oder Absage auf Ihre Kontaktanfrage")
+    CONVERSATION_MESSAGE = "conversation_message", _("Neue persönliche Nachricht")
 
 
 class Delivery(models.TextChoices):
@@ -62,6 +65,12 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.SHARE_CONSENT: Delivery.IMMEDIATE,
     NotificationKind.SHARE_CONFIRM: Delivery.IMMEDIATE,
     NotificationKind.SHARE_DONE: Delivery.IN_APP,
+    # Contact between towns is person to person, like a mention: by email at once (town staff
+    # are rarely online). A conversation sends at most one unread notice at a time
+    # (forum.services.conversations), so a lively exchange does not flood the inbox.
+    NotificationKind.CONTACT_REQUEST: Delivery.IMMEDIATE,
+    NotificationKind.CONTACT_ANSWERED: Delivery.IMMEDIATE,
+    NotificationKind.CONVERSATION_MESSAGE: Delivery.IMMEDIATE,
 }
 
 

@@ -141,6 +141,9 @@ SUBJECTS = {
     NotificationKind.SHARE_CONSENT: gettext_noop("%(title)s"),
     NotificationKind.SHARE_CONFIRM: gettext_noop("%(title)s"),
     NotificationKind.SHARE_DONE: gettext_noop("%(title)s"),
+    NotificationKind.CONTACT_REQUEST: gettext_noop("Eine Frage an Sie: %(title)s"),
+    NotificationKind.CONTACT_ANSWERED: gettext_noop("%(title)s"),
+    NotificationKind.CONVERSATION_MESSAGE: gettext_noop("%(title)s"),
 }
 
 
@@ -158,8 +161,12 @@ CONTENT_FREE_SUBJECTS = {
         "Ein Vorschlag zum Teilen wartet auf Ihre Bestätigung"
     ),
     NotificationKind.SHARE_DONE: gettext_noop("Eine Diskussion wurde mit Zustimmung geteilt"),
+    NotificationKind.CONTACT_REQUEST: gettext_noop("Jemand hat Ihnen eine Frage gestellt"),
+    NotificationKind.CONTACT_ANSWERED: gettext_noop("Es gibt Neues zu Ihrer Kontaktanfrage"),
+    NotificationKind.CONVERSATION_MESSAGE: gettext_noop("Sie haben eine neue Nachricht"),
 }
-# The forum's kinds: those whose emails follow the academy's content setting.
+# The forum's kinds (and the personal messages): those whose emails follow the academy's
+# content setting.
 FORUM_KINDS = frozenset(CONTENT_FREE_SUBJECTS)
 
 

@@ -68,10 +68,12 @@ def notify(
     post: Post | None = None,
     workshop: Any = None,
     consortium: Any = None,
+    excerpt: str = "",
 ) -> list[Notification]:
     """Write one notification per recipient (never the actor, never twice for the same post or
     workshop and kind unless the kind is repeatable, not for preference "off" or a muted space)
-    and queue the emails.
+    and queue the emails. ``excerpt`` is the text shown for notices without a post (a
+    question, a message).
     Call inside the transaction of the change; nothing happens if it rolls back."""
     recipients = set(recipient_ids) - {getattr(actor, "pk", None)}
     if kind in MUTABLE_KINDS:
@@ -100,7 +102,7 @@ def notify(
             post=post,
             workshop=workshop,
             title=title[:300],
-            excerpt="" if kind in WITHOUT_EXCERPT else _excerpt(post),
+            excerpt="" if kind in WITHOUT_EXCERPT else (excerpt or _excerpt(post)),
             url=url[:500],
         )
         for user_id in wanted

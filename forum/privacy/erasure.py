@@ -11,7 +11,8 @@ cms: registered in their ``AppConfig.ready()``, so the forum does not import the
 forum's own parts; the farewell email is queued last, after every other row that held the
 address is gone, and the account row is deleted at the very end (its cascades remove profile,
 email addresses, authenticators, memberships, read states, subscriptions, helpful marks, reports
-made, presence rows and notifications to the person). Sockets and sessions end when the
+made, presence rows, notifications to the person and their blocks). Private conversations stay
+with the other person (``_conversations``). Sockets and sessions end when the
 transaction commits (session rows deleted here; ``forum.apps`` tells the sockets).
 """
 
@@ -39,9 +40,12 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from .. import events, mail, notifications
 from .. import rules as policy
+from ..markdown import render_markdown
 from ..models import (
     Attachment,
     Consortium,
+    Conversation,
+    ConversationMessage,
     Invitation,
     Membership,
     ModerationLogEntry,
@@ -191,6 +195,7 @@ def erase_person(*, person: Any, delete_posts: bool, actor: Any) -> int:
     _sharing(erasure)
     _posts(erasure)
     _mentions(erasure)
+    _conversations(erasure)
     removed_notifications = _notifications(erasure)
     _invitations(erasure, addresses)
     _free_text(erasure)
@@ -255,6 +260,32 @@ def _sharing(erasure: Erasure) -> None:
     ShareConsent.objects.filter(author=person).update(author=erasure.former_member)
     if erasure.delete_posts:
         ShareProposal.objects.filter(proposer=person).update(note="")
+def _conversations(erasure: Erasure) -> None:
+    """Private conversations stay readable for the other person, without the erased name:
+    the person's side and their messages' author become empty with the account (shown as
+    "ehemaliges Mitglied"); their messages are emptied like their posts when they chose that;
+    their name in the other person's messages is replaced. A conversation whose other side is
+    gone too has no reader left and goes. (Blocks go with the account.)"""
+    person = erasure.person
+    theirs = Conversation.objects.filter(Q(first=person) | Q(second=person))
+    theirs.filter(Q(first__isnull=True) | Q(second__isnull=True)).delete()
+    if erasure.delete_posts:
+        ConversationMessage.objects.filter(author=person).update(
+            body="", body_html="", removed_at=timezone.now()
+        )
+    naming = Q()
+    for name in erasure.names:
+        if len(name) >= MIN_SCRUBBED_LENGTH:
+            naming |= Q(body__icontains=name)
+    if not naming:
+        return
+    others = ConversationMessage.objects.filter(naming, conversation__in=theirs).exclude(
+        author=person
+    )
+    for message in others:
+        message.body = erasure.scrub(message.body)
+        message.body_html, _mentioned = render_markdown(message.body)
+        message.save(update_fields=["body", "body_html"])
 
 
 def _mentions(erasure: Erasure) -> None:

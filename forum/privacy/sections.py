@@ -1,7 +1,8 @@
 """The forum's sections of a person's data export (``forum.privacy.export``): account, profile,
 email addresses, two-factor methods, memberships, posts with their revisions, attachments,
 helpful marks, subscriptions, read positions, reports, notifications and their settings,
-invitations sent, proposals to share and the answers given. Registered from
+invitations sent, proposals to share and the answers given, private conversations, own
+messages and blocks. Registered from
 ``ForumConfig.ready()``."""
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Attachment,
+    ContactBlock,
+    Conversation,
+    ConversationMessage,
     HelpfulMark,
     Invitation,
     Membership,
@@ -30,6 +34,7 @@ from ..models import (
     SpaceNotificationLevel,
     Subscription,
     Topic,
+    display_name,
 )
 from ..notifications import deliveries_by_user, visible_q
 from .export import ExportedFile, Section, readable_spaces_filter, register_section, safe_filename
@@ -462,6 +467,77 @@ SECTIONS = [
         },
         share_consents,
         order=38,
+    ),
+]
+
+
+def conversations(user: Any) -> list[dict[str, Any]]:
+    rows = []
+    for conversation in (
+        Conversation.objects.filter(Q(first=user) | Q(second=user))
+        .select_related("first__profile", "second__profile")
+        .order_by("pk")
+    ):
+        other = conversation.other_than(user)
+        rows.append(
+            {
+                "conversation_id": conversation.pk,
+                "with": display_name(other) if other is not None else None,
+                "created_at": conversation.created_at,
+                "last_message_at": conversation.last_message_at,
+            }
+        )
+    return rows
+
+
+def conversation_messages(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"conversation_id": conversation_id, "body": body, "created_at": created_at}
+        for conversation_id, body, created_at in ConversationMessage.objects.filter(author=user)
+        .order_by("pk")
+        .values_list("conversation_id", "body", "created_at")
+    ]
+
+
+def contact_blocks(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"blocked": display_name(block.blocked), "created_at": block.created_at}
+        for block in ContactBlock.objects.filter(blocker=user)
+        .select_related("blocked__profile")
+        .order_by("pk")
+    ]
+
+
+SECTIONS += [
+    Section(
+        "unterhaltungen",
+        _("Ihre privaten Unterhaltungen mit anderen Mitgliedern."),
+        {
+            "conversation_id": _("Nummer der Unterhaltung"),
+            "with": _("Mit wem, null wenn das Konto gelöscht ist"),
+            "created_at": _("Begonnen am"),
+            "last_message_at": _("Letzte Nachricht am"),
+        },
+        conversations,
+        order=55,
+    ),
+    Section(
+        "nachrichten",
+        _("Die Nachrichten, die Sie in privaten Unterhaltungen geschrieben haben."),
+        {
+            "conversation_id": _("Nummer der Unterhaltung"),
+            "body": _("Text"),
+            "created_at": WHEN,
+        },
+        conversation_messages,
+        order=56,
+    ),
+    Section(
+        "blockierte_personen",
+        _("Personen, die Sie für Kontaktanfragen und Nachrichten blockiert haben."),
+        {"blocked": _("Name der Person"), "created_at": _("Blockiert seit")},
+        contact_blocks,
+        order=57,
     ),
 ]
 

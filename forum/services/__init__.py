@@ -1,9 +1,9 @@
 """Every write to the community model and the forum: check, write, then notify after commit.
 
-One module per domain: ``invitations``, ``members``, ``community`` (the admin's towns,
-consortia, profiles, spaces, tags), ``spaces``, ``posting``, ``moderation``,
-``reading``, ``realtime``, ``sharing``. Their public functions are re-exported here, so
-callers write ``from forum import services`` and ``services.post_reply(...)``.
+One module per domain: ``conversations``, ``invitations``, ``members``, ``community`` (the
+admin's towns, consortia, profiles, spaces, tags), ``spaces``, ``posting``, ``moderation``,
+``reading``, ``realtime``, ``sharing``. Their public functions are re-exported here, so callers
+write ``from forum import services`` and ``services.post_reply(...)``.
 """
 
 from .community import (
@@ -18,6 +18,14 @@ from .community import (
     save_tag,
     save_town,
     set_preferred_language,
+)
+from .conversations import (
+    block_person,
+    conversation_between,
+    mark_conversation_read,
+    open_with_answer,
+    send_message,
+    unblock_person,
 )
 from .invitations import (
     InvitationError,
@@ -108,6 +116,12 @@ __all__ = [
     "propose_share",
     "refuse_share",
     "withdraw_shared_post",
+    "block_person",
+    "conversation_between",
+    "mark_conversation_read",
+    "open_with_answer",
+    "send_message",
+    "unblock_person",
     "change_membership",
     "change_space",
     "check_realtime_sessions",

@@ -1,4 +1,4 @@
-// Live updates for topic and space pages, the idea board, and the notification bell on every
+// Live updates for topic and space pages, the idea board, private conversations, and the notification bell on every
 // page of a signed-in person (base.html then provides a config for the personal stream only).
 // The pages work without this script; it only adds what arrives over the websocket. This
 // entry reads the page's config (#live-config) and wires the parts in live/ to one socket;
@@ -7,6 +7,7 @@
 
 import { startBell } from "./live/bell.js";
 import { startBoard } from "./live/board.js";
+import { startConversation } from "./live/conversation.js";
 import { clearOffline, reloadPage, showNotice, showOffline } from "./live/notice.js";
 import { createLiveSocket } from "./live/socket.js";
 import { startSpace } from "./live/space.js";
@@ -47,6 +48,7 @@ function start(config) {
   startSpace(socket, config);
   startBell(socket, config);
   startBoard(socket, config);
+  startConversation(socket, config);
   socket.connect();
 }
 

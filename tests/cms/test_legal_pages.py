@@ -86,6 +86,7 @@ def test_privacy_page_shows_purposes_and_periods_and_cookies_from_the_settings(c
     STREAM_EVENT_DAYS=4,
     INVITATION_VALID_DAYS=6,
     BARRIER_REPORT_DAYS=14,
+    CONTACT_REQUEST_DAYS=15,
     SESSION_COOKIE_AGE=7 * 86400,
 )
 def test_every_storage_period_comes_from_its_setting():
@@ -101,6 +102,7 @@ def test_every_storage_period_comes_from_its_setting():
         "5 Stunden",
         "4 Tage",
         "14 Tage",
+        "15 Tage",
     ]
 
 

@@ -38,6 +38,9 @@ MEMBER_PAGES = [
     "/verbuende/stadtlabor-kleinstadt/werkstaetten/",
     "/konto/kalender/",
     "/werkstaetten/",
+    "/nachrichten/",
+    "/kontaktanfragen/",
+    "/konto/blockiert/",
 ]
 
 

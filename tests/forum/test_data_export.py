@@ -160,6 +160,13 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         "zitate_in_fallstudien": 1,
         "teilen_vorschlaege": 1,
         "teilen_zustimmungen": 1,
+        # Contact requests and conversations: tests/cms/test_contact_requests.py and
+        # tests/forum/test_conversations.py.
+        "unterhaltungen": 0,
+        "nachrichten": 0,
+        "blockierte_personen": 0,
+        "kontaktanfragen_gestellt": 0,
+        "kontaktanfragen_erhalten": 0,
     }
     assert {section.name for section in data_export.sections()} == set(expected_counts)
     for name, count in expected_counts.items():
