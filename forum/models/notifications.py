@@ -29,6 +29,8 @@ class NotificationKind(models.TextChoices):
     CASE_DECISION = "case_decision", _("Entscheidung über Ihre Fallstudie")
     DATA_EXPORT_READY = "data_export_ready", _("Ihre Daten stehen zum Herunterladen bereit")
     BARRIER_REPORT = "barrier_report", _("Neue Meldung einer Barriere")
+    TRANSFER_RECORDED = "transfer_recorded", _("Eine Kleinstadt übernimmt eine Idee Ihrer Stadt")
+    TRANSFER_STATUS_CHANGED = "transfer_status_changed", _("Neuer Stand einer Übertragung")
 
 
 class Delivery(models.TextChoices):
@@ -56,6 +58,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.CASE_DECISION: Delivery.IMMEDIATE,
     NotificationKind.DATA_EXPORT_READY: Delivery.IMMEDIATE,
     NotificationKind.BARRIER_REPORT: Delivery.IMMEDIATE,
+    NotificationKind.TRANSFER_RECORDED: Delivery.IMMEDIATE,
+    NotificationKind.TRANSFER_STATUS_CHANGED: Delivery.DAILY,
 }
 
 

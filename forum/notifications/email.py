@@ -138,6 +138,8 @@ SUBJECTS = {
     NotificationKind.CASE_DECISION: gettext_noop("%(title)s"),
     NotificationKind.DATA_EXPORT_READY: gettext_noop("%(title)s"),
     NotificationKind.BARRIER_REPORT: gettext_noop("Neue Meldung einer Barriere: %(title)s"),
+    NotificationKind.TRANSFER_RECORDED: gettext_noop("%(title)s"),
+    NotificationKind.TRANSFER_STATUS_CHANGED: gettext_noop("%(title)s"),
 }
 
 
