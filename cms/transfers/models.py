@@ -107,8 +107,6 @@ class Transfer(VisibleTextModel, models.Model):
                 | Q(finished_on__gte=models.F("started_on")),
                 name="cms_transfer_finished_after_start",
             ),
-        ]
-        constraints += [
             models.UniqueConstraint(
                 fields=["town", "case_page"], name="cms_transfer_once_per_page"
             ),

@@ -135,9 +135,13 @@ def change_transfer_status(
     transfer.status = status
     if status == TransferStatus.IN_PROGRESS and transfer.started_on is None:
         transfer.started_on = today
-    if status in (TransferStatus.DONE, TransferStatus.DROPPED) and transfer.finished_on is None:
-        if transfer.started_on is None or transfer.started_on <= today:
-            transfer.finished_on = today
+    finishing = status in (TransferStatus.DONE, TransferStatus.DROPPED)
+    if (
+        finishing
+        and transfer.finished_on is None
+        and (transfer.started_on is None or transfer.started_on <= today)
+    ):
+        transfer.finished_on = today
     transfer.updated_at = timezone.now()
     _full_clean(transfer)
     transfer.save()
