@@ -151,6 +151,10 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         "werkstatt_dateien": 1,
         "kalender": 1,
         "zitate_in_fallstudien": 1,
+        # Transfers have their own test (tests/cms/test_transfers_privacy.py).
+        "uebertragungen": 0,
+        "uebertragungen_verlauf": 0,
+        "uebertragungen_belege": 0,
     }
     assert {section.name for section in data_export.sections()} == set(expected_counts)
     for name, count in expected_counts.items():
