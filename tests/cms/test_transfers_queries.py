@@ -50,6 +50,7 @@ def queries(client, url):
 def test_same_queries_with_5_and_500_transfers(role, cast, case_site):
     challenges = list(Challenge.objects.all()[:2])
     case_site.public_case.challenges.set(challenges)
+    case_site.public_case.save()
     module = ActionModulePage.objects.get(pk=case_site.module.pk)
     module.challenges.set(challenges[:1])
     module.save()
