@@ -46,10 +46,19 @@ class Bar:
     total_y: float
 
 
-def quarter_label(day: date | None) -> str:
-    if day is None:
-        return "–"
-    return f"{(day.month - 1) // 3 + 1}/{day.year}"
+def quarter_label(day: date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def quarters_between(first: date, last: date) -> list[date]:
+    """Every quarter from ``first`` to ``last`` (first days), so that quiet quarters show as
+    gaps on the time axis."""
+    quarters = []
+    year, quarter = first.year, (first.month - 1) // 3
+    while (year, quarter) <= (last.year, (last.month - 1) // 3):
+        quarters.append(date(year, quarter * 3 + 1, 1))
+        year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)
+    return quarters
 
 
 def legend() -> list[tuple[str, str]]:

@@ -40,12 +40,17 @@ def summary_of(transfers: QuerySet[Transfer]) -> dict[str, int]:
     )
 
 
+def _source_field(source: Any) -> str:
+    return "case_page" if isinstance(source, LabCasePage) else "action_module"
+
+
 def source_context(source: Any, user: Any) -> dict[str, Any]:
     """For a case page or action module: who took it up, and whether the viewer may record
     that their town does too."""
-    field = "case_page" if isinstance(source, LabCasePage) else "action_module"
-    visible = transfers_visible_to(user).filter(**{field: source})
-    may_record = policy.allowed(user, "cms.record_transfer", source)
+    visible = transfers_visible_to(user).filter(**{_source_field(source): source})
+    may_record = policy.allowed(user, "cms.record_transfer", source) and bool(
+        recording_choices(user, source)
+    )
     return {
         "transfer_summary": summary_of(visible),
         "transfers": list(visible[:LIST_LIMIT]),
@@ -113,12 +118,17 @@ def evidence_case_pages(transfer: Transfer, user: Any) -> list[LabCasePage]:
 
 def recording_choices(user: Any, source: Any) -> list[tuple[str, str]]:
     """Form choices "town:consortium" for recording a transfer of ``source``; the source's own
-    town is left out."""
+    town and towns that took it up already are left out."""
     from forum.models import Consortium
 
     options = cms_rules.transfer_recording_options(user)
-    own_town = getattr(source, "town_id", None)
-    pairs = [(t, c) for t, c in options if t != own_town]
+    if not options:
+        return []
+    left_out = set(
+        Transfer.objects.filter(**{_source_field(source): source}).values_list("town_id", flat=True)
+    )
+    left_out.add(getattr(source, "town_id", None))
+    pairs = [(t, c) for t, c in options if t not in left_out]
     if not pairs:
         return []
     towns = Town.objects.in_bulk({t for t, _c in pairs})
@@ -170,10 +180,9 @@ def overview_context(user: Any) -> dict[str, Any]:
         .annotate(n=Count("pk"))
     ):
         quarter_rows[row["quarter"]][row["status"]] += row["n"]
-    quarters = [
-        (chart.quarter_label(q), [quarter_rows[q][s] for s in STATUS_ORDER])
-        for q in sorted(quarter_rows)
-    ]
+    known = sorted(q for q in quarter_rows if q is not None)
+    axis = chart.quarters_between(known[0], known[-1]) if known else []
+    quarters = [(chart.quarter_label(q), [quarter_rows[q][s] for s in STATUS_ORDER]) for q in axis]
     labels = [label for _value, label in TransferStatus.choices]
     return {
         "status_labels": labels,

@@ -22,9 +22,15 @@ from forum.forms import add_service_errors
 from forum.models import Consortium, Town
 
 from .. import rules as cms_rules
-from ..models import ActionModulePage, LabCasePage
+from ..models import ActionModulePage, LabCasePage, TransferStatus
 from . import selectors, services
 from .forms import EditTransferForm, EvidenceForm, RecordTransferForm, StatusForm
+
+# What the status form offers first: the usual next step.
+NEXT_STATUS = {
+    TransferStatus.PLANNED: TransferStatus.IN_PROGRESS,
+    TransferStatus.IN_PROGRESS: TransferStatus.DONE,
+}
 
 
 @require_safe

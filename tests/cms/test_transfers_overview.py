@@ -41,7 +41,8 @@ def test_counts_by_challenge_status_and_quarter(cast, counted):
     assert rows[coworking.name] == [1, 0, 1, 0]
     assert rows[survey.name] == [1, 0, 0, 0]
     quarters = dict(anonymous["quarter_rows"])
-    assert quarters["1/2024"] == [1, 0, 0, 0]
+    assert quarters["Q1 2024"] == [1, 0, 0, 0]
+    assert quarters["Q2 2024"] == [0, 0, 0, 0]  # a quiet quarter stays on the axis
     assert anonymous["total"] == 2
     member = overview_context(cast.user("member"))
     assert dict(member["challenge_rows"])[coworking.name] == [2, 0, 1, 0]
