@@ -287,3 +287,32 @@ def test_recording_through_the_form_and_changing_the_status(cast, case_site):
     assert bad_link.status_code == 400 and "javascript:x" in bad_link.content.decode()
     page = client.get(case_site.public_case.url).content.decode()
     assert "1 Stadt hat das übernommen, 0 umgesetzt" in page
+
+
+def test_edit_remove_evidence_and_delete_through_the_pages(cast, case_site, transfer):
+    coach = cast.user("coach")
+    client = Client()
+    client.force_login(coach)
+    edited = client.post(
+        f"/uebertragungen/{transfer.pk}/bearbeiten/",
+        {"notes": "Neu", "adaptations": "Anders", "visibility": "internal"},
+    )
+    assert edited.status_code == 302
+    transfer.refresh_from_db()
+    assert (transfer.notes, transfer.visibility) == ("Neu", "internal")
+    link = services.add_evidence(
+        transfer=transfer, actor=coach, kind="link", url="https://example.org/a"
+    )
+    assert (
+        client.get(f"/uebertragungen/{transfer.pk}/belege/{link.pk}/entfernen/").status_code == 200
+    )
+    removed = client.post(f"/uebertragungen/{transfer.pk}/belege/{link.pk}/entfernen/")
+    assert removed.status_code == 302 and not transfer.evidence.exists()
+
+    member = Client()
+    member.force_login(cast.user("member"))
+    assert member.post(f"/uebertragungen/{transfer.pk}/loeschen/").status_code == 403
+    assert client.get(f"/uebertragungen/{transfer.pk}/loeschen/").status_code == 200
+    deleted = client.post(f"/uebertragungen/{transfer.pk}/loeschen/")
+    assert deleted.status_code == 302 and deleted["Location"] == case_site.public_case.url
+    assert not Transfer.objects.exists()
