@@ -237,16 +237,16 @@ rules.add_perm("cms.withdraw_from_review", submitted_for_review)
 rules.add_perm("cms.view_collection_files", may_read_collection)
 rules.add_perm("cms.convert_topic", policy.can_read_space & (converts_topic | policy.is_admin))
 rules.add_perm("cms.handle_barrier_reports", policy.is_editor | policy.is_admin)
-rules.add_perm("cms.view_transfer", can_view_transfer)
+rules.add_perm("cms.see_transfer", can_view_transfer)
 rules.add_perm("cms.record_transfer", is_readable_source & records_for_another_town)
 rules.add_perm(
-    "cms.change_transfer",
+    "cms.edit_transfer",
     can_view_transfer
     & (is_transfer_recorder | works_for_adopting_town | guides_transfer | policy.is_admin),
 )
 # Deleting drops the history and evidence too: the recorder, the consortium's coaches and core
 # team, admins.
 rules.add_perm(
-    "cms.delete_transfer",
+    "cms.remove_transfer",
     can_view_transfer & (is_transfer_recorder | guides_transfer | policy.is_admin),
 )

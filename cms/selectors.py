@@ -78,16 +78,19 @@ def case_pages_visible_to(user: Any) -> QuerySet[LabCasePage]:
     )
 
 
-def transfers_visible_q(user: Any, prefix: str = "") -> Q:
-    """The queryset side of ``cms.view_transfer`` (a test asserts the two agree), for
+def transfers_visible_q(user: Any, prefix: str = "", *, editor: bool | None = None) -> Q:
+    """The queryset side of ``cms.see_transfer`` (a test asserts the two agree), for
     ``Transfer`` rows or, with ``prefix``, for rows pointing at one: a live source the viewer
-    may read, and a public transfer or one of the viewer's consortia."""
+    may read, and a public transfer or one of the viewer's consortia. ``editor`` says whether
+    ``user`` is an editor where the caller knows (else it is asked)."""
 
     def q(**lookups: Any) -> Q:
         return Q(**{prefix + name: value for name, value in lookups.items()})
 
     live_module = q(action_module__live=True)
-    if policy.is_admin(user) or policy.is_editor(user):
+    if editor is None:
+        editor = policy.is_editor(user)
+    if policy.is_admin(user) or editor:
         return q(case_page__live=True) | live_module
     consortium_ids = list(policy.consortium_roles(user))
     readable_page = q(case_page__visibility=Visibility.PUBLIC)

@@ -1,5 +1,5 @@
 """Reads of the transfer tracking that depend on who asks. Everything starts from
-``cms.selectors.transfers_visible_to`` (the queryset side of ``cms.view_transfer``), so counts,
+``cms.selectors.transfers_visible_to`` (the queryset side of ``cms.see_transfer``), so counts,
 charts and lists show only what the viewer may see; none of them grows in queries with rows."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
 from django.urls import reverse
 
 from forum import rules as policy
-from forum.models import Challenge, Town
+from forum.models import Challenge, Consortium, Town
 
 from .. import rules as cms_rules
 from ..models import (
@@ -22,7 +22,7 @@ from ..models import (
     TransferStatus,
     TransferStatusChange,
 )
-from ..selectors import transfers_visible_to
+from ..selectors import case_pages_visible_to, transfers_visible_to
 from . import chart
 
 LIST_LIMIT = 50
@@ -111,16 +111,12 @@ def evidence_file_for(pk: int, user: Any) -> TransferEvidence | None:
 
 def evidence_case_pages(transfer: Transfer, user: Any) -> list[LabCasePage]:
     """Case pages of the adopting town the viewer may read: what may serve as evidence."""
-    from ..selectors import case_pages_visible_to
-
     return list(case_pages_visible_to(user).filter(town_id=transfer.town_id))
 
 
 def recording_choices(user: Any, source: Any) -> list[tuple[str, str]]:
     """Form choices "town:consortium" for recording a transfer of ``source``; the source's own
     town and towns that took it up already are left out."""
-    from forum.models import Consortium
-
     options = cms_rules.transfer_recording_options(user)
     if not options:
         return []

@@ -127,8 +127,9 @@ def change_transfer_status(
 ) -> Transfer:
     """A new status, kept in the history. Starting sets the start date and finishing (done or
     dropped) the end date, where they are still empty."""
-    _require(actor, "cms.change_transfer", transfer)
-    TransferStatus(status)
+    _require(actor, "cms.edit_transfer", transfer)
+    if status not in TransferStatus.values:
+        raise ValidationError({"status": _("Bitte wählen Sie einen Stand aus der Liste.")})
     if status == transfer.status:
         raise ValidationError({"status": _("Die Übertragung hat diesen Stand schon.")})
     today = timezone.localdate()
@@ -168,7 +169,7 @@ def update_transfer(
 ) -> Transfer:
     """Dates, notes, adaptations and visibility; the status changes only through
     ``change_transfer_status`` so that the history is complete."""
-    _require(actor, "cms.change_transfer", transfer)
+    _require(actor, "cms.edit_transfer", transfer)
     visibility_changed = visibility != transfer.visibility
     transfer.started_on = started_on
     transfer.finished_on = finished_on
@@ -186,7 +187,7 @@ def update_transfer(
 @transaction.atomic
 def delete_transfer(*, transfer: Transfer, actor: Any) -> None:
     """The transfer with its history, evidence files and the notifications about it."""
-    _require(actor, "cms.delete_transfer", transfer)
+    _require(actor, "cms.remove_transfer", transfer)
     notifications.recount_bells(transfer)
     Notification.objects.filter(transfer_notice__transfer=transfer).delete()
     files = [item.file for item in transfer.evidence.all() if item.file]
@@ -212,14 +213,16 @@ def add_evidence(
 ) -> TransferEvidence:
     """A link (http or https), a file (checked by its content, as forum attachments) or a later
     case page of the adopting town that the actor may read."""
-    _require(actor, "cms.change_transfer", transfer)
+    _require(actor, "cms.edit_transfer", transfer)
     if transfer.evidence.count() >= MAX_EVIDENCE:
         raise ValidationError(
             _("Eine Übertragung hat höchstens %(max)s Belege.") % {"max": MAX_EVIDENCE}
         )
+    if kind not in EvidenceKind.values:
+        raise ValidationError({"kind": _("Bitte wählen Sie die Art des Belegs.")})
     evidence = TransferEvidence(
         transfer=transfer,
-        kind=EvidenceKind(kind),
+        kind=kind,
         label=clean_line(label, field="label")[:200],
         added_by=actor,
     )
@@ -268,7 +271,7 @@ def add_evidence(
 
 @transaction.atomic
 def remove_evidence(*, evidence: TransferEvidence, actor: Any) -> None:
-    _require(actor, "cms.change_transfer", evidence.transfer)
+    _require(actor, "cms.edit_transfer", evidence.transfer)
     evidence.delete()
     if evidence.file:
         _delete_on_commit(evidence.file)

@@ -97,12 +97,12 @@ def _detail(
     http_status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    can_change = policy.allowed(user, "cms.change_transfer", transfer)
+    can_change = policy.allowed(user, "cms.edit_transfer", transfer)
     context: dict[str, Any] = {
         "transfer": transfer,
         "source": transfer.source,
         "can_change": can_change,
-        "can_delete": policy.allowed(user, "cms.delete_transfer", transfer),
+        "can_delete": policy.allowed(user, "cms.remove_transfer", transfer),
     }
     if can_change:
         context["status_form"] = status_form or StatusForm(initial={"status": transfer.status})
@@ -124,7 +124,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, transfer)
 
 
-def _changeable(request: HttpRequest, pk: int, permission: str = "cms.change_transfer") -> Any:
+def _changeable(request: HttpRequest, pk: int, permission: str = "cms.edit_transfer") -> Any:
     transfer = _transfer(request, pk)
     if not policy.allowed(request.user, permission, transfer):
         raise PermissionDenied
@@ -243,7 +243,7 @@ def remove_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    transfer = _changeable(request, pk, "cms.delete_transfer")
+    transfer = _changeable(request, pk, "cms.remove_transfer")
     if request.method != "POST":
         return render(request, "cms/transfers/delete.html", {"transfer": transfer})
     source_url = transfer.source.url or "/"

@@ -59,7 +59,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.DATA_EXPORT_READY: Delivery.IMMEDIATE,
     NotificationKind.BARRIER_REPORT: Delivery.IMMEDIATE,
     NotificationKind.TRANSFER_RECORDED: Delivery.IMMEDIATE,
-    NotificationKind.TRANSFER_STATUS_CHANGED: Delivery.DAILY,
+    NotificationKind.TRANSFER_STATUS_CHANGED: Delivery.IMMEDIATE,
 }
 
 

@@ -9,8 +9,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from cms import selectors
-from cms.models import EvidenceKind, TransferEvidence
+from cms.models import EvidenceKind, TransferEvidence, TransferNotice
 from cms.transfers import selectors as transfer_selectors
+from forum.notifications import notify
 from forum.rules import allowed
 from tests.helpers.transfers import (
     EVERYONE,
@@ -54,7 +55,7 @@ def matrix_transfer(cast, case_site, request):
 @pytest.mark.parametrize("matrix_transfer", CASES, indirect=True, ids="-".join)
 def test_rule_selector_and_pages_agree(matrix_transfer, case_site):
     user, transfer, expected = matrix_transfer
-    assert allowed(user, "cms.view_transfer", transfer) is expected
+    assert allowed(user, "cms.see_transfer", transfer) is expected
     assert selectors.transfers_visible_to(user).filter(pk=transfer.pk).exists() is expected
 
     response = client_for(user).get(transfer.get_absolute_url())
@@ -151,8 +152,8 @@ def test_who_may_change_and_delete(role, visibility, cast, case_site):
     )
     user = cast.user(role)
     changes = role in {"coach", "core_team", "admin"}
-    assert allowed(user, "cms.change_transfer", transfer) is changes
-    assert allowed(user, "cms.delete_transfer", transfer) is changes
+    assert allowed(user, "cms.edit_transfer", transfer) is changes
+    assert allowed(user, "cms.remove_transfer", transfer) is changes
     response = client_for(user).post(
         f"/uebertragungen/{transfer.pk}/stand/", {"status": "in_progress", "note": ""}
     )
@@ -163,3 +164,21 @@ def test_who_may_change_and_delete(role, visibility, cast, case_site):
     else:
         visible = visibility == "public" or role in {"member", "editor"}
         assert response.status_code == (403 if visible else 404)
+
+
+@pytest.mark.parametrize("matrix_transfer", CASES, indirect=True, ids="-".join)
+def test_a_notification_about_a_transfer_is_shown_as_the_rule_says(matrix_transfer):
+    """The notification side (``visible_notices_q``, which asks about editors in SQL) agrees
+    with ``cms.see_transfer``."""
+    from forum.models import Notification
+    from forum.notifications.visibility import notifications_for
+
+    user, transfer, expected = matrix_transfer
+    if not user.is_authenticated:
+        return
+    [notification] = notify(
+        kind="transfer_recorded", recipient_ids=[user.pk], title="Übernahme", url="/"
+    )
+    TransferNotice.objects.create(notification=notification, transfer=transfer)
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert [n.pk for n in notifications_for(user)] == ([notification.pk] if expected else [])
