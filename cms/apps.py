@@ -26,6 +26,7 @@ class CmsConfig(AppConfig):
         from . import privacy
         from .admin_access import ReadablePagePermissionPolicy
         from .admin_widgets import start_choosers_without_inline_scripts
+        from .transfers import notifications as transfer_notifications
 
         # Before anything asks Wagtail which pages a user may explore or change.
         register_permission_policy(Page, ReadablePagePermissionPolicy())
@@ -39,6 +40,8 @@ class CmsConfig(AppConfig):
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
         # The case pages' parts of a person's data export and of erasing an account.
         privacy.register()
+        # Notifications about transfers are shown and emailed only while the transfer may be seen.
+        transfer_notifications.register()
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="cms.site_address")
 

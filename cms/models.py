@@ -287,11 +287,13 @@ class TownPage(VisibleTitles, Page):
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from . import selectors
+        from .transfers import selectors as transfer_selectors
 
         context = super().get_context(request, *args, **kwargs)
         context["case_pages"] = selectors.case_pages_visible_to(request.user).filter(
             town_id=self.town_id
         )
+        context.update(transfer_selectors.town_context(self.town, request.user))
         return context
 
 
@@ -488,6 +490,7 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from . import selectors
+        from .transfers import selectors as transfer_selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.case_discussion_for(self, request.user))
@@ -495,6 +498,7 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         context["action_modules"] = selectors.action_modules_visible_to(request.user).filter(
             evidence=self
         )
+        context.update(transfer_selectors.source_context(self, request.user))
         return context
 
 
@@ -538,6 +542,13 @@ class ActionModulePage(SpellingVariants, VisibleTitles, Page):
         related_name="action_modules",
         verbose_name=_("Belegt durch Fallstudien"),
     )
+    # So that transfers of action modules count by Handlungsfeld like those of case pages.
+    challenges = ParentalManyToManyField(
+        "forum.Challenge",
+        blank=True,
+        related_name="action_modules",
+        verbose_name=_("Handlungsfelder"),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -548,6 +559,7 @@ class ActionModulePage(SpellingVariants, VisibleTitles, Page):
             heading=_("Wann passt der Baustein?"),
         ),
         FieldPanel("evidence", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("challenges", widget=forms.CheckboxSelectMultiple),
     ]
     search_fields = [
         *Page.search_fields,
@@ -567,11 +579,13 @@ class ActionModulePage(SpellingVariants, VisibleTitles, Page):
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from . import selectors
+        from .transfers import selectors as transfer_selectors
 
         context = super().get_context(request, *args, **kwargs)
         context["evidence_pages"] = selectors.case_pages_visible_to(request.user).filter(
             action_modules=self
         )
+        context.update(transfer_selectors.source_context(self, request.user))
         return context
 
 
@@ -773,3 +787,10 @@ from .legal import AccessibilityPage as AccessibilityPage  # noqa: E402
 from .legal import BarrierReport as BarrierReport  # noqa: E402
 from .legal import ImprintPage as ImprintPage  # noqa: E402
 from .legal import PrivacyPage as PrivacyPage  # noqa: E402
+from .transfers.models import EvidenceKind as EvidenceKind  # noqa: E402
+from .transfers.models import Transfer as Transfer  # noqa: E402
+from .transfers.models import TransferEvidence as TransferEvidence  # noqa: E402
+from .transfers.models import TransferNotice as TransferNotice  # noqa: E402
+from .transfers.models import TransferStatus as TransferStatus  # noqa: E402
+from .transfers.models import TransferStatusChange as TransferStatusChange  # noqa: E402
+from .transfers.models import TransferVisibility as TransferVisibility  # noqa: E402

@@ -8,6 +8,8 @@ case page, its live version, drafts and stored revisions, and @mentions of them 
 become "@ehemaliges-Mitglied". (Page ownership, revisions and Wagtail's log keep no name: their
 user columns are emptied with the account, and the forum's part relabels log entries.)
 
+Transfers: ``cms.transfers.privacy``.
+
 Retention (``forum.privacy.retention``): barrier reports done more than
 ``BARRIER_REPORT_DAYS`` ago, with the sender's name and address; questions to contact persons
 ("Kontakt aufnehmen") declined or never answered, asked more than ``CONTACT_REQUEST_DAYS`` ago.
@@ -33,6 +35,7 @@ from forum.privacy.export import Section
 
 from . import services
 from .models import ContactRequest, ForumQuote
+from .transfers import privacy as transfer_privacy
 
 
 def forum_quotes(user: Any) -> list[dict[str, Any]]:
@@ -118,6 +121,7 @@ SECTIONS = [
 
 def erase(erasure: Erasure) -> None:
     services.erase_quotes_of(person=erasure.person)
+    transfer_privacy.erase(erasure)
 
 
 def remove_old_barrier_reports(*, now: datetime) -> int:
@@ -133,7 +137,7 @@ def remove_old_contact_requests(*, now: datetime) -> int:
 
 
 def register() -> None:
-    for section in SECTIONS:
+    for section in [*SECTIONS, *transfer_privacy.SECTIONS]:
         export_registry.register_section(section)
     erasure_registry.register_section("cms", erase)
     retention_registry.register_step("barrier_reports", remove_old_barrier_reports)

@@ -10,13 +10,21 @@ from typing import Any
 
 import rules
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.models import Collection
 
 from forum import rules as policy
-from forum.models import Role, Topic
+from forum.models import Consortium, Role, Topic
 
-from .models import ConsortiumEditing, ConsortiumPage, LabCasePage, Visibility
+from .models import (
+    ActionModulePage,
+    ConsortiumEditing,
+    ConsortiumPage,
+    LabCasePage,
+    Transfer,
+    TransferVisibility,
+    Visibility,
+)
 
 
 def consortium_id_of_page(page: Any) -> int | None:
@@ -173,6 +181,95 @@ def is_request_open(user: Any, contact_request: Any) -> bool:
     return contact_request.is_open
 
 
+# --- Übertragungen ---------------------------------------------------------------------------
+
+
+def profile_town_id(user: Any) -> int | None:
+    """The town ``user`` works for (their profile's), cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_profile_town_id"):
+        profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
+        user._profile_town_id = getattr(profile, "town_id", None)
+    return user._profile_town_id
+
+
+def transfer_recording_options(user: Any) -> set[tuple[int, int]]:
+    """The (town id, consortium id) pairs for which ``user`` may record a transfer: town staff
+    for their own town in each of its consortia they belong to; coaches and core team for every
+    town of the consortia they guide; admins for every town in each of its consortia. Cached on
+    the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_transfer_options", None)
+    if cached is None:
+        rows = Consortium.towns.through.objects.all()
+        if not policy.is_admin(user):
+            town_id = profile_town_id(user)
+            allowed = Q(consortium_id__in=policy.guided_consortium_ids(user))
+            if town_id is not None:
+                allowed |= Q(town_id=town_id, consortium_id__in=list(policy.consortium_roles(user)))
+            rows = rows.filter(allowed)
+        cached = user._transfer_options = set(rows.values_list("town_id", "consortium_id"))
+    return cached
+
+
+def source_is_readable(user: Any, source: Any) -> bool:
+    """A transfer's source: a live case page the viewer may read, or a live action module
+    (action modules are public lessons)."""
+    if isinstance(source, LabCasePage):
+        return source.live and (is_public_page(user, source) or can_read_internal(user, source))
+    if isinstance(source, ActionModulePage):
+        return source.live
+    return False
+
+
+@rules.predicate
+def is_readable_source(user: Any, source: Any) -> bool:
+    return source_is_readable(user, source)
+
+
+@rules.predicate
+def records_for_another_town(user: Any, source: Any) -> bool:
+    """Some town ``user`` may record for, other than the source's own (a town does not adopt
+    its own lab)."""
+    own_town = getattr(source, "town_id", None)
+    return any(town_id != own_town for town_id, _c in transfer_recording_options(user))
+
+
+@rules.predicate
+def reads_transfer_source(user: Any, transfer: Transfer) -> bool:
+    return source_is_readable(user, transfer.source)
+
+
+@rules.predicate
+def is_public_transfer(user: Any, transfer: Transfer) -> bool:
+    return transfer.visibility == TransferVisibility.PUBLIC
+
+
+@rules.predicate
+def is_transfer_recorder(user: Any, transfer: Transfer) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and transfer.recorded_by_id == user.pk
+    )
+
+
+@rules.predicate
+def works_for_adopting_town(user: Any, transfer: Transfer) -> bool:
+    town_id = profile_town_id(user)
+    return town_id is not None and town_id == transfer.town_id
+
+
+# Visibility follows the more private of the two sides: the source and the transfer itself.
+can_view_transfer = reads_transfer_source & (
+    is_public_transfer | policy.is_consortium_member | policy.is_editor | policy.is_admin
+)
+guides_transfer = policy.is_coach_of | policy.is_core_team_of
+
+
 can_read_internal = is_member_of_page_consortium | policy.is_editor | policy.is_admin
 can_view_case_page = is_public_page | can_read_internal
 
@@ -198,3 +295,16 @@ rules.add_perm("cms.withdraw_from_review", submitted_for_review)
 rules.add_perm("cms.view_collection_files", may_read_collection)
 rules.add_perm("cms.convert_topic", policy.can_read_space & (converts_topic | policy.is_admin))
 rules.add_perm("cms.handle_barrier_reports", policy.is_editor | policy.is_admin)
+rules.add_perm("cms.see_transfer", can_view_transfer)
+rules.add_perm("cms.record_transfer", is_readable_source & records_for_another_town)
+rules.add_perm(
+    "cms.edit_transfer",
+    can_view_transfer
+    & (is_transfer_recorder | works_for_adopting_town | guides_transfer | policy.is_admin),
+)
+# Deleting drops the history and evidence too: the recorder, the consortium's coaches and core
+# team, admins.
+rules.add_perm(
+    "cms.remove_transfer",
+    can_view_transfer & (is_transfer_recorder | guides_transfer | policy.is_admin),
+)

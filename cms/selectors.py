@@ -23,6 +23,8 @@ from .models import (
     ContactRequest,
     ForumQuote,
     LabCasePage,
+    Transfer,
+    TransferVisibility,
     Visibility,
     quote_block_id,
 )
@@ -75,6 +77,38 @@ def case_pages_visible_to(user: Any) -> QuerySet[LabCasePage]:
         .filter(readable_case_pages_q(user))
         .select_related("town", "consortium")
         .order_by("-period_start", "title")
+    )
+
+
+def transfers_visible_q(user: Any, prefix: str = "", *, editor: bool | None = None) -> Q:
+    """The queryset side of ``cms.see_transfer`` (a test asserts the two agree), for
+    ``Transfer`` rows or, with ``prefix``, for rows pointing at one: a live source the viewer
+    may read, and a public transfer or one of the viewer's consortia. ``editor`` says whether
+    ``user`` is an editor where the caller knows (else it is asked)."""
+
+    def q(**lookups: Any) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    live_module = q(action_module__live=True)
+    if editor is None:
+        editor = policy.is_editor(user)
+    if policy.is_admin(user) or editor:
+        return q(case_page__live=True) | live_module
+    consortium_ids = list(policy.consortium_roles(user))
+    readable_page = q(case_page__visibility=Visibility.PUBLIC)
+    own = q(visibility=TransferVisibility.PUBLIC)
+    if consortium_ids:
+        readable_page |= q(case_page__consortium_id__in=consortium_ids)
+        own |= q(consortium_id__in=consortium_ids)
+    return ((q(case_page__live=True) & readable_page) | live_module) & own
+
+
+def transfers_visible_to(user: Any) -> QuerySet[Transfer]:
+    """Transfers ``user`` may see, with what listings show, newest first."""
+    return (
+        Transfer.objects.filter(transfers_visible_q(user))
+        .select_related("town", "case_page__town", "action_module", "consortium")
+        .order_by("-created_at", "-pk")
     )
 
 

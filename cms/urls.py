@@ -4,6 +4,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from workshops.urls import PREFIX as WORKSHOP_PREFIX
 
 from . import views
+from .transfers import views as transfers
 
 app_name = "cms"
 
@@ -19,6 +20,19 @@ urlpatterns = [
     path("barriere-melden/", views.barrier_report, name="barrier_report"),
     path("barriere-melden/danke/", views.barrier_report_sent, name="barrier_report_sent"),
     path("medien/<path:path>", views.serve_media, name="media"),
+    path("uebertragungen/", transfers.overview, name="transfers"),
+    path("uebertragungen/neu/<int:page_id>/", transfers.record, name="record_transfer"),
+    path("uebertragungen/<int:pk>/", transfers.detail, name="transfer"),
+    path("uebertragungen/<int:pk>/bearbeiten/", transfers.edit, name="edit_transfer"),
+    path("uebertragungen/<int:pk>/stand/", transfers.change_status, name="transfer_status"),
+    path("uebertragungen/<int:pk>/belege/", transfers.add_evidence, name="add_evidence"),
+    path(
+        "uebertragungen/<int:pk>/belege/<int:evidence_pk>/entfernen/",
+        transfers.remove_evidence,
+        name="remove_evidence",
+    ),
+    path("uebertragungen/<int:pk>/loeschen/", transfers.delete, name="delete_transfer"),
+    path("uebertragungen/dateien/<int:pk>/", transfers.evidence_file, name="transfer_file"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]
 

@@ -520,6 +520,8 @@ def share_target_label(space: Space) -> str:
     if space.consortium_id is None:
         return _("akademieweit: %(space)s") % {"space": space.name}
     return _("Verbund %(name)s") % {"name": space.consortium.name}
+
+
 # --- private conversations -----------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from wagtail.images import get_image_model
 from cms import services as cms_services
 from cms.admin_access import is_town_staff, opens_for_town_staff
 from cms.models import LabCasePage
+from cms.transfers import services as transfer_services
 from forum import notifications
 from forum import services as forum_services
 from forum.models import Notification, NotificationKind, Role
@@ -164,6 +165,16 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
     )
     consent = proposal.consents.get()
     shared = forum_services.confirm_share(proposal=proposal, moderator=coach).posts.get()
+    adopting = cast.consortium.towns.exclude(pk=member.profile.town_id).first()
+    transfer = transfer_services.record_transfer(
+        actor=coach,
+        source=case_site.public_case,
+        town=adopting,
+        consortium=cast.consortium,
+    )
+    evidence = transfer_services.add_evidence(
+        transfer=transfer, actor=coach, kind="file", upload=_png("beleg.png")
+    )
     image = get_image_model().objects.create(
         title="Marktplatz", file=ImageFile(_png("markt.png"), name="markt.png")
     )
@@ -226,7 +237,12 @@ def world(cast, forum, case_site) -> World:  # noqa: F811
         "cms:contact_ask": {"page_id": case_site.public_case.pk},
         "cms:contact_answer": {"pk": waiting.pk},
         "cms:contact_decline": {"pk": waiting.pk},
+        "cms:record_transfer": {"page_id": case_site.public_case.pk},
+        "cms:remove_evidence": {"pk": transfer.pk, "evidence_pk": evidence.pk},
+        "cms:transfer_file": {"pk": evidence.pk},
     }
+    for name in ("transfer", "edit_transfer", "transfer_status", "add_evidence", "delete_transfer"):
+        kwargs[f"cms:{name}"] = {"pk": transfer.pk}
     for name in (
         "topic",
         "topic_reply",

@@ -6,6 +6,7 @@ the page tree they go.
   the intros of the consortium and town pages;
 - ``cases.toml``: the five pop-up labs of "StadtLabor Kleinstadt" as case pages;
 - ``modules.toml``: the action modules drawn from them.
+- ``transfers.toml``: towns adopting ideas of those labs and modules (``transfers.py``).
 
 Pages are created only when missing: text pages and case pages when their slug is missing under
 their parent, consortium and town pages when the consortium or town has no page yet, the home
@@ -51,6 +52,7 @@ from ..models import (
     WorkshopIndexPage,
 )
 from ..services import create_consortium_page, link_case_discussion
+from .transfers import seed_transfers
 
 logger = logging.getLogger(__name__)
 
@@ -287,6 +289,7 @@ def seed_cms_demo(*, created: Counter, updated: Counter, warn: Warn | None = Non
     if index is not None:
         for module in MODULES:
             _seed_action_module(index, parent, module, created, warn)
+    seed_transfers(created=created, warn=warn)
 
 
 # A case page is written up after its lab ended: published this long after the lab's last day.

@@ -35,6 +35,8 @@ class NotificationKind(models.TextChoices):
     CONTACT_REQUEST = "contact_request", _("Frage an Sie als Ansprechperson einer Fallstudie")
     CONTACT_ANSWERED = "contact_answered", _("Antwort oder Absage auf Ihre Kontaktanfrage")
     CONVERSATION_MESSAGE = "conversation_message", _("Neue persönliche Nachricht")
+    TRANSFER_RECORDED = "transfer_recorded", _("Eine Kleinstadt übernimmt eine Idee Ihrer Stadt")
+    TRANSFER_STATUS_CHANGED = "transfer_status_changed", _("Neuer Stand einer Übertragung")
 
 
 class Delivery(models.TextChoices):
@@ -71,6 +73,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.CONTACT_REQUEST: Delivery.IMMEDIATE,
     NotificationKind.CONTACT_ANSWERED: Delivery.IMMEDIATE,
     NotificationKind.CONVERSATION_MESSAGE: Delivery.IMMEDIATE,
+    NotificationKind.TRANSFER_RECORDED: Delivery.IMMEDIATE,
+    NotificationKind.TRANSFER_STATUS_CHANGED: Delivery.IMMEDIATE,
 }
 
 

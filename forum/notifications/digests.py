@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 DIGEST_BATCH = 1000
 # Kinds about case pages: grouped under their own heading, not under a space.
 CASE_KINDS = {NotificationKind.CASE_REVIEW, NotificationKind.CASE_DECISION}
+TRANSFER_KINDS = {NotificationKind.TRANSFER_RECORDED, NotificationKind.TRANSFER_STATUS_CHANGED}
 
 
 def send_digests(*, period: str, now: Any = None) -> int:
@@ -111,6 +112,8 @@ def _send_digest(
                 space_name = item.space.name
             elif item.kind in CASE_KINDS:
                 space_name = _("Fallstudien")
+            elif item.kind in TRANSFER_KINDS:
+                space_name = _("Übertragungen")
             elif item.kind == NotificationKind.DATA_EXPORT_READY:
                 space_name = _("Ihr Konto")
             else:

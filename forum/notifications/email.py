@@ -144,6 +144,8 @@ SUBJECTS = {
     NotificationKind.CONTACT_REQUEST: gettext_noop("Eine Frage an Sie: %(title)s"),
     NotificationKind.CONTACT_ANSWERED: gettext_noop("%(title)s"),
     NotificationKind.CONVERSATION_MESSAGE: gettext_noop("%(title)s"),
+    NotificationKind.TRANSFER_RECORDED: gettext_noop("%(title)s"),
+    NotificationKind.TRANSFER_STATUS_CHANGED: gettext_noop("%(title)s"),
 }
 
 

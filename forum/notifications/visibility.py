@@ -4,7 +4,7 @@ who lost access meanwhile sees and gets nothing of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +17,15 @@ from .. import rules as policy
 from ..models import Notification, NotificationKind, UnreadCount, display_name
 from ..streams import personal_stream
 from . import counter
+
+# Notifications about objects of higher apps (the cms's transfers): the app registers, in its
+# ``AppConfig.ready()``, the kinds and a function giving the ones among them ``user`` may still
+# see, so that the forum asks the object's own policy without importing the app.
+_object_rules: dict[frozenset[str], Callable[[Any], Q]] = {}
+
+
+def register_object_rule(kinds: Iterable[str], rule: Callable[[Any], Q]) -> None:
+    _object_rules[frozenset(kinds)] = rule
 
 
 def visible_q(user: Any) -> Q:
@@ -43,9 +52,12 @@ def visible_q(user: Any) -> Q:
     own_post_asked = Q(
         kind=NotificationKind.SHARE_CONSENT, post__author=user, post__deleted_at__isnull=True
     )
-    return Q(recipient=user) & (
+    visible = Q(recipient=user) & (
         (readable_space & readable_topic & member & visible_post) | own_post_asked
     )
+    for kinds, rule in _object_rules.items():
+        visible &= ~Q(kind__in=kinds) | rule(user)
+    return visible
 
 
 def notifications_for(user: Any):

@@ -260,6 +260,8 @@ def _sharing(erasure: Erasure) -> None:
     ShareConsent.objects.filter(author=person).update(author=erasure.former_member)
     if erasure.delete_posts:
         ShareProposal.objects.filter(proposer=person).update(note="")
+
+
 def _conversations(erasure: Erasure) -> None:
     """Private conversations stay readable for the other person, without the erased name:
     the person's side and their messages' author become empty with the account (shown as

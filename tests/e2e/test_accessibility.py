@@ -12,6 +12,7 @@ PUBLIC_PAGES = [
     "/datenschutz/",
     "/barrierefreiheit/",
     "/barriere-melden/",
+    "/uebertragungen/",
     "/gibt-es-nicht/",
     "/fallstudien/",
     "/fallstudien/?land=HE&format=coworking",

@@ -167,6 +167,10 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         "blockierte_personen": 0,
         "kontaktanfragen_gestellt": 0,
         "kontaktanfragen_erhalten": 0,
+        # Transfers have their own test (tests/cms/test_transfers_privacy.py).
+        "uebertragungen": 0,
+        "uebertragungen_verlauf": 0,
+        "uebertragungen_belege": 0,
     }
     assert {section.name for section in data_export.sections()} == set(expected_counts)
     for name, count in expected_counts.items():
