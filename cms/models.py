@@ -34,15 +34,6 @@ class Visibility(models.TextChoices):
     INTERNAL = "internal", _("Nur für den Verbund")
 
 
-class LabFormat(models.TextChoices):
-    COWORKING = "coworking", _("Temporärer Co-Working-Space")
-    THEME_WEEK = "theme_week", _("Themenwoche")
-    TRIAL_DAYS = "trial_days", _("Probetage in bestehenden Räumen")
-    TASK_FORCE = "task_force", _("Task Force")
-    CITIZEN_SURVEY = "citizen_survey", _("Bürgerbefragung")
-    OTHER = "other", _("Anderes Format")
-
-
 class Outcome(models.TextChoices):
     """How a lab went; failures count as much as successes ("Kultur des Scheiterns")."""
 
@@ -268,7 +259,8 @@ class ConsortiumPage(VisibleTitles, Page):
 
 
 class TownPage(VisibleTitles, Page):
-    """Public profile of a town; state and population come from ``Town``."""
+    """Public profile of a town; its facts (state, population, area type, Handlungsfelder)
+    come from ``Town``."""
 
     town = models.OneToOneField(
         "forum.Town", on_delete=models.PROTECT, related_name="page", verbose_name=_("Kleinstadt")
@@ -289,6 +281,7 @@ class TownPage(VisibleTitles, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
+        context["town"] = selectors.town_profile(self.town_id)
         context["case_pages"] = selectors.case_pages_visible_to(request.user).filter(
             town_id=self.town_id
         )
@@ -370,7 +363,6 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
             "Administration – nicht in Suche, Feeds oder Sitemap."
         ),
     )
-    lab_format = models.CharField(_("Format"), max_length=20, choices=LabFormat.choices)
     period_start = models.DateField(_("Beginn"))
     period_end = models.DateField(_("Ende"), null=True, blank=True)
     summary = models.CharField(
@@ -432,7 +424,6 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         MultiFieldPanel(
             [
                 FieldPanel("town", widget=forms.Select),
-                FieldPanel("lab_format"),
                 FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
                 FieldPanel("visibility"),
             ],
@@ -462,7 +453,6 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         index.FilterField("visibility"),
         index.FilterField("consortium"),
         index.FilterField("town"),
-        index.FilterField("lab_format"),
     ]
 
     parent_page_types = ["cms.ConsortiumPage"]
@@ -491,6 +481,7 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.case_discussion_for(self, request.user))
+        context["steckbrief"] = selectors.case_profile(self)
         context["action_modules"] = selectors.action_modules_visible_to(request.user).filter(
             evidence=self
         )

@@ -1,7 +1,8 @@
 """The case pages' part of a person's rights over their data, registered in
 ``CmsConfig.ready()`` so the forum does not import cms.
 
-Export (``forum.privacy.export``): their forum posts quoted in case pages.
+Export (``forum.privacy.export``): their forum posts quoted in case pages, and the case pages
+that name them as contact person (the consent itself is in the forum's profile section).
 
 Erasure (``forum.privacy.erasure``): the quotes of the person's posts are removed from every
 case page, its live version, drafts and stored revisions, and @mentions of them in other quotes
@@ -27,7 +28,7 @@ from forum.privacy.erasure import Erasure
 from forum.privacy.export import Section
 
 from . import services
-from .models import ForumQuote
+from .models import ForumQuote, LabCasePage
 
 
 def forum_quotes(user: Any) -> list[dict[str, Any]]:
@@ -40,6 +41,15 @@ def forum_quotes(user: Any) -> list[dict[str, Any]]:
             "objected_at": quote.objected_at,
         }
         for quote in ForumQuote.objects.filter(author=user).select_related("page").order_by("pk")
+    ]
+
+
+def contact_for_case_pages(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"page_id": page_id, "page_title": title}
+        for page_id, title in LabCasePage.objects.filter(contact_person=user)
+        .order_by("pk")
+        .values_list("pk", "title")
     ]
 
 
@@ -56,6 +66,13 @@ SECTIONS = [
         },
         forum_quotes,
         order=70,
+    ),
+    Section(
+        "ansprechperson_fuer_fallstudien",
+        _("Fallstudien, die Sie als Ansprechperson nennen."),
+        {"page_id": _("Nummer der Fallstudie"), "page_title": _("Titel der Fallstudie")},
+        contact_for_case_pages,
+        order=71,
     ),
 ]
 

@@ -35,14 +35,14 @@ from forum import search as forum_search
 from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
-from forum.models import Consortium
+from forum.models import Consortium, Format
 from forum.text import GermanChoicesSelect
 from forum.views.redirects import on_this_site
 from workshops import selectors as workshop_selectors
 
 from . import selectors, services
 from .forms import BarrierReportForm, ConvertTopicForm, SummaryForm
-from .models import ForumQuote, LabCasePage, LabFormat
+from .models import ForumQuote, LabCasePage
 from .search_backend import clean_query
 
 SEARCH_LIMIT = 30
@@ -66,8 +66,13 @@ class SearchForm(forms.Form):
         empty_label=_("Alle Verbünde"),
         widget=GermanChoicesSelect,
     )
-    format = forms.ChoiceField(
-        label=_("Format"), choices=[("", _("Alle Formate")), *LabFormat.choices], required=False
+    format = forms.ModelChoiceField(
+        label=_("Format"),
+        queryset=Format.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Formate"),
+        widget=GermanChoicesSelect,
     )
 
 
@@ -90,7 +95,9 @@ def search(request: HttpRequest) -> HttpResponse:
             if data["verbund"]:
                 cases = cases.filter(consortium=data["verbund"])
             if data["format"]:
-                cases = cases.filter(lab_format=data["format"])
+                # The search backends filter on indexed fields only; ``id`` is one.
+                with_format = LabCasePage.objects.filter(formats=data["format"])
+                cases = cases.filter(id__in=list(with_format.values_list("pk", flat=True)))
             context["case_hits"] = list(cases.search(page_query)[:SEARCH_LIMIT])
         if kind in ("", "bausteine") and not data["verbund"] and not data["format"]:
             modules = selectors.action_modules_visible_to(request.user).order_by()
@@ -163,7 +170,11 @@ class PublicCaseFeed(Feed):
     def item_categories(self, item: LabCasePage) -> list[str]:
         return [
             _feed_text(str(name))
-            for name in (item.consortium.name, item.town.name, item.get_lab_format_display())
+            for name in (
+                item.consortium.name,
+                item.town.name,
+                *(term.name for term in item.formats.all()),
+            )
         ]
 
 

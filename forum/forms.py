@@ -57,7 +57,7 @@ class InvitationForm(forms.ModelForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["display_name", "function", "bio"]
+        fields = ["display_name", "function", "bio", "accepts_contact_requests"]
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "function": forms.TextInput(attrs={"autocomplete": "organization-title"}),

@@ -36,14 +36,25 @@ def require_manager(actor: Any, consortium: Consortium) -> None:
 
 
 @transaction.atomic
-def update_profile(*, user: Any, display_name: str, function: str, bio: str) -> Profile:
-    """People edit their own profile; the town is set by the invitation or by an admin."""
+def update_profile(
+    *,
+    user: Any,
+    display_name: str,
+    function: str,
+    bio: str,
+    accepts_contact_requests: bool | None = None,
+) -> Profile:
+    """People edit their own profile; the town is set by the invitation or by an admin.
+    ``accepts_contact_requests`` (the consent to be named a case page's contact person) is
+    left as it is when not given."""
     profile, _created = Profile.objects.select_for_update().get_or_create(
         user=user, defaults={"display_name": display_name}
     )
     profile.display_name = display_name.strip()
     profile.function = function.strip()
     profile.bio = bio.strip()
+    if accepts_contact_requests is not None:
+        profile.accepts_contact_requests = accepts_contact_requests
     profile.full_clean()
     profile.save()
     return profile

@@ -101,6 +101,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             display_name=form.cleaned_data["display_name"],
             function=form.cleaned_data["function"],
             bio=form.cleaned_data["bio"],
+            accepts_contact_requests=form.cleaned_data["accepts_contact_requests"],
         )
         messages.success(request, _("Ihr Profil ist gespeichert."))
         return redirect("forum:profile", user_id=request.user.pk)
