@@ -372,3 +372,21 @@ def test_the_consent_and_the_pages_naming_someone_are_in_their_export(cast, case
     member = cast.user("member")
     assert profile_section(member)[0]["accepts_contact_requests"] is True
     assert contact_for_case_pages(member) == [{"page_id": page.pk, "page_title": page.title}]
+
+
+# --- search and feed read the same formats --------------------------------------------------------
+
+
+def test_site_search_filters_case_pages_by_format(client, cast, case_site):
+    _full_case(case_site, cast)
+    url = reverse("cms:search")
+    found = _get(client, cast.user("anonymous"), url, {"q": "Befragung", "format": "befragung"})
+    assert "Befragung mit QR-Code" in found
+    missed = _get(client, cast.user("anonymous"), url, {"q": "Befragung", "format": "aktionswoche"})
+    assert "Befragung mit QR-Code" not in missed
+
+
+def test_case_feed_names_the_formats(client, cast, case_site):
+    _full_case(case_site, cast)
+    content = _get(client, cast.user("anonymous"), reverse("cms:case_feed"))
+    assert '<category term="Schnuppertag"' in content
