@@ -2,7 +2,7 @@
 format taxonomy (``forum.Format``), in the page and in its stored revisions (so a draft keeps
 it when published); "other" maps to nothing."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 FORMAT_OF_LAB_FORMAT = {
     "coworking": "pop-up-space",
@@ -22,9 +22,10 @@ def move_formats(apps, schema_editor):
     term_of = {
         old: format_ids[new] for old, new in FORMAT_OF_LAB_FORMAT.items() if new in format_ids
     }
-    for page in LabCasePage.objects.exclude(lab_format="other"):
-        if page.lab_format in term_of:
-            page.formats.add(term_of[page.lab_format])
+    Through = LabCasePage.formats.through
+    for page_id, lab_format in LabCasePage.objects.values_list("pk", "lab_format"):
+        if lab_format in term_of:
+            Through.objects.get_or_create(labcasepage_id=page_id, format_id=term_of[lab_format])
     content_type = ContentType.objects.filter(app_label="cms", model="labcasepage").first()
     if content_type is None:
         return
@@ -37,6 +38,17 @@ def move_formats(apps, schema_editor):
         revision.save(update_fields=["content"])
 
 
+def restore_lab_format(apps, schema_editor):
+    """Backwards: the first mapped format of a page becomes its ``lab_format`` again."""
+    LabCasePage = apps.get_model("cms", "LabCasePage")
+    lab_format_of = {new: old for old, new in FORMAT_OF_LAB_FORMAT.items()}
+    for page in LabCasePage.objects.prefetch_related("formats"):
+        slugs = [term.slug for term in page.formats.all() if term.slug in lab_format_of]
+        if slugs:
+            page.lab_format = lab_format_of[slugs[0]]
+            page.save(update_fields=["lab_format"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cms", "0008_case_page_steckbrief"),
@@ -46,6 +58,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(move_formats, migrations.RunPython.noop),
+        # A default first, so that going back can add the column to existing rows again.
+        migrations.AlterField(
+            model_name="labcasepage",
+            name="lab_format",
+            field=models.CharField(default="other", max_length=20, verbose_name="Format"),
+        ),
+        migrations.RunPython(move_formats, restore_lab_format),
         migrations.RemoveField(model_name="labcasepage", name="lab_format"),
     ]
