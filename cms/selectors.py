@@ -103,16 +103,12 @@ def case_profile(page: LabCasePage) -> dict[str, Any]:
     """The Steckbrief of ``page`` as its template shows it, in a fixed number of queries.
 
     Read from the page instance itself (not reloaded), so that a preview shows the draft's
-    facts. The contact person is named only while they are active and still agree to be asked:
-    taking the consent back in the profile removes the name at once. State, population and area
-    type come from the town, never from the page."""
+    facts. The contact person is named only while they are a candidate (``contact_candidates``:
+    active, in the consortium, still agreeing to be asked): taking the consent back or leaving
+    the consortium removes the name at once. State, population and area type come from the
+    town, never from the page."""
     contact = (
-        get_user_model()
-        .objects.filter(
-            pk=page.contact_person_id, is_active=True, profile__accepts_contact_requests=True
-        )
-        .select_related("profile")
-        .first()
+        contact_candidates(page.consortium_id).filter(pk=page.contact_person_id).first()
         if page.contact_person_id
         else None
     )

@@ -390,3 +390,11 @@ def test_case_feed_names_the_formats(client, cast, case_site):
     _full_case(case_site, cast)
     content = _get(client, cast.user("anonymous"), reverse("cms:case_feed"))
     assert '<category term="Schnuppertag"' in content
+
+
+def test_contact_person_disappears_when_they_leave_the_consortium(client, cast, case_site):
+    page = _full_case(case_site, cast)
+    member = cast.user("member")
+    member.memberships.all().delete()
+    content = _get(client, cast.user("anonymous"), page.url)
+    assert member.profile.display_name not in content
