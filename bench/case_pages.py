@@ -101,7 +101,8 @@ def build_site() -> Site:
     return Site(member=member, towns=towns, consortium_page=consortium_page, case_index=case_index)
 
 
-FORMATS = ("coworking", "theme_week", "trial_days", "task_force", "citizen_survey")
+FORMATS = ("pop-up-space", "aktionswoche", "schnuppertag", "task-force", "befragung")
+OUTCOMES = ("success", "partial", "failed")
 
 
 def add_case_pages(site: Site, total: int) -> None:
@@ -112,8 +113,10 @@ def add_case_pages(site: Site, total: int) -> None:
     from wagtail.models import Page
 
     from cms.models import LabCasePage, Visibility
+    from forum.models import Format
 
     parent = site.consortium_page
+    formats = {term.slug: term for term in Format.objects.filter(slug__in=FORMATS)}
     now = timezone.now()
     added = []
     with transaction.atomic():
@@ -125,7 +128,7 @@ def add_case_pages(site: Site, total: int) -> None:
                 town=site.towns[(number // 2) % 2],
                 consortium_id=parent.consortium_id,
                 visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
-                lab_format=FORMATS[number % len(FORMATS)],
+                outcome=OUTCOMES[number % len(OUTCOMES)],
                 period_start=date(2022, 1, 1) + timedelta(days=number),
                 period_end=date(2022, 3, 1) + timedelta(days=number),
                 summary=(
@@ -137,6 +140,7 @@ def add_case_pages(site: Site, total: int) -> None:
                     "und die Verwaltung als Gastgeberin zeigen.</p>"
                 ),
             )
+            page.formats = [formats[FORMATS[number % len(FORMATS)]]]
             parent.add_child(instance=page)
             added.append(page.pk)
             if public and site.first_public_case is None:
@@ -326,7 +330,7 @@ def main() -> int:
                 ("Fallstudien", index_url, "Pop-up-Labor"),
                 (
                     "Fallstudien, gefiltert",
-                    f"{index_url}?format=coworking&groesse=mittel",
+                    f"{index_url}?format=pop-up-space&groesse=mittel",
                     "Pop-up-Labor",
                 ),
                 ("Startseite", "/", "Pop-up-Labor"),

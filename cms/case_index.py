@@ -11,12 +11,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import Consortium, State
+from forum.models import Challenge, Consortium, Format, State
 from forum.numbers import page_number
 from forum.text import GermanChoicesSelect
 
 from . import selectors
-from .models import LabFormat, TownSize
+from .models import Outcome, TownSize
 
 CASES_PER_PAGE = 12
 
@@ -33,9 +33,25 @@ class CaseFilterForm(forms.Form):
         widget=GermanChoicesSelect,
     )
     thema = forms.ChoiceField(label=_("Themenfeld"), required=False, widget=GermanChoicesSelect)
-    format = forms.ChoiceField(
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Handlungsfeld"),
+        queryset=Challenge.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Handlungsfelder"),
+        widget=GermanChoicesSelect,
+    )
+    format = forms.ModelChoiceField(
         label=_("Format"),
-        choices=[("", _("Alle Formate")), *LabFormat.choices],
+        queryset=Format.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Formate"),
+        widget=GermanChoicesSelect,
+    )
+    ergebnis = forms.ChoiceField(
+        label=_("Ergebnis"),
+        choices=[("", _("Alle Ergebnisse")), *Outcome.choices],
         required=False,
     )
     land = forms.ChoiceField(
@@ -58,8 +74,13 @@ class CaseFilterForm(forms.Form):
             pages = pages.filter(consortium=data["verbund"])
         if data.get("thema"):
             pages = pages.filter(consortium__theme=data["thema"])
+        # One term per filter: each join matches a page at most once, so no duplicates.
+        if data.get("handlungsfeld"):
+            pages = pages.filter(challenges=data["handlungsfeld"])
         if data.get("format"):
-            pages = pages.filter(lab_format=data["format"])
+            pages = pages.filter(formats=data["format"])
+        if data.get("ergebnis"):
+            pages = pages.filter(outcome=data["ergebnis"])
         if data.get("land"):
             pages = pages.filter(town__state=data["land"])
         if data.get("groesse"):

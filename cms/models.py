@@ -34,15 +34,6 @@ class Visibility(models.TextChoices):
     INTERNAL = "internal", _("Nur für den Verbund")
 
 
-class LabFormat(models.TextChoices):
-    COWORKING = "coworking", _("Temporärer Co-Working-Space")
-    THEME_WEEK = "theme_week", _("Themenwoche")
-    TRIAL_DAYS = "trial_days", _("Probetage in bestehenden Räumen")
-    TASK_FORCE = "task_force", _("Task Force")
-    CITIZEN_SURVEY = "citizen_survey", _("Bürgerbefragung")
-    OTHER = "other", _("Anderes Format")
-
-
 class Outcome(models.TextChoices):
     """How a lab went; failures count as much as successes ("Kultur des Scheiterns")."""
 
@@ -268,7 +259,8 @@ class ConsortiumPage(VisibleTitles, Page):
 
 
 class TownPage(VisibleTitles, Page):
-    """Public profile of a town; state and population come from ``Town``."""
+    """Public profile of a town; its facts (state, population, area type, Handlungsfelder)
+    come from ``Town``."""
 
     town = models.OneToOneField(
         "forum.Town", on_delete=models.PROTECT, related_name="page", verbose_name=_("Kleinstadt")
@@ -290,6 +282,7 @@ class TownPage(VisibleTitles, Page):
         from .transfers import selectors as transfer_selectors
 
         context = super().get_context(request, *args, **kwargs)
+        context["town"] = selectors.town_profile(self.town_id)
         context["case_pages"] = selectors.case_pages_visible_to(request.user).filter(
             town_id=self.town_id
         )
@@ -372,7 +365,6 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
             "Administration – nicht in Suche, Feeds oder Sitemap."
         ),
     )
-    lab_format = models.CharField(_("Format"), max_length=20, choices=LabFormat.choices)
     period_start = models.DateField(_("Beginn"))
     period_end = models.DateField(_("Ende"), null=True, blank=True)
     summary = models.CharField(
@@ -434,7 +426,6 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         MultiFieldPanel(
             [
                 FieldPanel("town", widget=forms.Select),
-                FieldPanel("lab_format"),
                 FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
                 FieldPanel("visibility"),
             ],
@@ -464,7 +455,6 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         index.FilterField("visibility"),
         index.FilterField("consortium"),
         index.FilterField("town"),
-        index.FilterField("lab_format"),
     ]
 
     parent_page_types = ["cms.ConsortiumPage"]
@@ -495,6 +485,7 @@ class LabCasePage(SpellingVariants, VisibleTitles, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.case_discussion_for(self, request.user))
         context.update(selectors.contact_box_for(self, request.user))
+        context["steckbrief"] = selectors.case_profile(self)
         context["action_modules"] = selectors.action_modules_visible_to(request.user).filter(
             evidence=self
         )

@@ -1,7 +1,8 @@
 """The case pages' part of a person's rights over their data, registered in
 ``CmsConfig.ready()`` so the forum does not import cms.
 
-Export (``forum.privacy.export``): their forum posts quoted in case pages.
+Export (``forum.privacy.export``): their forum posts quoted in case pages, and the case pages
+that name them as contact person (the consent itself is in the forum's profile section).
 
 Erasure (``forum.privacy.erasure``): the quotes of the person's posts are removed from every
 case page, its live version, drafts and stored revisions, and @mentions of them in other quotes
@@ -34,7 +35,7 @@ from forum.privacy.erasure import Erasure
 from forum.privacy.export import Section
 
 from . import services
-from .models import ContactRequest, ForumQuote
+from .models import ContactRequest, ForumQuote, LabCasePage
 from .transfers import privacy as transfer_privacy
 
 
@@ -88,6 +89,16 @@ CONTACT_REQUEST_KEYS = {
     "answered_at": _("Beantwortet oder abgelehnt am"),
 }
 
+
+def contact_for_case_pages(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"page_id": page_id, "page_title": title}
+        for page_id, title in LabCasePage.objects.filter(contact_person=user)
+        .order_by("pk")
+        .values_list("pk", "title")
+    ]
+
+
 SECTIONS = [
     Section(
         "zitate_in_fallstudien",
@@ -115,6 +126,13 @@ SECTIONS = [
         CONTACT_REQUEST_KEYS,
         contact_requests_received,
         order=72,
+    ),
+    Section(
+        "ansprechperson_fuer_fallstudien",
+        _("Fallstudien, die Sie als Ansprechperson nennen."),
+        {"page_id": _("Nummer der Fallstudie"), "page_title": _("Titel der Fallstudie")},
+        contact_for_case_pages,
+        order=73,
     ),
 ]
 

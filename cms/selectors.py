@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from forum import rules as policy
 from forum import selectors as forum_selectors
-from forum.models import Consortium, Phase, Post, Topic, display_name
+from forum.models import Consortium, Phase, Post, Topic, Town, display_name
 from workshops import selectors as workshop_selectors
 
 from .models import (
@@ -71,11 +71,13 @@ def unreadable_page_ids(user: Any, page_ids: Iterable[int]) -> set[int]:
 
 
 def case_pages_visible_to(user: Any) -> QuerySet[LabCasePage]:
-    """Live case pages ``user`` may read, with what listings show, newest lab first."""
+    """Live case pages ``user`` may read, with what listings show (the case cards name the
+    formats), newest lab first."""
     return (
         LabCasePage.objects.live()
         .filter(readable_case_pages_q(user))
         .select_related("town", "consortium")
+        .prefetch_related("formats")
         .order_by("-period_start", "title")
     )
 
@@ -131,6 +133,38 @@ def contact_candidates(consortium_id: int | None, *, keep: int | None = None) ->
         .distinct()
         .order_by("profile__display_name", "username")
     )
+
+
+def case_profile(page: LabCasePage) -> dict[str, Any]:
+    """The Steckbrief of ``page`` as its template shows it, in a fixed number of queries.
+
+    Read from the page instance itself (not reloaded), so that a preview shows the draft's
+    facts. The contact person is named only while they are a candidate (``contact_candidates``:
+    active, in the consortium, still agreeing to be asked): taking the consent back or leaving
+    the consortium removes the name at once. State, population and area type come from the
+    town, never from the page."""
+    contact = (
+        contact_candidates(page.consortium_id).filter(pk=page.contact_person_id).first()
+        if page.contact_person_id
+        else None
+    )
+    return {
+        "challenges": list(page.challenges.all()),
+        "formats": list(page.formats.all()),
+        "outcome": page.get_outcome_display() if page.outcome else "",
+        "outcome_notes": page.outcome_notes,
+        "cost_range": page.get_cost_range_display() if page.cost_range else "",
+        "staff_effort": page.get_staff_effort_display() if page.staff_effort else "",
+        "partners": [line.strip() for line in page.partners.splitlines() if line.strip()],
+        "contact": contact,
+        "contact_name": display_name(contact) if contact else "",
+        "town": page.town,
+    }
+
+
+def town_profile(town_id: int) -> Town:
+    """A town with its Handlungsfelder, for its page."""
+    return Town.objects.prefetch_related("challenges").get(pk=town_id)
 
 
 def action_modules_visible_to(user: Any) -> QuerySet[ActionModulePage]:

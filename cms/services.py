@@ -81,7 +81,6 @@ from .models import (
     ContactRequest,
     ForumQuote,
     LabCasePage,
-    LabFormat,
     Visibility,
     WorkshopIndexPage,
     WorkshopSummaryPage,
@@ -493,7 +492,6 @@ def convert_topic_to_case_page(
         # Forum posts were written for a closed circle: a draft drawn from them stays internal
         # until someone deliberately makes it public (academy-wide posts are members-only too).
         visibility=Visibility.INTERNAL,
-        lab_format=LabFormat.OTHER,
         period_start=timezone.localdate(topic.created_at),
         summary=(_("Aus der Forumsdiskussion „%(title)s“.") % {"title": topic.title})[:300],
         goals=str(

@@ -36,7 +36,7 @@ from forum import search as forum_search
 from forum import selectors as forum_selectors
 from forum import uploads
 from forum.forms import add_service_errors
-from forum.models import Consortium
+from forum.models import Consortium, Format
 from forum.models import display_name as forum_display_name
 from forum.numbers import page_number
 from forum.text import GermanChoicesSelect
@@ -52,7 +52,7 @@ from .forms import (
     ConvertTopicForm,
     SummaryForm,
 )
-from .models import ForumQuote, LabCasePage, LabFormat
+from .models import ForumQuote, LabCasePage
 from .search_backend import clean_query
 
 SEARCH_LIMIT = 30
@@ -76,8 +76,13 @@ class SearchForm(forms.Form):
         empty_label=_("Alle Verbünde"),
         widget=GermanChoicesSelect,
     )
-    format = forms.ChoiceField(
-        label=_("Format"), choices=[("", _("Alle Formate")), *LabFormat.choices], required=False
+    format = forms.ModelChoiceField(
+        label=_("Format"),
+        queryset=Format.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alle Formate"),
+        widget=GermanChoicesSelect,
     )
 
 
@@ -100,7 +105,9 @@ def search(request: HttpRequest) -> HttpResponse:
             if data["verbund"]:
                 cases = cases.filter(consortium=data["verbund"])
             if data["format"]:
-                cases = cases.filter(lab_format=data["format"])
+                # The search backends filter on indexed fields only; ``id`` is one.
+                with_format = LabCasePage.objects.filter(formats=data["format"])
+                cases = cases.filter(id__in=list(with_format.values_list("pk", flat=True)))
             context["case_hits"] = list(cases.search(page_query)[:SEARCH_LIMIT])
         if kind in ("", "bausteine") and not data["verbund"] and not data["format"]:
             modules = selectors.action_modules_visible_to(request.user).order_by()
@@ -173,7 +180,11 @@ class PublicCaseFeed(Feed):
     def item_categories(self, item: LabCasePage) -> list[str]:
         return [
             _feed_text(str(name))
-            for name in (item.consortium.name, item.town.name, item.get_lab_format_display())
+            for name in (
+                item.consortium.name,
+                item.town.name,
+                *(term.name for term in item.formats.all()),
+            )
         ]
 
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from wagtail.users.views.bulk_actions.delete import DeleteBulkAction as UserDele
 
 from . import services
 from .forms import ErasureChoiceForm
-from .models import Consortium, Membership, Profile, Space, Tag, Town
+from .models import Challenge, Consortium, Format, Membership, Profile, Space, Tag, Town
 from .privacy import erasure
 from .sessions import kept_session_key
 
@@ -39,6 +40,8 @@ ADMIN_SERVICES = {
     Profile: ("save_profile", "delete_profile"),
     Space: ("save_space", "delete_space"),
     Tag: ("save_tag", "delete_tag"),
+    Challenge: ("save_challenge", "delete_challenge"),
+    Format: ("save_format", "delete_format"),
 }
 
 
@@ -47,8 +50,8 @@ def _service(model, which: int):
     return getattr(services, ADMIN_SERVICES[model][which])
 
 
-def _save(model, instance, actor):
-    return _service(model, 0)(**{model._meta.model_name: instance, "actor": actor})
+def _save(model, instance, actor, **relations):
+    return _service(model, 0)(**{model._meta.model_name: instance, "actor": actor, **relations})
 
 
 def _delete(model, instance, actor) -> None:
@@ -57,7 +60,14 @@ def _delete(model, instance, actor) -> None:
 
 class ServiceFormMixin:
     """A create or edit view whose write is one service call: its refusals become form errors
-    (``PermissionDenied`` with a message is shown by Wagtail's view itself)."""
+    (``PermissionDenied`` with a message is shown by Wagtail's view itself). ``relations``
+    names plain many-to-many fields of the form, which ``save(commit=False)`` leaves unwritten:
+    they go to the service as keyword arguments of the same name."""
+
+    relations: tuple[str, ...] = ()
+
+    def service_relations(self) -> dict:
+        return {name: self.form.cleaned_data[name] for name in self.relations}
 
     def form_valid(self, form):
         try:
@@ -83,14 +93,18 @@ class ServiceDeleteMixin:
 
 class ServiceCreateView(ServiceFormMixin, snippet_views.CreateView):
     def save_instance(self):
-        instance = _save(self.model, self.form.save(commit=False), self.request.user)
+        instance = _save(
+            self.model, self.form.save(commit=False), self.request.user, **self.service_relations()
+        )
         log(instance=instance, action="wagtail.create", user=self.request.user)
         return instance
 
 
 class ServiceEditView(ServiceFormMixin, snippet_views.EditView):
     def save_instance(self):
-        instance = _save(self.model, self.form.save(commit=False), self.request.user)
+        instance = _save(
+            self.model, self.form.save(commit=False), self.request.user, **self.service_relations()
+        )
         log(
             instance=instance,
             action="wagtail.edit",
@@ -189,17 +203,30 @@ hooks.register("register_bulk_action", ServiceDeleteBulkAction, order=1)
 # --- the community's snippets --------------------------------------------------------------
 
 
+class TownCreateView(ServiceCreateView):
+    relations = ("challenges",)
+
+
+class TownEditView(ServiceEditView):
+    relations = ("challenges",)
+
+
 class TownViewSet(ServiceSnippetViewSet):
     model = Town
+    add_view_class = TownCreateView
+    edit_view_class = TownEditView
     icon = "home"
     menu_label = _("Kleinstädte")
-    list_display = ["name", "state", "population"]
-    list_filter = ["state"]
+    list_display = ["name", "state", "population", "area_type"]
+    list_filter = ["state", "area_type"]
     search_fields = ["name"]
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("state"), FieldPanel("population")]),
+        FieldPanel("area_type"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("challenges", widget=forms.CheckboxSelectMultiple),
         FieldPanel("description"),
     ]
 
@@ -274,6 +301,26 @@ class TagViewSet(ServiceSnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
 
+class ChallengeViewSet(ServiceSnippetViewSet):
+    model = Challenge
+    icon = "list-ul"
+    menu_label = _("Handlungsfelder")
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+
+
+class FormatViewSet(ChallengeViewSet):
+    model = Format
+    icon = "list-ol"
+    menu_label = _("Formate")
+
+
 class CommunityViewSetGroup(SnippetViewSetGroup):
     items = (
         ConsortiumViewSet,
@@ -282,6 +329,8 @@ class CommunityViewSetGroup(SnippetViewSetGroup):
         ProfileViewSet,
         SpaceViewSet,
         TagViewSet,
+        ChallengeViewSet,
+        FormatViewSet,
     )
     menu_icon = "group"
     menu_label = _("Gemeinschaft")

@@ -14,11 +14,10 @@ from cms.models import (
     ActionModuleIndexPage,
     ActionModulePage,
     CaseIndexPage,
-    LabFormat,
     Visibility,
 )
 from forum import events
-from forum.models import Role, Space
+from forum.models import Format, Role, Space
 from tests.helpers.cases import add_case_page
 from tests.helpers.migrated import migrated_sqlite_template
 from tests.helpers.shared import module_transaction
@@ -237,7 +236,7 @@ def build_case_site(cast: Cast, home_page) -> CaseSite:
         title="Vertrauliche Bilanz Heimarbeit",
         visibility=Visibility.INTERNAL,
         owner=member,
-        lab_format=LabFormat.CITIZEN_SURVEY,
+        formats=[Format.objects.get(slug="befragung")],
         summary="Was bei der Umfrage schiefging.",
     )
     outsider = cast.user("outsider")

@@ -607,7 +607,6 @@ def _case_page_form(town, title: str) -> dict[str, Any]:
         "slug": "neue-fallstudie",
         "summary": "Probetage im Bahnhofsgebäude.",
         "town": town.pk,
-        "lab_format": "trial_days",
         "period_start": "2022-05-02",
         "period_end": "",
         "visibility": "public",

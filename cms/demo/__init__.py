@@ -31,7 +31,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from forum.demo import demo_email
-from forum.models import Consortium, Town
+from forum.models import Challenge, Consortium, Format, Profile, Town
 from forum.rules import EDITOR_GROUP
 
 from ..models import (
@@ -41,11 +41,13 @@ from ..models import (
     CaseDiscussion,
     CaseIndexPage,
     ConsortiumPage,
+    CostRange,
     HomePage,
     ImprintPage,
     LabCasePage,
-    LabFormat,
+    Outcome,
     PrivacyPage,
+    StaffEffort,
     StandardPage,
     TownPage,
     Visibility,
@@ -95,7 +97,6 @@ class CaseData:
     author: str
     organisation: str
     visibility: str
-    lab_format: str
     period_start: date
     period_end: date | None
     summary: str
@@ -103,6 +104,14 @@ class CaseData:
     # (block type, value) in order; text values are HTML. The contact block and the closing
     # demo note are appended when the page is built.
     body: tuple[tuple[str, Any], ...]
+    # The Steckbrief; ``challenges`` and ``formats`` are slugs of the taxonomy terms.
+    challenges: tuple[str, ...]
+    formats: tuple[str, ...]
+    outcome: str
+    outcome_notes: str
+    cost_range: str
+    staff_effort: str
+    partners: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -140,9 +149,14 @@ def _case(row: dict[str, Any]) -> CaseData:
         **{
             **row,
             "visibility": Visibility(row["visibility"]),
-            "lab_format": LabFormat(row["lab_format"]),
             "period_end": row.get("period_end"),
             "body": tuple(_block(block) for block in row["body"]),
+            "challenges": tuple(row["challenges"]),
+            "formats": tuple(row["formats"]),
+            "outcome": Outcome(row["outcome"]),
+            "cost_range": CostRange(row["cost_range"]),
+            "staff_effort": StaffEffort(row["staff_effort"]),
+            "partners": tuple(row["partners"]),
         }
     )
 
@@ -441,6 +455,10 @@ def _seed_town_page(parent: ConsortiumPage, town: Town, created: Counter, warn: 
     created[_label(TownPage)] += 1
 
 
+def _accepts_contact_requests(user) -> bool:
+    return Profile.objects.filter(user=user, accepts_contact_requests=True).exists()
+
+
 def _demo_user(local: str):
     return get_user_model().objects.filter(email__iexact=demo_email(local)).first()
 
@@ -494,16 +512,25 @@ def _seed_case_page(
         town=town,
         consortium=consortium,
         visibility=data.visibility,
-        lab_format=data.lab_format,
         period_start=data.period_start,
         period_end=data.period_end,
         summary=data.summary,
         goals=data.goals,
         body=_case_body(data, author),
+        outcome=data.outcome,
+        outcome_notes=data.outcome_notes,
+        cost_range=data.cost_range,
+        staff_effort=data.staff_effort,
+        partners="\n".join(data.partners),
+        # Named only when the account agreed to be asked (the admin form enforces the same).
+        contact_person=author if _accepts_contact_requests(author) else None,
         owner=author,
         live=False,
         first_published_at=_published_at(data),
     )
+    # Parental relations: written with the page and kept in its revision.
+    page.challenges = list(Challenge.objects.filter(slug__in=data.challenges))
+    page.formats = list(Format.objects.filter(slug__in=data.formats))
     parent.add_child(instance=page)
     # As after the review workflow: the town drafted the page, the editors published it.
     # (Town staff may not publish themselves, hence no permission check for the publisher.)

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ from django.utils import timezone
 
 from forum import selectors
 from forum.models import (
+    AreaType,
+    Challenge,
     Consortium,
     HelpfulMark,
     Membership,
@@ -81,6 +84,11 @@ class TownData:
     state: str
     population: int
     description: str
+    area_type: str
+    latitude: Decimal
+    longitude: Decimal
+    # Slugs of Handlungsfelder.
+    challenges: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class PersonData:
     role: str | None = None
     editor: bool = False
     admin: bool = False
+    accepts_contact_requests: bool = False
 
     @property
     def email(self) -> str:
@@ -178,7 +187,16 @@ def _reply_time(previous: datetime, number: int) -> datetime:
 
 
 def _town(row: dict[str, Any]) -> TownData:
-    return TownData(**{**row, "state": State(row["state"])})
+    return TownData(
+        **{
+            **row,
+            "state": State(row["state"]),
+            "area_type": AreaType(row["area_type"]),
+            "latitude": Decimal(row["latitude"]),
+            "longitude": Decimal(row["longitude"]),
+            "challenges": tuple(row["challenges"]),
+        }
+    )
 
 
 def _consortium(row: dict[str, Any]) -> ConsortiumData:
@@ -263,8 +281,18 @@ def _seed_town(data: TownData, created: Counter, updated: Counter) -> Town:
         "state": data.state,
         "population": data.population,
         "description": data.description,
+        "area_type": data.area_type,
+        "latitude": data.latitude,
+        "longitude": data.longitude,
     }
-    return _upsert(Town, {"slug": data.slug}, values, created, updated)
+    is_new = not Town.objects.filter(slug=data.slug).exists()
+    town = _upsert(Town, {"slug": data.slug}, values, created, updated)
+    wanted = set(Challenge.objects.filter(slug__in=data.challenges).values_list("pk", flat=True))
+    if set(town.challenges.values_list("pk", flat=True)) != wanted:
+        town.challenges.set(wanted)
+        if not is_new:
+            updated[f"{Town._meta.label}.challenges"] += 1
+    return town
 
 
 def _seed_consortium(
@@ -354,6 +382,7 @@ def _seed_person(
         "town": towns[person.town] if person.town else None,
         "function": person.function,
         "bio": person.bio,
+        "accepts_contact_requests": person.accepts_contact_requests,
     }
     _upsert(Profile, {"user": user}, profile, created, updated)
     if person.consortium:

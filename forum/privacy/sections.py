@@ -64,6 +64,7 @@ def profile(user: Any) -> list[dict[str, Any]]:
             "town": profile.town.name if profile.town else None,
             "function": profile.function,
             "bio": profile.bio,
+            "accepts_contact_requests": profile.accepts_contact_requests,
         }
         for profile in Profile.objects.filter(user=user).select_related("town")
     ]
@@ -273,6 +274,7 @@ SECTIONS = [
             "town": _("Kleinstadt"),
             "function": _("Funktion"),
             "bio": _("Kurzvorstellung"),
+            "accepts_contact_requests": _("Ansprechperson für Fallstudien"),
         },
         profile,
         order=11,

@@ -1,12 +1,13 @@
 """The community as the academy keeps it in the Wagtail admin: towns, consortia with their
-phases, profiles, spaces and topic tags. Every admin create, edit and delete of these runs
-here (``forum.wagtail_hooks``), checked against the policy (``forum.edit_public_community``,
-``forum.administer_community``), and refused with a message where Wagtail would delete what
-people wrote or end access without telling anyone. Memberships have their own services
-(``members``)."""
+phases, profiles, spaces, topic tags and the Steckbrief taxonomies (Handlungsfelder, formats).
+Every admin create, edit and delete of these runs here (``forum.wagtail_hooks``), checked
+against the policy (``forum.edit_public_community``, ``forum.administer_community``), and
+refused with a message where Wagtail would delete what people wrote or end access without
+telling anyone. Memberships have their own services (``members``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import events, notifications
 from .. import rules as policy
-from ..models import Consortium, Profile, Space, Tag, Town
+from ..models import Challenge, Consortium, Format, Profile, Space, Tag, Town
 from ..streams import space_stream
 from .spaces import change_space, create_consortium_space
 
@@ -35,8 +36,11 @@ def _save(instance: models.Model, actor: Any, permission: str) -> None:
 
 
 @transaction.atomic
-def save_town(*, town: Town, actor: Any) -> Town:
+def save_town(*, town: Town, actor: Any, challenges: Iterable[Challenge] | None = None) -> Town:
+    """``challenges`` (its Handlungsfelder) replace the town's when given."""
     _save(town, actor, PUBLIC)
+    if challenges is not None:
+        town.challenges.set(challenges)
     return town
 
 
@@ -141,3 +145,46 @@ def delete_tag(*, tag: Tag, actor: Any) -> None:
     """Topics keep everything but the tag."""
     _require(actor, ADMIN)
     tag.delete()
+
+
+# --- the Steckbrief taxonomies -----------------------------------------------------------------
+# Editors keep the words; a term still in use stays, so that no case page or town loses a fact
+# without anyone deciding it.
+
+
+@transaction.atomic
+def save_challenge(*, challenge: Challenge, actor: Any) -> Challenge:
+    _save(challenge, actor, PUBLIC)
+    return challenge
+
+
+@transaction.atomic
+def delete_challenge(*, challenge: Challenge, actor: Any) -> None:
+    _require(actor, PUBLIC)
+    pages, towns = challenge.case_pages.count(), challenge.towns.count()
+    _refuse_term_in_use(challenge, pages=pages, towns=towns)
+    challenge.delete()
+
+
+@transaction.atomic
+def save_format(*, format: Format, actor: Any) -> Format:
+    _save(format, actor, PUBLIC)
+    return format
+
+
+@transaction.atomic
+def delete_format(*, format: Format, actor: Any) -> None:
+    _require(actor, PUBLIC)
+    _refuse_term_in_use(format, pages=format.case_pages.count(), towns=0)
+    format.delete()
+
+
+def _refuse_term_in_use(term: Challenge | Format, *, pages: int, towns: int) -> None:
+    if pages or towns:
+        raise ValidationError(
+            _(
+                "„%(name)s“ ist noch %(pages)s Fallstudie(n) und %(towns)s Kleinstadt/Kleinstädten "
+                "zugeordnet und bleibt deshalb. Entfernen Sie den Begriff dort zuerst."
+            )
+            % {"name": term.name, "pages": pages, "towns": towns}
+        )

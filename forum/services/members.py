@@ -44,9 +44,9 @@ def update_profile(
     bio: str,
     accepts_contact_requests: bool | None = None,
 ) -> Profile:
-    """People edit their own profile; the town is set by the invitation or by an admin. The
-    consent to be asked as a case page's contact person is the person's own (``None``: as it
-    was)."""
+    """People edit their own profile; the town is set by the invitation or by an admin.
+    ``accepts_contact_requests`` (the consent to be named a case page's contact person) is
+    left as it is when not given."""
     profile, _created = Profile.objects.select_for_update().get_or_create(
         user=user, defaults={"display_name": display_name}
     )

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms import services
-from cms.models import CaseIndexPage, LabCasePage, LabFormat, Visibility
+from cms.models import CaseIndexPage, LabCasePage, Outcome, Visibility
+from forum.models import Challenge, Format
 from tests.helpers.cast import client_for
 
 
@@ -20,7 +21,9 @@ def _add_cases(parent, town, count, start=0):
                 town=town,
                 consortium_id=parent.consortium_id,
                 visibility=Visibility.PUBLIC if number % 2 else Visibility.INTERNAL,
-                lab_format=LabFormat.COWORKING,
+                formats=list(Format.objects.filter(slug__in=["pop-up-space", "befragung"])),
+                challenges=list(Challenge.objects.filter(slug="co-working")),
+                outcome=Outcome.FAILED if number % 3 else Outcome.SUCCESS,
                 period_start=date(2022, 1, 1),
                 summary="Kurzfassung",
                 goals="<p>Ziele</p>",
@@ -36,7 +39,14 @@ def _count(client, url, params=None):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "editor"])
-@pytest.mark.parametrize("params", [{}, {"format": "coworking", "groesse": "mittel"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"format": "pop-up-space", "groesse": "mittel"},
+        {"handlungsfeld": "co-working", "format": "befragung", "ergebnis": "failed"},
+    ],
+)
 def test_case_index_queries_do_not_grow_with_pages(client, cast, home_page, role, params):
     consortium_page = services.create_consortium_page(consortium=cast.consortium, parent=home_page)
     index = home_page.add_child(instance=CaseIndexPage(title="Fallstudien", slug="fallstudien"))

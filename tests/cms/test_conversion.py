@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms import services
-from cms.models import ConsortiumPage, ForumQuote, LabCasePage, LabFormat, Visibility
+from cms.models import ConsortiumPage, ForumQuote, LabCasePage, Visibility
 from forum import services as forum_services
 from forum.models import Role
 from forum.rules import allowed
@@ -191,7 +191,7 @@ def test_convert_creates_internal_draft_with_attributed_quotes(cast, discussion,
     assert page.consortium_id == cast.consortium.pk
     assert page.town == town
     assert page.owner == coach
-    assert page.lab_format == LabFormat.OTHER
+    assert not page.formats.exists()
     assert page.period_start == timezone.localdate(topic.created_at)
     assert topic.title in page.summary
     assert page.goals.strip()

@@ -17,7 +17,6 @@ from cms.models import (
     ConsortiumPage,
     HomePage,
     LabCasePage,
-    LabFormat,
     StandardPage,
     TownPage,
     Visibility,
@@ -39,11 +38,11 @@ PAGE_MODELS = [
 ]
 
 EXPECTED_FORMATS = {
-    "Dießen am Ammersee": LabFormat.TASK_FORCE,
-    "Dippoldiswalde": LabFormat.CITIZEN_SURVEY,
-    "Mölln": LabFormat.THEME_WEEK,
-    "Oestrich-Winkel": LabFormat.COWORKING,
-    "Wittenberge": LabFormat.TRIAL_DAYS,
+    "Dießen am Ammersee": {"befragung", "buergerworkshop", "task-force"},
+    "Dippoldiswalde": {"befragung"},
+    "Mölln": {"aktionswoche"},
+    "Oestrich-Winkel": {"pop-up-space"},
+    "Wittenberge": {"schnuppertag", "befragung", "betriebskonzept"},
 }
 
 
@@ -106,7 +105,9 @@ def test_case_pages_follow_the_report():
     consortium = Consortium.objects.get(slug=REPORT_CONSORTIUM)
     pages = list(LabCasePage.objects.select_related("town", "consortium", "owner"))
 
-    assert {page.town.name: page.lab_format for page in pages} == EXPECTED_FORMATS
+    assert {
+        page.town.name: {term.slug for term in page.formats.all()} for page in pages
+    } == EXPECTED_FORMATS
     oestrich_winkel = next(p for p in pages if p.town.slug == "oestrich-winkel")
     assert (oestrich_winkel.period_start.isoformat(), oestrich_winkel.period_end.isoformat()) == (
         "2022-06-21",
@@ -120,6 +121,19 @@ def test_case_pages_follow_the_report():
         # The town's own staff drafted it.
         assert page.owner.profile.town == page.town
         assert Membership.objects.filter(user=page.owner, consortium=consortium).exists()
+        # A full Steckbrief, its contact person a consenting member of the town.
+        assert page.challenges.exists()
+        assert page.outcome and page.outcome_notes and page.cost_range and page.staff_effort
+        assert page.partners
+        assert page.contact_person == page.owner
+        assert page.contact_person.profile.accepts_contact_requests
+        # The published revision holds the same facts (a later publish keeps them).
+        live = page.get_latest_revision_as_object()
+        assert {term.slug for term in live.formats.all()} == EXPECTED_FORMATS[page.town.name]
+    assert next(p for p in pages if p.town.slug == "dippoldiswalde").outcome == "failed"
+    for town in consortium.towns.all():
+        assert town.area_type and town.latitude and town.longitude
+        assert town.challenges.exists()
 
 
 def test_case_bodies_are_rich_and_valid():

@@ -56,7 +56,7 @@ def test_case_page_requires_its_key_facts(case_site, cast):
     page = LabCasePage(title="Ohne Angaben", slug="ohne-angaben", consortium=cast.consortium)
     with pytest.raises(ValidationError) as error:
         page.full_clean()
-    for field in ("town", "lab_format", "period_start", "summary", "goals"):
+    for field in ("town", "period_start", "summary", "goals"):
         assert field in error.value.message_dict
 
 
@@ -81,7 +81,6 @@ def _form_data(town, **extra):
             "slug": "neues-labor",
             "summary": "Kurz",
             "town": town.pk,
-            "lab_format": "coworking",
             "period_start": "2022-06-21",
             "visibility": "internal",
             "goals": rich_text("Ziele"),

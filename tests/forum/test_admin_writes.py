@@ -16,7 +16,16 @@ from wagtail.snippets.models import get_snippet_models
 from cms import wagtail_hooks as cms_hooks
 from cms.models import BarrierReport
 from forum import services, wagtail_hooks
-from forum.models import Consortium, Membership, NotificationSettings, Space, Tag, Town
+from forum.models import (
+    Challenge,
+    Consortium,
+    Format,
+    Membership,
+    NotificationSettings,
+    Space,
+    Tag,
+    Town,
+)
 from forum.rules import allowed
 from tests.factories import ConsortiumFactory
 from tests.helpers.browser_forms import unchanged_form_data
@@ -54,6 +63,8 @@ def test_every_snippet_of_ours_writes_through_services():
         "Profile",
         "Space",
         "Tag",
+        "Challenge",
+        "Format",
         "BarrierReport",
     }
     assert writing_past == []
@@ -119,10 +130,14 @@ def _objects(cast):
         Consortium: consortium,
         Space: Space.objects.create(name="Offener Bereich", slug="offener-bereich"),
         Tag: Tag.objects.create(name="Mobilität", slug="mobilitaet"),
+        Challenge: Challenge.objects.create(name="Nahversorgung", slug="nahversorgung"),
+        Format: Format.objects.create(name="Stadtspaziergang", slug="stadtspaziergang"),
     }
 
 
-@pytest.mark.parametrize("model", [Town, Consortium, Space, Tag], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [Town, Consortium, Space, Tag, Challenge, Format], ids=lambda m: m.__name__
+)
 def test_an_edit_in_the_admin_runs_the_save_service(client, cast, home_page, spy, model):
     instance = _objects(cast)[model]
     url = reverse(f"wagtailsnippets_forum_{model._meta.model_name}:edit", args=[instance.pk])
@@ -133,7 +148,9 @@ def test_an_edit_in_the_admin_runs_the_save_service(client, cast, home_page, spy
     assert spy == [wagtail_hooks.ADMIN_SERVICES[model][0]]
 
 
-@pytest.mark.parametrize("model", [Town, Consortium, Space, Tag], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [Town, Consortium, Space, Tag, Challenge, Format], ids=lambda m: m.__name__
+)
 def test_a_deletion_in_the_admin_runs_the_delete_service(client, cast, home_page, spy, model):
     instance = _objects(cast)[model]
     url = reverse(f"wagtailsnippets_forum_{model._meta.model_name}:delete", args=[instance.pk])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms import services as cms_services
+from cms.models import LabCasePage
 from forum import notifications
 from forum import services as forum_services
 from forum.models import DataExport, Membership, Notification, NotificationKind, Role
@@ -98,7 +99,7 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
     consortium_page = cms_services.create_consortium_page(
         consortium=cast.consortium, parent=home_page
     )
-    cms_services.convert_topic_to_case_page(
+    case_page = cms_services.convert_topic_to_case_page(
         topic=forum.closed_topic,
         actor=cast.user("core_team"),
         post_ids=[reply.pk],
@@ -113,6 +114,8 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         target=forum.academy,
         note="Für alle interessant",
     )
+    # Named as the draft's contact person (the admin form checks consent; not the point here).
+    LabCasePage.objects.filter(pk=case_page.pk).update(contact_person=coach)
     mail.outbox.clear()
 
     client = signed_in(coach)
@@ -171,6 +174,7 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         "uebertragungen": 0,
         "uebertragungen_verlauf": 0,
         "uebertragungen_belege": 0,
+        "ansprechperson_fuer_fallstudien": 1,
     }
     assert {section.name for section in data_export.sections()} == set(expected_counts)
     for name, count in expected_counts.items():
@@ -198,6 +202,8 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
     assert rows(archive, "ideenkarten")[0]["text"] == "Leerstand als Labor"
     assert rows(archive, "einladungen")[0]["email"] == "neu@example.org"
     assert rows(archive, "zitate_in_fallstudien")[0]["post_id"] == reply.pk
+    assert rows(archive, "ansprechperson_fuer_fallstudien")[0]["page_id"] == case_page.pk
+    assert rows(archive, "profil")[0]["accepts_contact_requests"] is False
     preferences = {p["kind"]: p for p in rows(archive, "benachrichtigungs_einstellungen")}
     assert preferences[NotificationKind.NEW_TOPIC] == {
         "kind": "new_topic",

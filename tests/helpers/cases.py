@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from cms.models import LabCasePage, LabFormat
+from cms.models import LabCasePage
 
 
 def add_case_page(parent, *, town, title, visibility, owner=None, publish=True, **fields):
@@ -11,7 +11,6 @@ def add_case_page(parent, *, town, title, visibility, owner=None, publish=True, 
         town=town,
         consortium_id=parent.consortium_id,
         visibility=visibility,
-        lab_format=fields.pop("lab_format", LabFormat.COWORKING),
         period_start=fields.pop("period_start", date(2022, 6, 21)),
         summary=fields.pop("summary", f"Kurzfassung {title}"),
         goals=fields.pop("goals", "<p>Ziele</p>"),

@@ -1,7 +1,13 @@
 """Transfers for read tests, written directly (the services are tested on their own), and what
 the tests expect of their visibility, stated independently of cms.rules."""
 
-from cms.models import Transfer, TransferStatus, TransferStatusChange, TransferVisibility
+from cms.models import (
+    LabCasePage,
+    Transfer,
+    TransferStatus,
+    TransferStatusChange,
+    TransferVisibility,
+)
 
 # Who reads each kind of source, and who sees a transfer recorded in the cast's consortium
 # ("own") or in the other one ("other") when it is internal.
@@ -40,7 +46,7 @@ def adopting(cast, consortium: str):
 def make_transfer(
     *, source, town, consortium, visibility="public", status=TransferStatus.PLANNED, by=None
 ):
-    fields = {"case_page": source} if hasattr(source, "lab_format") else {"action_module": source}
+    fields = {"case_page": source} if isinstance(source, LabCasePage) else {"action_module": source}
     transfer = Transfer.objects.create(
         town=town,
         consortium=consortium,

@@ -28,7 +28,6 @@ def create_form(town, **overrides):
         "slug": "co-working-im-alten-bahnhof",
         "summary": "Probetage im Bahnhofsgebäude.",
         "town": town.pk,
-        "lab_format": "trial_days",
         "period_start": "2022-05-02",
         "period_end": "",
         "visibility": "public",
