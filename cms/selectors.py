@@ -139,15 +139,9 @@ def case_profile(page: LabCasePage) -> dict[str, Any]:
     """The Steckbrief of ``page`` as its template shows it, in a fixed number of queries.
 
     Read from the page instance itself (not reloaded), so that a preview shows the draft's
-    facts. The contact person is named only while they are a candidate (``contact_candidates``:
-    active, in the consortium, still agreeing to be asked): taking the consent back or leaving
-    the consortium removes the name at once. State, population and area type come from the
-    town, never from the page."""
-    contact = (
-        contact_candidates(page.consortium_id).filter(pk=page.contact_person_id).first()
-        if page.contact_person_id
-        else None
-    )
+    facts. The contact person is not among them: the contact box names them, to members only
+    (``contact_box_for``). State, population and area type come from the town, never from the
+    page."""
     return {
         "challenges": list(page.challenges.all()),
         "formats": list(page.formats.all()),
@@ -156,8 +150,6 @@ def case_profile(page: LabCasePage) -> dict[str, Any]:
         "cost_range": page.get_cost_range_display() if page.cost_range else "",
         "staff_effort": page.get_staff_effort_display() if page.staff_effort else "",
         "partners": [line.strip() for line in page.partners.splitlines() if line.strip()],
-        "contact": contact,
-        "contact_name": display_name(contact) if contact else "",
         "town": page.town,
     }
 
@@ -327,9 +319,16 @@ def quote_still_published(quote: ForumQuote) -> bool:
 
 def contact_box_for(page: LabCasePage, user: Any) -> dict[str, Any]:
     """What the case page's contact box shows ``user`` (templates/cms/includes/case_contact.html).
-    The contact's name only for signed-in members, editors and admins: they agreed to be asked
-    by members of the academy, not to be named to every visitor."""
-    if page.contact_person_id is None:
+    Only while the contact is a candidate (``contact_candidates``: active, in the consortium,
+    still agreeing to be asked): taking the consent back or leaving the consortium removes the
+    box at once. The contact's name only for signed-in members, editors and admins: they agreed
+    to be asked by members of the academy, not to be named to every visitor."""
+    contact = (
+        contact_candidates(page.consortium_id).filter(pk=page.contact_person_id).first()
+        if page.contact_person_id
+        else None
+    )
+    if contact is None:
         return {"contact_box": None}
     signed_in = bool(user is not None and user.is_authenticated)
     box: dict[str, Any] = {
@@ -345,9 +344,6 @@ def contact_box_for(page: LabCasePage, user: Any) -> dict[str, Any]:
         box["login_url"] = redirect_to_login(box["ask_url"]).url
         return {"contact_box": box}
     if box["is_member"] or policy.is_editor(user) or policy.is_admin(user):
-        contact = (
-            get_user_model().objects.select_related("profile__town").get(pk=page.contact_person_id)
-        )
         box["name"] = display_name(contact)
     box["open_request"] = ContactRequest.objects.filter(
         asker=user, page=page, state=ContactRequest.State.OPEN

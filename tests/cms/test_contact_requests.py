@@ -110,8 +110,10 @@ def test_contact_who_withdrew_consent_is_not_asked(client, cast, case_site, cont
     assert response.status_code == 403
     assert "nimmt derzeit keine Anfragen an" in response.content.decode()
     assert not ContactRequest.objects.exists()
+    # Without the consent the page has no contact box at all (and names nobody).
     page_html = client.get(case_site.public_case.url).content.decode()
-    assert "Die Ansprechperson nimmt derzeit keine Anfragen an." in page_html
+    assert 'id="kontakt"' not in page_html
+    assert contacts["own"].profile.display_name not in page_html
 
 
 def test_contact_who_left_the_consortium_or_was_deactivated_is_not_asked(cast, case_site, contacts):

@@ -87,13 +87,13 @@ def test_case_page_shows_its_steckbrief_with_the_town_facts(client, cast, case_s
         "mittel (10 bis 30 Personentage)",
         "<li>Sportverein Musterstadt</li>",
         "<li>TH Lübeck</li>",
-        member.profile.display_name,
         member.profile.town.get_state_display(),
         f"{member.profile.town.population:,}".replace(",", "."),
         "dünn besiedelt ländlich",
     ):
         assert text in section, text
-    # The name only: never how to reach the person.
+    # The contact person is named by the contact box, to members only; never their address.
+    assert member.profile.display_name not in content
     assert member.email not in content
 
 
