@@ -771,3 +771,4 @@ from .legal import AccessibilityPage as AccessibilityPage  # noqa: E402
 from .legal import BarrierReport as BarrierReport  # noqa: E402
 from .legal import ImprintPage as ImprintPage  # noqa: E402
 from .legal import PrivacyPage as PrivacyPage  # noqa: E402
+from .peer_finder.entries import PeerFinderEntry as PeerFinderEntry  # noqa: E402

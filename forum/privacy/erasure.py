@@ -60,7 +60,7 @@ from ..models import (
 from ..notifications.email import send_notification_email
 from ..services.posting import render_body
 from ..sessions import user_id_in
-from ..signals import membership_changed
+from ..signals import membership_changed, send_lesson_changed
 from ..streams import personal_stream
 from .export import delete_exports_of
 from .scrubbing import (
@@ -236,6 +236,7 @@ def _posts(erasure: Erasure) -> None:
         deleted = list(posts.select_related("topic"))
         posts.filter(deleted_at__isnull=True).update(deleted_at=now)
         posts.update(author=former, body="", body_html="", idempotency_key=None)
+        send_lesson_changed(*{post.topic for post in deleted if post.topic.is_lesson})
         for post in deleted:
             events.publish_post(post, "post.changed", "deleted")
     else:
