@@ -112,6 +112,7 @@ def test_module_takes_facts_only_from_public_evidence(world):
     survey = Format.objects.get(slug="befragung")
     popup = Format.objects.get(slug="pop-up-space")
     # The internal evidence page tried a survey; the public one a pop-up space.
+    assert survey.pk not in entry.key_ids("format_keys")
     assert entry.key_ids("format_keys") == {popup.pk}
 
 
