@@ -7,8 +7,8 @@ from django.dispatch import Signal
 membership_changed = Signal()
 
 # Sent inside the transaction after what a lesson shows changed (``topic_ids``): marked or
-# unmarked, moved to another space, a post edited, hidden, restored or deleted. The CMS keeps
-# the peer finder's copy of lessons current here.
+# unmarked, moved to another space, a reply added, a post edited, hidden, restored or deleted,
+# text naming an erased person scrubbed. The CMS keeps the peer finder's copy of lessons current.
 lesson_changed = Signal()
 
 

@@ -28,6 +28,7 @@ from .terms import Vocabulary
 SNIPPET_LENGTH = 240
 # Enough of a long discussion to find it by its words; the rest adds little but size.
 LESSON_TEXT_LENGTH = 6000
+LESSON_BATCH = 500
 
 
 def _shorten(text: str, length: int) -> str:
@@ -153,13 +154,10 @@ def refresh_subtree(*, page: Page) -> None:
         refresh_page(page=descendant)
 
 
-def _lesson_fields(topic: Topic, vocabulary: Vocabulary) -> dict[str, Any]:
-    posts = Post.objects.filter(
-        topic=topic, deleted_at__isnull=True, hidden_at__isnull=True
-    ).order_by("pk")
+def _lesson_row(topic: Topic, bodies: list[str], vocabulary: Vocabulary) -> PeerFinderEntry:
     texts: list[str] = []
     length = 0
-    for body in posts.values_list("body", flat=True).iterator():
+    for body in bodies:
         text = render_plain_text(body)
         texts.append(text)
         length += len(text)
@@ -167,37 +165,45 @@ def _lesson_fields(topic: Topic, vocabulary: Vocabulary) -> dict[str, Any]:
             break
     document = " ".join(texts)[:LESSON_TEXT_LENGTH]
     found = vocabulary.found_in(f"{topic.title} {document}")
-    return {
-        "visibility": Visibility.INTERNAL,
-        "consortium_id": topic.space.consortium_id,
-        "space_id": topic.space_id,
-        "title": topic.title,
-        "snippet": _shorten(texts[0], SNIPPET_LENGTH) if texts else "",
-        "url": "",
-        "document": document,
-        "words": spelling_variants(topic.title),
-        "town": None,
-        "challenge_keys": PeerFinderEntry.keys({term.pk for term in found.challenges}),
-        "format_keys": PeerFinderEntry.keys({term.pk for term in found.formats}),
-        "outcome": "",
-        "has_outcome_notes": False,
-    }
+    return PeerFinderEntry(
+        kind=EntryKind.LESSON,
+        topic_id=topic.pk,
+        visibility=Visibility.INTERNAL,
+        consortium_id=topic.space.consortium_id,
+        space_id=topic.space_id,
+        title=topic.title,
+        snippet=_shorten(texts[0], SNIPPET_LENGTH) if texts else "",
+        document=document,
+        words=spelling_variants(topic.title),
+        challenge_keys=PeerFinderEntry.keys({term.pk for term in found.challenges}),
+        format_keys=PeerFinderEntry.keys({term.pk for term in found.formats}),
+    )
 
 
 @transaction.atomic
 def refresh_lessons(*, topic_ids: Iterable[int]) -> None:
-    """Write the rows of the topics among ``topic_ids`` that are lessons, remove the others'."""
+    """Write the rows of the topics among ``topic_ids`` that are lessons (their title and the
+    text of their visible posts), remove the others'. A few queries per batch of topics."""
     topic_ids = list(topic_ids)
     if not topic_ids:
         return
-    lessons = list(Topic.objects.filter(pk__in=topic_ids, is_lesson=True).select_related("space"))
-    PeerFinderEntry.objects.filter(topic_id__in=topic_ids).exclude(
-        topic_id__in=[topic.pk for topic in lessons]
-    ).delete()
-    if lessons:
-        vocabulary = _vocabulary()
-        for topic in lessons:
-            _write(EntryKind.LESSON, _lesson_fields(topic, vocabulary), topic_id=topic.pk)
+    vocabulary = _vocabulary()
+    for start in range(0, len(topic_ids), LESSON_BATCH):
+        batch = topic_ids[start : start + LESSON_BATCH]
+        PeerFinderEntry.objects.filter(topic_id__in=batch).delete()
+        lessons = list(Topic.objects.filter(pk__in=batch, is_lesson=True).select_related("space"))
+        bodies: dict[int, list[str]] = {topic.pk: [] for topic in lessons}
+        posts = Post.objects.filter(
+            topic_id__in=list(bodies), deleted_at__isnull=True, hidden_at__isnull=True
+        ).order_by("topic_id", "pk")
+        collected = dict.fromkeys(bodies, 0)
+        for topic_id, body in posts.values_list("topic_id", "body").iterator():
+            if collected[topic_id] < LESSON_TEXT_LENGTH:  # enough of a long discussion
+                bodies[topic_id].append(body)
+                collected[topic_id] += len(body)
+        PeerFinderEntry.objects.bulk_create(
+            _lesson_row(topic, bodies[topic.pk], vocabulary) for topic in lessons
+        )
 
 
 @transaction.atomic

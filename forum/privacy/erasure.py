@@ -257,12 +257,16 @@ def _mentions(erasure: Erasure) -> None:
     mentioning = Post.objects.filter(naming | Q(mentions=erasure.person)).select_related(
         "topic__space"
     )
+    lessons = set()
     for post in mentioning.distinct():
         post.body = erasure.scrub(pattern.sub(MENTION_MARKER, post.body))
         post.body_html, mentioned = render_body(body=post.body, space=post.topic.space)
         post.save(update_fields=["body", "body_html"])
         post.mentions.set([user for user in mentioned if user.pk != erasure.person.pk])
         events.publish_post(post, "post.changed", "edited")
+        if post.topic.is_lesson:
+            lessons.add(post.topic)
+    send_lesson_changed(*lessons)
     for revision in PostRevision.objects.filter(naming):
         revision.body = erasure.scrub(pattern.sub(MENTION_MARKER, revision.body))
         revision.save(update_fields=["body"])
@@ -314,6 +318,8 @@ def _free_text(erasure: Erasure) -> None:
             for field_name in fields:
                 setattr(row, field_name, erasure.scrub(getattr(row, field_name)))
             row.save(update_fields=list(fields))
+            if model is Topic and row.is_lesson:
+                send_lesson_changed(row)
 
 
 def _outgoing_email(erasure: Erasure, addresses: set[str]) -> list[int]:

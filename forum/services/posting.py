@@ -254,6 +254,8 @@ def post_reply(
         last_post=post, last_activity_at=post.created_at, reply_count=F("reply_count") + 1
     )
     topic.refresh_from_db(fields=["reply_count", "last_post", "last_activity_at"])
+    if topic.is_lesson:
+        send_lesson_changed(topic)
     events.publish(
         space_stream(topic.space_id), "topic.activity", events.topic_activity_payload(topic)
     )

@@ -119,3 +119,18 @@ def test_rebuild_writes_the_same_rows(world):
     before = sorted(PeerFinderEntry.objects.values_list(*fields), key=str)
     call_command("rebuild_peer_finder", stdout=None)
     assert sorted(PeerFinderEntry.objects.values_list(*fields), key=str) == before
+
+
+def test_erased_author_leaves_no_text_in_lessons(cast, world):
+    from forum.privacy.erasure import erase_person
+    from tests.factories import MembershipFactory, UserFactory
+
+    person = UserFactory()
+    MembershipFactory(user=person, consortium=cast.consortium)
+    forum_services.post_reply(
+        topic=world.academy_lesson, author=person, body="Unsere Zwischennutzung im Bahnhof."
+    )
+    assert _found(cast.user("member"), "Zwischennutzung", topic=world.academy_lesson)
+    erase_person(person=person, delete_posts=True, actor=person)
+    entry = PeerFinderEntry.objects.get(topic=world.academy_lesson)
+    assert "Zwischennutzung" not in entry.document
