@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 # PostgreSQL only: the peer finder's stored German vector (title weighted above text, both
-# through forum_search_document of forum migration 0015: folded, hyphenated words also joined)
+# through forum_search_document of forum migration 0015: folded, hyphenated words also joined;
+# the facts as tokens "hf<id>" and "fm<id>", so that one GIN lookup finds words and facts)
 # and trigram matching of misspelt names (pg_trgm; a trusted extension since PostgreSQL 13,
 # so the database owner may create it).
 FORWARD = [
@@ -14,6 +15,9 @@ FORWARD = [
     ALTER TABLE cms_peerfinderentry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         setweight(forum_search_document(title), 'A')
         || setweight(forum_search_document(document), 'B')
+        || to_tsvector('simple'::regconfig,
+            regexp_replace(challenge_keys, '(\\d+)', 'hf\\1', 'g') || ' '
+            || regexp_replace(format_keys, '(\\d+)', 'fm\\1', 'g'))
     ) STORED
     """,
     "CREATE INDEX cms_peerfinder_search ON cms_peerfinderentry USING gin (search_vector)",

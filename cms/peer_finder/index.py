@@ -27,7 +27,7 @@ from .terms import Vocabulary
 
 SNIPPET_LENGTH = 240
 # Enough of a long discussion to find it by its words; the rest adds little but size.
-LESSON_TEXT_LENGTH = 6000
+LESSON_TEXT_LENGTH = 3000
 LESSON_BATCH = 500
 
 

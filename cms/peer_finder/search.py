@@ -159,49 +159,64 @@ def _lexeme(stem: str) -> str:
     return _LEXEME.sub("", stem)
 
 
-def _word_matches(question: Question) -> list[Any]:
-    """One condition per question word: does the row contain it? PostgreSQL: (SQL, params)."""
-    if connection.vendor == "postgresql":
-        matches = []
-        for stem in question.stems:
-            lexeme = _lexeme(stem)
-            if not lexeme:
-                continue
-            sql = f"cms_peerfinderentry.search_vector @@ {_TSQUERY}"
-            params: list[Any] = [f"{lexeme}:*"]
-            if len(lexeme) >= 5:
-                sql = f"({sql} OR %s <%% cms_peerfinderentry.words)"
-                params.append(lexeme)
-            matches.append((sql, params))
-        return matches
-    return [
-        Q(folded_document__contains=stem) | Q(folded_title__contains=stem)
-        for stem in question.stems
+def _fact_tokens(question: Question) -> list[str]:
+    """The facts the question names as the tokens migration 0009 adds to the vector
+    (``hf<id>`` per Handlungsfeld, ``fm<id>`` per format)."""
+    return [f"hf{term.pk}" for term in question.challenges] + [
+        f"fm{term.pk}" for term in question.formats
     ]
 
 
+def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
+    """One condition the GIN indexes answer: the vector holds a question word (as a prefix,
+    German stems) or a named fact, or the title and fact words hold a word like a longer
+    question word (trigrams). Scored by the text rank over the words (one read of the vector)
+    and a point per similar word."""
+    lexemes = [lexeme for lexeme in (_lexeme(stem) for stem in question.stems) if lexeme]
+    words_query = " | ".join(f"{lexeme}:*" for lexeme in lexemes)
+    facts_query = " | ".join(_fact_tokens(question))
+    if not words_query and not facts_query:
+        return Value(0.0), None
+    vector = "cms_peerfinderentry.search_vector"
+    queries, params = [], []
+    if words_query:
+        queries.append(_TSQUERY)
+        params.append(words_query)
+    if facts_query:
+        queries.append("to_tsquery('simple'::regconfig, %s)")
+        params.append(facts_query)
+    conditions = [f"{vector} @@ ({' || '.join(queries)})"]
+    similar = [lexeme for lexeme in lexemes if len(lexeme) >= 5]
+    conditions += ["%s <% cms_peerfinderentry.words"] * len(similar)
+    # Only the constant fragments above are joined in; every value is a parameter.
+    condition = RawSQL(  # noqa: S611
+        " OR ".join(conditions).replace("<%", "<%%"),
+        [*params, *similar],
+        output_field=BooleanField(),
+    )
+    parts = []
+    score_params: list[Any] = []
+    if words_query:
+        parts.append(f"10 * ts_rank({vector}, {_TSQUERY}, 1)")
+        score_params.append(words_query)
+    for lexeme in similar:
+        parts.append("(CASE WHEN %s <%% cms_peerfinderentry.words THEN 1 ELSE 0 END)")
+        score_params.append(lexeme)
+    score = RawSQL(" + ".join(parts), score_params, output_field=FloatField()) if parts else None  # noqa: S611
+    return (score if score is not None else Value(0.0)), Q(condition)
+
+
 def _text_score(question: Question) -> tuple[Any, Q | None]:
-    """The text part of the score, and the condition that some question word matched (``None``
-    for a question without words)."""
-    matches = _word_matches(question)
+    """The text part of the score, and the condition that some question word (or, on
+    PostgreSQL, a named fact) matched; ``None`` for a question without either."""
+    if connection.vendor == "postgresql":
+        return _postgresql_text(question)
+    matches = [
+        Q(folded_document__contains=stem) | Q(folded_title__contains=stem)
+        for stem in question.stems
+    ]
     if not matches:
         return Value(0.0), None
-    if connection.vendor == "postgresql":
-        params = [value for _sql, values in matches for value in values]
-        found = " + ".join(f"(CASE WHEN {sql} THEN 2 ELSE 0 END)" for sql, _values in matches)
-        lexemes = " | ".join(f"{_lexeme(stem)}:*" for stem in question.stems if _lexeme(stem))
-        # Only the constant fragments above are joined in; every value is a parameter.
-        score = RawSQL(  # noqa: S611
-            f"({found}) + 5 * ts_rank(cms_peerfinderentry.search_vector, {_TSQUERY})",
-            [*params, lexemes],
-            output_field=FloatField(),
-        )
-        any_match = RawSQL(  # noqa: S611
-            " OR ".join(f"({sql})" for sql, _values in matches),
-            params,
-            output_field=BooleanField(),
-        )
-        return score, Q(any_match)
     score = sum(
         (Case(When(match, then=Value(2.0)), default=Value(0.0)) for match in matches),
         Value(0.0),
@@ -243,7 +258,9 @@ def _fact_score(question: Question, filters: Filters, viewer: Viewer) -> tuple[l
         parts.append(_points(_population_q(viewer.band), 1.0))
     if viewer.town is not None and not filters.state:
         parts.append(_points(Q(town__state=viewer.town.state), 0.5))
-    return parts, (named if challenges or formats else None)
+    if connection.vendor == "postgresql" or not (challenges or formats):
+        return parts, None  # PostgreSQL matches named facts with the words (_postgresql_text)
+    return parts, named
 
 
 def _matching(
