@@ -26,8 +26,10 @@ from .entries import EntryKind, PeerFinderEntry
 from .terms import Vocabulary
 
 SNIPPET_LENGTH = 240
-# Enough of a long discussion to find it by its words; the rest adds little but size.
-LESSON_TEXT_LENGTH = 3000
+# A lesson is found by its title, its opening post and the start of the replies: the gist is
+# there, and a short text keeps the stored vector small enough to rank without reading it from
+# TOAST (bench/peer_finder.py).
+LESSON_TEXT_LENGTH = 1200
 LESSON_BATCH = 500
 
 

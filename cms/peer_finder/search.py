@@ -170,8 +170,7 @@ def _fact_tokens(question: Question) -> list[str]:
 def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
     """One condition the GIN indexes answer: the vector holds a question word (as a prefix,
     German stems) or a named fact, or the title and fact words hold a word like a longer
-    question word (trigrams). Scored by the text rank over the words (one read of the vector)
-    and a point per similar word."""
+    question word (trigrams)."""
     lexemes = [lexeme for lexeme in (_lexeme(stem) for stem in question.stems) if lexeme]
     words_query = " | ".join(f"{lexeme}:*" for lexeme in lexemes)
     facts_query = " | ".join(_fact_tokens(question))
@@ -194,10 +193,15 @@ def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
         [*params, *similar],
         output_field=BooleanField(),
     )
+    # Two points per question word found (a row that answers more of the question first),
+    # the rank between rows that found as many, a point per similar word.
     parts = []
     score_params: list[Any] = []
+    for lexeme in lexemes:
+        parts.append(f"(CASE WHEN {vector} @@ {_TSQUERY} THEN 2 ELSE 0 END)")
+        score_params.append(f"{lexeme}:*")
     if words_query:
-        parts.append(f"10 * ts_rank({vector}, {_TSQUERY}, 1)")
+        parts.append(f"5 * ts_rank({vector}, {_TSQUERY}, 1)")
         score_params.append(words_query)
     for lexeme in similar:
         parts.append("(CASE WHEN %s <%% cms_peerfinderentry.words THEN 1 ELSE 0 END)")
