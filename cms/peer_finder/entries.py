@@ -48,7 +48,8 @@ class PeerFinderEntry(models.Model):
     snippet = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     document = models.TextField(blank=True)
-    # Folded words of title, town and facts, for the trigram match of misspelt names.
+    # Folded words of title, town and facts, for the trigram match of misspelt names (of case
+    # pages and modules; lessons are matched by their text only).
     words = models.TextField(blank=True)
     # Facts. Keys are ",id,id," so that one containment test works on every database.
     town = models.ForeignKey(

@@ -176,7 +176,9 @@ def _lesson_row(topic: Topic, bodies: list[str], vocabulary: Vocabulary) -> Peer
         title=topic.title,
         snippet=_shorten(texts[0], SNIPPET_LENGTH) if texts else "",
         document=document,
-        words=spelling_variants(topic.title),
+        # No trigram words: lessons are found by their text; comparing trigrams with 10,000
+        # titles cost the member's search the most time (bench/peer_finder.py).
+        words="",
         challenge_keys=PeerFinderEntry.keys({term.pk for term in found.challenges}),
         format_keys=PeerFinderEntry.keys({term.pk for term in found.formats}),
     )
