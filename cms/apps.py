@@ -21,7 +21,7 @@ class CmsConfig(AppConfig):
             workflow_approved,
         )
 
-        from forum.signals import membership_changed
+        from forum.signals import lesson_changed, membership_changed
 
         from . import privacy
         from .admin_access import ReadablePagePermissionPolicy
@@ -38,6 +38,16 @@ class CmsConfig(AppConfig):
         # publishing command; its signal is the one place all three pass.
         page_published.connect(_after_publish, dispatch_uid="cms.after_publish")
         membership_changed.connect(_after_membership_change, dispatch_uid="cms.membership")
+        # The peer finder's table follows what it mirrors (publishing is in on_page_published).
+        page_unpublished.connect(_refresh_finder_page, dispatch_uid="cms.finder.unpublished")
+        post_page_move.connect(_refresh_finder_subtree, dispatch_uid="cms.finder.moved")
+        post_save.connect(
+            _refresh_finder_restricted, sender=PageViewRestriction, dispatch_uid="cms.finder.vr"
+        )
+        post_delete.connect(
+            _refresh_finder_restricted, sender=PageViewRestriction, dispatch_uid="cms.finder.vr.del"
+        )
+        lesson_changed.connect(_refresh_finder_lessons, dispatch_uid="cms.finder.lessons")
         # The case pages' parts of a person's data export and of erasing an account.
         privacy.register()
         # Notifications about transfers are shown and emailed only while the transfer may be seen.
@@ -81,6 +91,34 @@ def _after_publish(sender, instance, revision=None, **kwargs) -> None:
     from .services import on_page_published
 
     on_page_published(page=instance, publisher=getattr(revision, "user", None), revision=revision)
+
+
+def _refresh_finder_page(sender, instance, **kwargs) -> None:
+    from .peer_finder.index import refresh_page
+
+    refresh_page(page=instance)
+
+
+def _refresh_finder_subtree(sender, instance, **kwargs) -> None:
+    from .peer_finder.index import refresh_subtree
+
+    refresh_subtree(page=instance)
+
+
+def _refresh_finder_restricted(sender, instance, origin=None, **kwargs) -> None:
+    """A view restriction added, changed or lifted; not when it goes with its page (the page's
+    rows go with it too)."""
+    from .peer_finder.index import refresh_subtree
+
+    if origin is not None and origin is not instance:
+        return
+    refresh_subtree(page=instance.page)
+
+
+def _refresh_finder_lessons(sender, topic_ids, **kwargs) -> None:
+    from .peer_finder.index import refresh_lessons
+
+    refresh_lessons(topic_ids=topic_ids)
 
 
 def _after_migrate(sender, **kwargs) -> None:

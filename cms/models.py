@@ -778,6 +778,7 @@ from .legal import AccessibilityPage as AccessibilityPage  # noqa: E402
 from .legal import BarrierReport as BarrierReport  # noqa: E402
 from .legal import ImprintPage as ImprintPage  # noqa: E402
 from .legal import PrivacyPage as PrivacyPage  # noqa: E402
+from .peer_finder.entries import PeerFinderEntry as PeerFinderEntry  # noqa: E402
 from .transfers.models import EvidenceKind as EvidenceKind  # noqa: E402
 from .transfers.models import Transfer as Transfer  # noqa: E402
 from .transfers.models import TransferEvidence as TransferEvidence  # noqa: E402

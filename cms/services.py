@@ -86,6 +86,7 @@ from .models import (
     WorkshopSummaryPage,
     quote_block_id,
 )
+from .peer_finder.index import refresh_page as refresh_finder_page
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +255,7 @@ def on_page_published(*, page: Page, publisher: Any = None, revision: Any = None
     if not page.live:
         return
     specific = page.specific
+    refresh_finder_page(page=specific)
     if isinstance(specific, LabCasePage):
         link_case_discussion(page=specific, publisher=publisher)
         if not _approved_by_workflow(specific, revision):

@@ -4,12 +4,14 @@ from wagtail.contrib.sitemaps.views import sitemap
 from workshops.urls import PREFIX as WORKSHOP_PREFIX
 
 from . import views
+from .peer_finder.views import peer_finder
 from .transfers import views as transfers
 
 app_name = "cms"
 
 urlpatterns = [
     path("suche/", views.search, name="search"),
+    path("wer-hat-das-schon-gemacht/", peer_finder, name="peer_finder"),
     path("fallstudien/feed/", views.PublicCaseFeed(), name="case_feed"),
     path("fallstudien/aus-dem-forum/<int:topic_id>/", views.convert_topic, name="convert_topic"),
     path("fallstudien/zitate/<int:quote_id>/", views.quote_objection, name="quote_objection"),

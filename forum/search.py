@@ -317,7 +317,7 @@ def _ranked_fallback(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
     return posts.annotate(rank=Value(0.0, output_field=FloatField()))
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
@@ -330,7 +330,7 @@ def _highlight_terms(query: str) -> list[str]:
     for word in _words(query):
         if word.startswith("-") or word.casefold() == "or":
             continue
-        term = _stem(fold_joined(word.strip("\"'()")))
+        term = stem(fold_joined(word.strip("\"'()")))
         if len(term) >= 2 and term not in terms:
             terms.append(term)
     return terms

@@ -66,7 +66,7 @@ from ..models import (
 from ..notifications.email import send_notification_email
 from ..services.posting import render_body
 from ..sessions import user_id_in
-from ..signals import membership_changed
+from ..signals import membership_changed, send_lesson_changed
 from ..streams import personal_stream
 from .export import delete_exports_of
 from .scrubbing import (
@@ -244,6 +244,7 @@ def _posts(erasure: Erasure) -> None:
         deleted = list(posts.select_related("topic"))
         posts.filter(deleted_at__isnull=True).update(deleted_at=now)
         posts.update(author=former, body="", body_html="", idempotency_key=None)
+        send_lesson_changed(*{post.topic for post in deleted if post.topic.is_lesson})
         for post in deleted:
             events.publish_post(post, "post.changed", "deleted")
     else:
@@ -303,12 +304,16 @@ def _mentions(erasure: Erasure) -> None:
     mentioning = Post.objects.filter(naming | Q(mentions=erasure.person)).select_related(
         "topic__space"
     )
+    lessons = set()
     for post in mentioning.distinct():
         post.body = erasure.scrub(pattern.sub(MENTION_MARKER, post.body))
         post.body_html, mentioned = render_body(body=post.body, space=post.topic.space)
         post.save(update_fields=["body", "body_html"])
         post.mentions.set([user for user in mentioned if user.pk != erasure.person.pk])
         events.publish_post(post, "post.changed", "edited")
+        if post.topic.is_lesson:
+            lessons.add(post.topic)
+    send_lesson_changed(*lessons)
     for revision in PostRevision.objects.filter(naming):
         revision.body = erasure.scrub(pattern.sub(MENTION_MARKER, revision.body))
         revision.save(update_fields=["body"])
@@ -361,6 +366,8 @@ def _free_text(erasure: Erasure) -> None:
             for field_name in fields:
                 setattr(row, field_name, erasure.scrub(getattr(row, field_name)))
             row.save(update_fields=list(fields))
+            if model is Topic and row.is_lesson:
+                send_lesson_changed(row)
 
 
 def _outgoing_email(erasure: Erasure, addresses: set[str]) -> list[int]:

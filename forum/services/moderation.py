@@ -20,6 +20,7 @@ from ..models import (
     Space,
     Topic,
 )
+from ..signals import send_lesson_changed
 from ..streams import topic_stream
 
 
@@ -69,6 +70,8 @@ def _set_hidden(post: Post, moderator: Any, *, hidden: bool, reason: str) -> Pos
     else:
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    if post.topic.is_lesson:
+        send_lesson_changed(post.topic)
     notifications.counter.touch_recipients(Q(post=post))
     _log(
         actor=moderator,
@@ -160,6 +163,8 @@ def move_topic(*, topic: Topic, moderator: Any, target: Space, reason: str = "")
         )
     topic.space = target
     topic.save(update_fields=["space"])
+    if topic.is_lesson:
+        send_lesson_changed(topic)
     notifications.counter.touch_recipients(Q(topic=topic) | Q(post__topic=topic))
     events.publish(
         topic_stream(topic.pk), "topic.moved", {"topic_id": topic.pk, "space_id": target.pk}

@@ -28,6 +28,7 @@ from ..models import (
     Tag,
     Topic,
 )
+from ..signals import send_lesson_changed
 from ..streams import space_stream
 from ..text import clean_line, require_visible
 from ..uploads import check_uploads, make_thumbnail
@@ -253,6 +254,8 @@ def post_reply(
         last_post=post, last_activity_at=post.created_at, reply_count=F("reply_count") + 1
     )
     topic.refresh_from_db(fields=["reply_count", "last_post", "last_activity_at"])
+    if topic.is_lesson:
+        send_lesson_changed(topic)
     events.publish(
         space_stream(topic.space_id), "topic.activity", events.topic_activity_payload(topic)
     )
@@ -280,6 +283,8 @@ def edit_post(*, post: Post, editor: Any, body: str, based_on: str | None = None
     post.body_html, mentioned = _render(body, post.topic.space)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    if post.topic.is_lesson:
+        send_lesson_changed(post.topic)
     already_mentioned = set(post.mentions.values_list("pk", flat=True))
     post.mentions.set(mentioned)
     notifications.notify_mentions(
@@ -299,6 +304,8 @@ def delete_post(*, post: Post, actor: Any) -> Post:
         raise PermissionDenied
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
+    if post.topic.is_lesson:
+        send_lesson_changed(post.topic)
     notifications.counter.touch_recipients(Q(post=post))
     events.publish_post(post, "post.changed", "deleted")
     return post

@@ -18,6 +18,7 @@ from ..models import (
     Subscription,
     Topic,
 )
+from ..signals import send_lesson_changed
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def set_lesson(*, topic: Topic, user: Any, value: bool) -> Topic:
         raise PermissionDenied
     topic.is_lesson = value
     topic.save(update_fields=["is_lesson"])
+    send_lesson_changed(topic)
     events.publish_topic_changed(topic)
     return topic
 
