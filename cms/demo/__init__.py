@@ -473,12 +473,14 @@ def _editor():
 
 
 def _contact(data: CaseData, author: Any) -> dict[str, str]:
+    """Name, function and office only: questions reach the author through "Kontakt
+    aufnehmen", which reveals no address."""
     profile = getattr(author, "profile", None)
     return {
         "name": profile.display_name if profile else author.get_full_name(),
         "function": profile.function if profile else "",
         "organisation": data.organisation,
-        "email": author.email,
+        "email": "",
         "phone": "",
     }
 
