@@ -14,6 +14,7 @@ from ..models import (
     Consortium,
     Space,
 )
+from ..signals import send_lesson_changed
 from ..streams import space_stream, topic_stream
 
 
@@ -59,6 +60,9 @@ def change_space(
         events.publish(space_stream(current.pk), "access.changed", payload)
         for topic_id in current.topics.values_list("pk", flat=True).iterator():
             events.publish(topic_stream(topic_id), "access.changed", payload)
+        # Copies of the lessons elsewhere (the peer finder's table) carry the space's
+        # consortium: they follow now, or outsiders would still find a closed space's lessons.
+        send_lesson_changed(*current.topics.filter(is_lesson=True))
     return current
 
 

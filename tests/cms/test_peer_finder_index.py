@@ -80,17 +80,25 @@ def test_unmarked_lesson_disappears(cast, world):
     assert not _found(member, "Leerstand", topic=world.academy_lesson)
 
 
-def test_lesson_moved_to_a_closed_space_follows_its_readers(cast, forum, world):
+def test_lesson_of_a_space_given_to_a_consortium_follows_its_readers(cast, forum, world):
+    # Moves across the consortium boundary go through sharing with consent now; what still
+    # changes a lesson's readers in place is an admin giving its space to a consortium.
     topic = world.academy_lesson
     assert _found(cast.user("outsider"), "Leerstand", topic=topic)
-    forum_services.move_topic(
-        topic=topic, moderator=cast.user("core_team"), target=forum.closed, confirmed=True
+    space = forum.academy
+    forum_services.change_space(
+        space=space,
+        actor=cast.user("admin"),
+        name=space.name,
+        slug=space.slug,
+        consortium=cast.consortium,
+        description=space.description,
     )
     assert not _found(cast.user("outsider"), "Leerstand", topic=topic)
     assert not _found(cast.user("editor"), "Leerstand", topic=topic)
     assert _found(cast.user("member"), "Leerstand", topic=topic)
     entry = PeerFinderEntry.objects.get(topic=topic)
-    assert (entry.space_id, entry.consortium_id) == (forum.closed.pk, cast.consortium.pk)
+    assert (entry.space_id, entry.consortium_id) == (space.pk, cast.consortium.pk)
 
 
 def test_hidden_post_text_is_no_longer_found(cast, forum, world):
