@@ -53,6 +53,7 @@ EARTH_RADIUS_KM = 6371.0
 RADII_KM = (25, 50, 100, 200)
 _TSQUERY = "to_tsquery('german'::regconfig, %s)"
 _LEXEME = re.compile(r"[^a-z0-9]")
+_SIMILAR = "(cms_peerfinderentry.words <> '' AND %s <% cms_peerfinderentry.words)"
 
 
 def entries_visible_to(user: Any) -> QuerySet[PeerFinderEntry]:
@@ -186,7 +187,9 @@ def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
         params.append(facts_query)
     conditions = [f"{vector} @@ ({' || '.join(queries)})"]
     similar = [lexeme for lexeme in lexemes if len(lexeme) >= 5]
-    conditions += ["%s <% cms_peerfinderentry.words"] * len(similar)
+    # Rows without trigram words (lessons) skip the comparison: pg_trgm builds the question
+    # word's trigrams again for every row it is asked about, empty or not.
+    conditions += [_SIMILAR] * len(similar)
     # Only the constant fragments above are joined in; every value is a parameter.
     condition = RawSQL(  # noqa: S611
         " OR ".join(conditions).replace("<%", "<%%"),
@@ -204,7 +207,7 @@ def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
         parts.append(f"5 * ts_rank({vector}, {_TSQUERY}, 1)")
         score_params.append(words_query)
     for lexeme in similar:
-        parts.append("(CASE WHEN %s <%% cms_peerfinderentry.words THEN 1 ELSE 0 END)")
+        parts.append(f"(CASE WHEN {_SIMILAR} THEN 1 ELSE 0 END)".replace("<%", "<%%"))
         score_params.append(lexeme)
     score = RawSQL(" + ".join(parts), score_params, output_field=FloatField()) if parts else None  # noqa: S611
     return (score if score is not None else Value(0.0)), Q(condition)
