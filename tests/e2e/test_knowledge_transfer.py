@@ -98,3 +98,51 @@ def test_moelln_finds_wittenberge_asks_and_records_the_adoption(
     _no_violations(visitor, "transfer overview")
     visitor.screenshot(path=screenshot_dir / "transfer-7-overview.png", full_page=True)
     visitor_context.close()
+
+
+def test_sharing_a_closed_topic_asks_its_authors(demo_server, browser, screenshot_dir):
+    """The proposal, the authors' consent page and the proposal's audit trail, under axe."""
+    proposer_context, proposer = sign_in(browser, demo_server.url, MOELLN)
+    proposer.goto(demo_server.url + "/forum/bereiche/stadtlabor-kleinstadt/")
+    proposer.get_by_role(
+        "link", name="Aktionswoche in Mölln: voller Auftakt, leere Folgetermine"
+    ).click()
+    proposer.get_by_role("link", name="Teilen", exact=True).click()
+    _no_violations(proposer, "share proposal form")
+    for box in proposer.locator("input[name=posts]").all():
+        box.check()
+    target = proposer.get_by_label("Teilen mit")
+    values = [
+        value
+        for value in target.locator("option").evaluate_all(
+            "options => options.map(option => option.value)"
+        )
+        if value
+    ]
+    target.select_option(values[0])
+    proposer.get_by_label("Begründung").fill(
+        "Für alle Verbünde lehrreich: warum die Folgetermine leer blieben."
+    )
+    proposer.screenshot(path=screenshot_dir / "share-1-form.png", full_page=True)
+    proposer.get_by_role("button", name="Zustimmung erbitten").click()
+    proposer.wait_for_url(re.compile(r"/forum/teilen/\d+/"))
+    assert "Michael Huber" in proposer.locator("main").inner_text()
+    _no_violations(proposer, "share proposal")
+    proposal_url = proposer.url
+    proposer_context.close()
+
+    author_context, author = sign_in(
+        browser, demo_server.url, "michael.huber@kleinstadtakademie.example"
+    )
+    author.goto(demo_server.url + "/forum/teilen/")
+    _no_violations(author, "consents")
+    author.get_by_role("button", name="Zustimmen").first.click()
+    author.screenshot(path=screenshot_dir / "share-2-consents.png", full_page=True)
+    author_context.close()
+
+    proposer_context, proposer = sign_in(browser, demo_server.url, MOELLN)
+    proposer.goto(proposal_url)
+    # The audit trail names who agreed.
+    assert "Michael Huber" in proposer.locator("main").inner_text()
+    proposer.screenshot(path=screenshot_dir / "share-3-proposal.png", full_page=True)
+    proposer_context.close()

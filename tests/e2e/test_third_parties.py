@@ -169,6 +169,8 @@ def crawl(browser, base_url: str, role: str) -> Recorder:
     return recorder
 
 
+# Which hosts the templates and scripts name does not depend on the database: one pass is enough.
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_asks_another_host(demo_server, browser, role):
     recorder = crawl(browser, demo_server.url, role)
