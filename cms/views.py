@@ -462,6 +462,9 @@ def contact_ask(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _askable_page(request, page_id)
     user = request.user
     context: dict[str, Any] = {"page": page, "asker_label": services.asker_label(user)}
+    # A refusal that comes with a sent question (consent taken back meanwhile, a block) shows
+    # the question again, so that nothing typed is lost.
+    context["unsent_question"] = request.POST.get("question", "")
     if not policy.allowed(user, "cms.ask_contact_person", page):
         context["refusal"] = _why_not_ask(user, page)
         return render(request, "cms/contact_ask.html", context, status=403)

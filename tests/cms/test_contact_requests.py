@@ -109,6 +109,8 @@ def test_contact_who_withdrew_consent_is_not_asked(client, cast, case_site, cont
     response = client.post(_ask_url(page), {"question": QUESTION})
     assert response.status_code == 403
     assert "nimmt derzeit keine Anfragen an" in response.content.decode()
+    # What was typed is shown again, not lost.
+    assert QUESTION in response.content.decode()
     assert not ContactRequest.objects.exists()
     # Without the consent the page has no contact box at all (and names nobody).
     page_html = client.get(case_site.public_case.url).content.decode()
