@@ -313,6 +313,13 @@ def storage_periods() -> list[Period]:
             _("Abgelehnte oder unbeantwortete Fragen an Ansprechpersonen, nach dem Fragen"),
             _days(settings.CONTACT_REQUEST_DAYS),
         ),
+        Period(
+            _(
+                "Abgelehnte oder zurückgezogene Vorschläge zum Teilen und die Antworten darauf, "
+                "nach der Entscheidung (geteilte, solange die Kopie besteht)"
+            ),
+            _days(settings.SHARE_PROPOSAL_DAYS),
+        ),
     ]
 
 

@@ -376,6 +376,9 @@ BARRIER_REPORT_RATE_LIMIT = "5/h/ip"
 # after this many days (cms.services.remove_old_contact_requests); answered ones live on in
 # their conversation.
 CONTACT_REQUEST_DAYS = env.int("CONTACT_REQUEST_DAYS", default=180)
+# Proposals to share a topic (and the authors' answers) once refused, cancelled, or shared with
+# the copy gone (forum.privacy.retention.delete_closed_share_proposals).
+SHARE_PROPOSAL_DAYS = env.int("SHARE_PROPOSAL_DAYS", default=180)
 # Questions one member may send to contact persons in 24 hours (counted from the stored
 # requests, so every worker and a restart agree).
 CONTACT_REQUESTS_PER_DAY = env.int("CONTACT_REQUESTS_PER_DAY", default=5)

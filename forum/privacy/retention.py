@@ -15,6 +15,9 @@ is strict: a row exactly at the boundary stays until the next run).
 - presence rows of topic readers not seen for ``PRESENCE_HOURS`` (sockets that died without
   saying goodbye);
 - recorded live events older than ``STREAM_EVENT_DAYS`` (``forum.events.prune``);
+- proposals to share a topic, with their consents, ``SHARE_PROPOSAL_DAYS`` after they were
+  refused or cancelled, or after sharing once the copy is gone (withdrawn or removed). A shared
+  proposal whose copy exists stays: its consents are the proof that the authors agreed;
 - and the steps higher apps register (``register_step``), e.g. answered barrier reports (cms).
 """
 
@@ -32,7 +35,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from .. import events
-from ..models import Invitation, Notification, OutgoingEmail, TopicPresence
+from ..models import Invitation, Notification, OutgoingEmail, ShareProposal, TopicPresence
 from .export import delete_expired_exports
 
 
@@ -87,6 +90,17 @@ def delete_stale_presence(*, now: datetime) -> int:
     return deleted
 
 
+@transaction.atomic
+def delete_closed_share_proposals(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.SHARE_PROPOSAL_DAYS)
+    Status = ShareProposal.Status
+    closed = Q(status__in=[Status.REFUSED, Status.CANCELLED]) | Q(
+        status=Status.SHARED, copy__isnull=True
+    )
+    _, deleted = ShareProposal.objects.filter(closed, decided_at__lt=cutoff).delete()
+    return deleted.get(ShareProposal._meta.label, 0)  # the consents go with them
+
+
 _steps: dict[str, Callable[..., int]] = {}
 
 
@@ -109,5 +123,6 @@ def apply_retention(*, now: datetime | None = None) -> dict[str, int]:
         "sessions": delete_expired_sessions(now=now),
         "presence": delete_stale_presence(now=now),
         "stream_events": events.prune(now=now),
+        "share_proposals": delete_closed_share_proposals(now=now),
         **{name: step(now=now) for name, step in _steps.items()},
     }

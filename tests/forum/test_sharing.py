@@ -3,6 +3,7 @@ reach the copy; withdrawal removes a copy; the audit trail; notifications only t
 people; the crossing move asks the authors; query counts of the proposal page."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from forum.models import (
     StreamEvent,
     Topic,
 )
+from forum.privacy import retention
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers.cast import ROLES, client_for
 from tests.helpers.permissions import MODERATE, POST
@@ -561,3 +563,44 @@ def test_an_academy_wide_topic_into_a_consortium_asks_authors_of_other_consortia
     assert not policy.allowed(cast.user("coach"), "forum.decide_share", proposal)
     copy = services.confirm_share(proposal=proposal, moderator=cast.user("core_team"))
     assert list(copy.posts.values_list("shared_from", flat=True)) == [forum.academy_post.pk]
+
+
+# --- storage period ------------------------------------------------------------------------
+
+
+def test_closed_proposals_go_after_the_period_and_shared_ones_stay_while_their_copy_does(
+    cast, thread, forum, settings
+):
+    """Refused and cancelled proposals, and shared ones whose copy is gone, are removed with
+    their consents ``SHARE_PROPOSAL_DAYS`` after the decision; open ones and those whose copy
+    still exists keep their audit trail."""
+    settings.SHARE_PROPOSAL_DAYS = 30
+    member, coach = cast.user("member"), cast.user("coach")
+    refused = propose(thread, member, posts=[thread.opening])
+    services.refuse_share(proposal=refused, moderator=coach)
+    cancelled = propose(thread, member, posts=[thread.opening])
+    services.cancel_share(proposal=cancelled, actor=member)
+    recent = propose(thread, member, posts=[thread.opening])
+    services.cancel_share(proposal=recent, actor=member)
+    shared = propose(thread, member, posts=[thread.opening])
+    copy = services.confirm_share(proposal=shared, moderator=coach)
+    gone = propose(thread, member, posts=[thread.opening], target=forum.academy)
+    services.withdraw_shared_post(
+        post=services.confirm_share(proposal=gone, moderator=coach).posts.get(), author=member
+    )
+    still_open = propose(thread, member, posts=[thread.opening, thread.by_second])
+    now = timezone.now()
+    old = now - timedelta(days=31)
+    ShareProposal.objects.exclude(pk=recent.pk).update(created_at=old, decided_at=old)
+    ShareProposal.objects.filter(pk=recent.pk).update(decided_at=now - timedelta(days=29))
+
+    removed = retention.apply_retention(now=now)["share_proposals"]
+
+    assert removed == 3
+    assert set(ShareProposal.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        shared.pk,
+        still_open.pk,
+    }
+    assert not ShareConsent.objects.filter(proposal_id__in=[refused.pk, cancelled.pk, gone.pk])
+    assert ShareConsent.objects.get(proposal=shared).copy == copy.posts.get()
