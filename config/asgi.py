@@ -2,7 +2,9 @@
 
 import gc
 import os
+from importlib import import_module
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -17,7 +19,9 @@ from forum.routing import websocket_urlpatterns  # noqa: E402
 
 # Everything loaded so far lives as long as the process: move it out of the garbage
 # collector's generations, so full collections stay short (they delayed websocket fan-out
-# by 100+ ms per collection; see bench/README.md).
+# by 100+ ms per collection, and held up one page request in ten by 150+ ms; see
+# bench/README.md). The URL configuration imports every view module: load it first.
+import_module(settings.ROOT_URLCONF)
 gc.collect()
 gc.freeze()
 

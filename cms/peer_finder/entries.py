@@ -5,8 +5,13 @@ searched and the facts that are matched.
 Rows are written only by ``cms.peer_finder.index``. The policy columns mirror the objects' own:
 ``visibility`` and ``consortium`` of a case page (``cms.selectors.readable_case_pages_q`` runs on
 them unchanged) and ``consortium`` of a lesson's space (``forum.selectors.readable_spaces_q``
-with an empty prefix). On PostgreSQL migration 0009 adds the stored ``search_vector`` and the
-GIN indexes; the model does not declare them.
+with an empty prefix). On PostgreSQL migration 0012 adds the stored ``search_vector`` and its
+GIN index; the model does not declare them.
+
+``PeerFinderWord`` is the vocabulary of names (titles, towns, Bundesländer, facts) that a
+misspelt question word is compared with by trigram similarity on PostgreSQL (migration 0013
+adds the index): a few thousand short words, where comparing with every row's words cost the
+broad questions most of their time (``bench/peer_finder.py``).
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ class PeerFinderEntry(models.Model):
     snippet = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     document = models.TextField(blank=True)
-    # Folded words of title, town and facts, for the trigram match of misspelt names (of case
-    # pages and modules; lessons are matched by their text only).
+    # Folded words of title, town and facts (of case pages and modules): the vocabulary's
+    # source, and what a reason "ähnlich geschrieben" names.
     words = models.TextField(blank=True)
     # Facts. Keys are ",id,id," so that one containment test works on every database.
     town = models.ForeignKey(
@@ -92,3 +97,20 @@ class PeerFinderEntry(models.Model):
 
     def key_ids(self, field: str) -> set[int]:
         return {int(part) for part in getattr(self, field).split(",") if part}
+
+
+class PeerFinderWord(models.Model):
+    """One folded word of the names in the table. Words are added as rows are written and
+    removed only by a rebuild: a word no row holds any more only adds a term that finds
+    nothing, and no word is ever shown."""
+
+    # Shorter words are neither kept nor compared: they are spelt like too many others.
+    MIN_LENGTH = 5
+
+    word = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = _("Wort der Suche „Wer hat das schon gemacht?“")
+
+    def __str__(self) -> str:
+        return self.word

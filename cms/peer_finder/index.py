@@ -22,7 +22,7 @@ from forum.models import Challenge, Format, Post, Topic
 from forum.search import spelling_variants
 
 from ..models import ActionModulePage, LabCasePage, Outcome, Visibility
-from .entries import EntryKind, PeerFinderEntry
+from .entries import EntryKind, PeerFinderEntry, PeerFinderWord
 from .terms import Vocabulary
 
 SNIPPET_LENGTH = 240
@@ -117,6 +117,11 @@ def _module_fields(page: ActionModulePage) -> dict[str, Any]:
 
 def _write(kind: str, fields: dict[str, Any], **key: Any) -> None:
     PeerFinderEntry.objects.update_or_create(defaults={"kind": kind, **fields}, **key)
+    shortest = PeerFinderWord.MIN_LENGTH
+    words = {word[:100] for word in fields["words"].split() if len(word) >= shortest}
+    PeerFinderWord.objects.bulk_create(
+        [PeerFinderWord(word=word) for word in sorted(words)], ignore_conflicts=True
+    )
 
 
 def _listed(page: LabCasePage | ActionModulePage) -> bool:
@@ -214,6 +219,7 @@ def refresh_lessons(*, topic_ids: Iterable[int]) -> None:
 def rebuild() -> int:
     """The whole table anew; returns the number of rows."""
     PeerFinderEntry.objects.all().delete()
+    PeerFinderWord.objects.all().delete()
     for page in LabCasePage.objects.live().select_related("town"):
         refresh_page(page=page, with_modules=False)
     for page in ActionModulePage.objects.live():

@@ -6,16 +6,16 @@ selectors of case pages and forum spaces to the table's policy columns (a test a
 agree), so counts, facts and reasons are computed only over what the viewer may read.
 
 A row matches the question when one of its words does, or when it has a Handlungsfeld or format
-the question names. PostgreSQL compares words in the stored German vector (migration 0009: the
-folded text with hyphenated words also joined, as ``forum.search``), as prefixes, and misspelt
-names by trigram similarity (``pg_trgm``) with the row's title and fact words; elsewhere each
-folded stem must be contained in the folded title or text. The score adds two points per
+the question names. PostgreSQL compares words in the stored German vector (migration 0012: the
+folded text with hyphenated words also joined, as ``forum.search``), as prefixes; a misspelt
+name is first looked up in the vocabulary of names by trigram similarity (``pg_trgm``), and the
+words found spelt like it are searched as well. Elsewhere each folded stem must be contained in
+the folded title or text. The score adds two points per
 question word found, the text rank, and points per matching fact; filters narrow, hints only rank.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -46,14 +46,14 @@ from forum.search import _Folded, fold_joined
 
 from .. import selectors
 from ..models import Outcome, TownSize
-from .entries import EntryKind, PeerFinderEntry
+from .entries import EntryKind, PeerFinderEntry, PeerFinderWord
 from .terms import Question
 
 EARTH_RADIUS_KM = 6371.0
 RADII_KM = (25, 50, 100, 200)
 _TSQUERY = "to_tsquery('german'::regconfig, %s)"
 _LEXEME = re.compile(r"[^a-z0-9]")
-_SIMILAR = "(cms_peerfinderentry.words <> '' AND %s <% cms_peerfinderentry.words)"
+SIMILAR_PER_WORD = 3
 
 
 def entries_visible_to(user: Any) -> QuerySet[PeerFinderEntry]:
@@ -168,12 +168,37 @@ def _fact_tokens(question: Question) -> list[str]:
     ]
 
 
-def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
-    """One condition the GIN indexes answer: the vector holds a question word (as a prefix,
-    German stems) or a named fact, or the title and fact words hold a word like a longer
-    question word (trigrams)."""
+def _similar_words(question: Question) -> dict[str, list[str]]:
+    """PostgreSQL: for each longer question word, the vocabulary's words spelt like it
+    (pg_trgm word similarity), best first, at most ``SIMILAR_PER_WORD``; words its prefix
+    finds anyway are left out. One query, on the vocabulary, never on the rows."""
+    if connection.vendor != "postgresql":
+        return {}
+    shortest = PeerFinderWord.MIN_LENGTH
+    lexemes = [lexeme for lexeme in map(_lexeme, question.stems) if len(lexeme) >= shortest]
+    if not lexemes:
+        return {}
+    similar: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT asked, word FROM unnest(%s::text[]) AS asked"
+            " JOIN cms_peerfinderword ON asked <%% word"
+            " ORDER BY asked, word_similarity(asked, word) DESC, word",
+            [lexemes],
+        )
+        for asked, word in cursor.fetchall():
+            close = similar.setdefault(asked, [])
+            if not word.startswith(asked) and len(close) < SIMILAR_PER_WORD:
+                close.append(_lexeme(word))
+    return {asked: words for asked, words in similar.items() if words}
+
+
+def _postgresql_text(question: Question, similar: dict[str, list[str]]) -> tuple[Any, Q | None]:
+    """One condition the GIN index answers: the vector holds a question word (as a prefix,
+    German stems), a word of the vocabulary spelt like one, or a named fact."""
     lexemes = [lexeme for lexeme in (_lexeme(stem) for stem in question.stems) if lexeme]
-    words_query = " | ".join(f"{lexeme}:*" for lexeme in lexemes)
+    alike = [word for words in similar.values() for word in words]
+    words_query = " | ".join(f"{lexeme}:*" for lexeme in [*lexemes, *alike])
     facts_query = " | ".join(_fact_tokens(question))
     if not words_query and not facts_query:
         return Value(0.0), None
@@ -185,19 +210,12 @@ def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
     if facts_query:
         queries.append("to_tsquery('simple'::regconfig, %s)")
         params.append(facts_query)
-    conditions = [f"{vector} @@ ({' || '.join(queries)})"]
-    similar = [lexeme for lexeme in lexemes if len(lexeme) >= 5]
-    # Rows without trigram words (lessons) skip the comparison: pg_trgm builds the question
-    # word's trigrams again for every row it is asked about, empty or not.
-    conditions += [_SIMILAR] * len(similar)
     # Only the constant fragments above are joined in; every value is a parameter.
     condition = RawSQL(  # noqa: S611
-        " OR ".join(conditions).replace("<%", "<%%"),
-        [*params, *similar],
-        output_field=BooleanField(),
+        f"{vector} @@ ({' || '.join(queries)})", params, output_field=BooleanField()
     )
     # Two points per question word found (a row that answers more of the question first),
-    # the rank between rows that found as many, a point per similar word.
+    # the rank between rows that found as many, a point per word found as spelt alike.
     parts = []
     score_params: list[Any] = []
     for lexeme in lexemes:
@@ -206,18 +224,19 @@ def _postgresql_text(question: Question) -> tuple[Any, Q | None]:
     if words_query:
         parts.append(f"5 * ts_rank({vector}, {_TSQUERY}, 1)")
         score_params.append(words_query)
-    for lexeme in similar:
-        parts.append(f"(CASE WHEN {_SIMILAR} THEN 1 ELSE 0 END)".replace("<%", "<%%"))
-        score_params.append(lexeme)
+    for words in similar.values():
+        parts.append(f"(CASE WHEN {vector} @@ {_TSQUERY} THEN 1 ELSE 0 END)")
+        score_params.append(" | ".join(f"{word}:*" for word in words))
     score = RawSQL(" + ".join(parts), score_params, output_field=FloatField()) if parts else None  # noqa: S611
     return (score if score is not None else Value(0.0)), Q(condition)
 
 
-def _text_score(question: Question) -> tuple[Any, Q | None]:
+def _text_score(question: Question, similar: dict[str, list[str]]) -> tuple[Any, Q | None]:
     """The text part of the score, and the condition that some question word (or, on
-    PostgreSQL, a named fact) matched; ``None`` for a question without either."""
+    PostgreSQL, a word spelt like one or a named fact) matched; ``None`` for a question without
+    either."""
     if connection.vendor == "postgresql":
-        return _postgresql_text(question)
+        return _postgresql_text(question, similar)
     matches = [
         Q(folded_document__contains=stem) | Q(folded_title__contains=stem)
         for stem in question.stems
@@ -271,7 +290,11 @@ def _fact_score(question: Question, filters: Filters, viewer: Viewer) -> tuple[l
 
 
 def _matching(
-    user: Any, question: Question, filters: Filters, viewer: Viewer
+    user: Any,
+    question: Question,
+    filters: Filters,
+    viewer: Viewer,
+    similar: dict[str, list[str]],
 ) -> tuple[QuerySet[PeerFinderEntry], Any]:
     """The readable rows that match, without the type filter, and their score expression."""
     entries = entries_visible_to(user)
@@ -290,7 +313,7 @@ def _matching(
     coordinates = viewer.coordinates
     if filters.radius and coordinates is not None:
         entries = _within(entries, coordinates, filters.radius)
-    text, found = _text_score(question)
+    text, found = _text_score(question, similar)
     facts, named = _fact_score(question, filters, viewer)
     wanted = [condition for condition in (found, named) if condition is not None]
     if wanted:
@@ -337,8 +360,10 @@ class Findings:
 
 def find(user: Any, question: Question, filters: Filters, viewer: Viewer) -> Findings:
     """Counts per type over everything that matches (never more than ``user`` may read; one
-    query), and the results of the chosen type with their reasons (one query per page)."""
-    entries, score = _matching(user, question, filters, viewer)
+    query), and the results of the chosen type with their reasons (one query per page); on
+    PostgreSQL one more for the words spelt like the question's."""
+    similar = _similar_words(question)
+    entries, score = _matching(user, question, filters, viewer, similar)
     counts = dict.fromkeys(EntryKind.values, 0)
     for kind, number in entries.values_list("kind").annotate(number=Count("pk")).order_by():
         counts[kind] = number
@@ -354,7 +379,7 @@ def find(user: Any, question: Question, filters: Filters, viewer: Viewer) -> Fin
     )
     return Findings(
         counts=counts,
-        results=Results(rows, total, lambda row: _explain(row, question, filters, viewer)),
+        results=Results(rows, total, lambda row: _explain(row, question, filters, viewer, similar)),
     )
 
 
@@ -371,24 +396,24 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def _text_reasons(entry: PeerFinderEntry, question: Question) -> list[str]:
+def _text_reasons(
+    entry: PeerFinderEntry, question: Question, similar: dict[str, list[str]]
+) -> list[str]:
     text = fold_joined(f"{entry.title} {entry.document}")
     pairs = list(zip(question.words, question.stems, strict=True))
     found = [word for word, stem in pairs if stem in text]
-    similar = []
-    if not found or len(found) < len(question.words):
-        words = entry.words.split()
+    alike = []
+    if len(found) < len(question.words):
+        words = set(entry.words.split()) | set(text.split())
         for word, stem in pairs:
-            if word in found or len(stem) < 5:
-                continue
-            close = difflib.get_close_matches(stem, words, n=1, cutoff=0.75)
-            if close:
-                similar.append(f"{word} ≈ {close[0]}")
+            close = [other for other in similar.get(_lexeme(stem), []) if other in words]
+            if word not in found and close:
+                alike.append(f"{word} ≈ {close[0]}")
     reasons = []
     if found:
         reasons.append(_("im Text: %(words)s") % {"words": ", ".join(found)})
-    if similar:
-        reasons.append(_("ähnlich geschrieben: %(words)s") % {"words": ", ".join(similar)})
+    if alike:
+        reasons.append(_("ähnlich geschrieben: %(words)s") % {"words": ", ".join(alike)})
     return reasons
 
 
@@ -415,7 +440,11 @@ def _town_reasons(entry: PeerFinderEntry, question: Question, filters: Filters, 
 
 
 def _explain(
-    entry: PeerFinderEntry, question: Question, filters: Filters, viewer: Viewer
+    entry: PeerFinderEntry,
+    question: Question,
+    filters: Filters,
+    viewer: Viewer,
+    similar: dict[str, list[str]],
 ) -> Result:
     """Why ``entry`` matched, from its own columns and the question: nothing else is read, so a
     reason can tell only what the row (which the viewer may read) holds."""
@@ -446,5 +475,5 @@ def _explain(
             there = (float(entry.town.latitude), float(entry.town.longitude))
             result.distance_km = _distance(here, there)
             reasons.append(_("%(km)s km entfernt") % {"km": round(result.distance_km)})
-    reasons[:0] = _text_reasons(entry, question)
+    reasons[:0] = _text_reasons(entry, question, similar)
     return result
