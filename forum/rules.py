@@ -12,6 +12,8 @@ from typing import Any
 
 import rules
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import (
     Attachment,
@@ -68,6 +70,13 @@ def _consortium_id(obj: Any) -> int | None:
 @rules.predicate
 def is_admin(user: Any) -> bool:
     return bool(user is not None and user.is_active and user.is_superuser)
+
+
+def with_editor_flag(users: QuerySet) -> QuerySet:
+    """``users`` with the answer ``is_editor`` would look up one query per person: for asking
+    the policy about many people at once."""
+    editor = Group.objects.filter(user=OuterRef("pk"), name=EDITOR_GROUP)
+    return users.annotate(_is_editor=Exists(editor))
 
 
 @rules.predicate

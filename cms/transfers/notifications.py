@@ -47,7 +47,7 @@ def origin_people(transfer: Transfer) -> list[int]:
     page = transfer.case_page
     if page is None:
         return []
-    candidates = (
+    candidates = policy.with_editor_flag(
         get_user_model()
         .objects.filter(Q(profile__town_id=page.town_id) | Q(pk=page.contact_person_id or 0))
         .filter(is_active=True)

@@ -70,3 +70,37 @@ def test_same_queries_with_5_and_500_transfers(role, cast, case_site):
     many = [queries(client, url) for url in urls]
     assert few == many
     print(role, dict(zip(urls, many, strict=True)))
+
+
+def test_who_hears_of_a_transfer_costs_the_same_for_2_and_for_12_staff(cast, case_site):
+    """The policy asks whether each candidate is an editor: that comes with the candidates."""
+    from cms.transfers.notifications import origin_people
+    from tests.factories import MembershipFactory, UserFactory
+
+    page = case_site.public_case
+    transfer = Transfer.objects.create(
+        town=Town.objects.create(name="Nachahmerstadt", slug="nachahmer", state="HE", population=1),
+        consortium=cast.consortium,
+        visibility="internal",  # so the policy asks about every candidate
+        status=TransferStatus.PLANNED,
+        started_on=datetime.date(2025, 1, 1),
+        case_page=page,
+    )
+
+    def staff(count):
+        for number in range(count):
+            person = UserFactory(profile__town=page.town)
+            if number % 2:  # the others are staff of the town without a membership
+                MembershipFactory(user=person, consortium=cast.consortium)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            heard = origin_people(transfer)
+        return len(captured), len(heard)
+
+    staff(2)
+    few, heard_few = queries()
+    staff(10)
+    many, heard_many = queries()
+    assert heard_many == heard_few + 5  # the members
+    assert many == few
