@@ -771,14 +771,20 @@ class ConsortiumReviewTask(Task):
         verbose_name_plural = _("Prüfungen durch den Verbund")
 
 
-# The legal pages, barrier reports and contact requests live in their own modules; imported
-# here so that Django registers them as models of this app (it imports only ``cms.models``).
+# The legal pages, barrier reports, contact requests, the peer finder, transfers and surveys
+# live in their own modules; imported here so that Django registers them as models of this app
+# (it imports only ``cms.models``).
 from .contact import ContactRequest as ContactRequest  # noqa: E402
 from .legal import AccessibilityPage as AccessibilityPage  # noqa: E402
 from .legal import BarrierReport as BarrierReport  # noqa: E402
 from .legal import ImprintPage as ImprintPage  # noqa: E402
 from .legal import PrivacyPage as PrivacyPage  # noqa: E402
 from .peer_finder.entries import PeerFinderEntry as PeerFinderEntry  # noqa: E402
+from .surveys.models import AccessCode as AccessCode  # noqa: E402
+from .surveys.models import Answer as Answer  # noqa: E402
+from .surveys.models import ContactDetail as ContactDetail  # noqa: E402
+from .surveys.models import QuestionTemplate as QuestionTemplate  # noqa: E402
+from .surveys.models import Survey as Survey  # noqa: E402
 from .transfers.models import EvidenceKind as EvidenceKind  # noqa: E402
 from .transfers.models import Transfer as Transfer  # noqa: E402
 from .transfers.models import TransferEvidence as TransferEvidence  # noqa: E402

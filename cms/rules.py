@@ -194,14 +194,14 @@ def profile_town_id(user: Any) -> int | None:
     return user._profile_town_id
 
 
-def transfer_recording_options(user: Any) -> set[tuple[int, int]]:
-    """The (town id, consortium id) pairs for which ``user`` may record a transfer: town staff
-    for their own town in each of its consortia they belong to; coaches and core team for every
-    town of the consortia they guide; admins for every town in each of its consortia. Cached on
-    the user object."""
+def towns_acted_for(user: Any) -> set[tuple[int, int]]:
+    """The (town id, consortium id) pairs ``user`` acts for (records transfers, runs surveys):
+    town staff for their own town in each of its consortia they belong to; coaches and core
+    team for every town of the consortia they guide; admins for every town in each of its
+    consortia. Cached on the user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    cached = getattr(user, "_transfer_options", None)
+    cached = getattr(user, "_towns_acted_for", None)
     if cached is None:
         rows = Consortium.towns.through.objects.all()
         if not policy.is_admin(user):
@@ -210,7 +210,7 @@ def transfer_recording_options(user: Any) -> set[tuple[int, int]]:
             if town_id is not None:
                 allowed |= Q(town_id=town_id, consortium_id__in=list(policy.consortium_roles(user)))
             rows = rows.filter(allowed)
-        cached = user._transfer_options = set(rows.values_list("town_id", "consortium_id"))
+        cached = user._towns_acted_for = set(rows.values_list("town_id", "consortium_id"))
     return cached
 
 
@@ -234,7 +234,7 @@ def records_for_another_town(user: Any, source: Any) -> bool:
     """Some town ``user`` may record for, other than the source's own (a town does not adopt
     its own lab)."""
     own_town = getattr(source, "town_id", None)
-    return any(town_id != own_town for town_id, _c in transfer_recording_options(user))
+    return any(town_id != own_town for town_id, _c in towns_acted_for(user))
 
 
 @rules.predicate
@@ -308,3 +308,7 @@ rules.add_perm(
     "cms.remove_transfer",
     can_view_transfer & (is_transfer_recorder | guides_transfer | policy.is_admin),
 )
+
+
+# Bürgerbefragungen: their own module, registered with the rest when this one is imported.
+from .surveys import rules as survey_rules  # noqa: E402, F401

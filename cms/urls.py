@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from wagtail.contrib.sitemaps.views import sitemap
 
 from workshops.urls import PREFIX as WORKSHOP_PREFIX
@@ -11,6 +11,7 @@ app_name = "cms"
 
 urlpatterns = [
     path("suche/", views.search, name="search"),
+    path("", include("cms.surveys.urls")),
     path("wer-hat-das-schon-gemacht/", peer_finder, name="peer_finder"),
     path("fallstudien/feed/", views.PublicCaseFeed(), name="case_feed"),
     path("fallstudien/aus-dem-forum/<int:topic_id>/", views.convert_topic, name="convert_topic"),

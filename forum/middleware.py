@@ -5,12 +5,14 @@ come back to afterwards."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 
@@ -21,8 +23,9 @@ class MfaRequired(PermissionDenied):
 
 
 class MfaRequiredMiddleware:
-    """Answers ``MfaRequired`` with a message and the redirect to MFA setup (``?next=`` is the
-    requested page, query string included)."""
+    """Answers ``MfaRequired`` with a message and the redirect to MFA setup. ``?next=`` is the
+    requested page, query string included; for a sent form, the page the form was on (its
+    address may answer only POST), or the home page when that page is not ours."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,7 +44,19 @@ class MfaRequiredMiddleware:
             ),
         )
         return redirect_to_login(
-            request.get_full_path(),
+            _come_back_to(request),
             login_url=reverse("mfa_activate_totp"),
             redirect_field_name="next",
         )
+
+
+def _come_back_to(request: HttpRequest) -> str:
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("referer", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/"
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -117,7 +117,7 @@ def evidence_case_pages(transfer: Transfer, user: Any) -> list[LabCasePage]:
 def recording_choices(user: Any, source: Any) -> list[tuple[str, str]]:
     """Form choices "town:consortium" for recording a transfer of ``source``; the source's own
     town and towns that took it up already are left out."""
-    options = cms_rules.transfer_recording_options(user)
+    options = cms_rules.towns_acted_for(user)
     if not options:
         return []
     left_out = set(

@@ -78,7 +78,7 @@ def record_transfer(
     """``town`` adopts the idea of ``source``, recorded in ``consortium``; the origin town's
     people who may see it hear of it."""
     _require(actor, "cms.record_transfer", source)
-    if (town.pk, consortium.pk) not in cms_rules.transfer_recording_options(actor):
+    if (town.pk, consortium.pk) not in cms_rules.towns_acted_for(actor):
         raise ValidationError(
             {"town": _("Für diese Kleinstadt in diesem Verbund dürfen Sie nichts eintragen.")}
         )

@@ -5,9 +5,12 @@ Every new page on the way is checked with axe; screenshots in test-artifacts/.""
 
 import re
 
-from tests.helpers.browser import axe_violations, sign_in
+from playwright.sync_api import expect
+
+from tests.helpers.browser import axe_violations, pass_guards, sign_in
 
 MOELLN = "jan.petersen@kleinstadtakademie.example"
+COACH = "katrin.vogel@kleinstadtakademie.example"
 WITTENBERGE_CONTACT = "anna.berger@kleinstadtakademie.example"
 QUESTION = "Wie viele Antworten kamen über die QR-Codes, und was hat der Druck gekostet?"
 ANSWER = "Gut 300 Antworten in vier Wochen; Aufkleber und Äpfel kosteten unter 200 Euro."
@@ -146,3 +149,20 @@ def test_sharing_a_closed_topic_asks_its_authors(demo_server, browser, screensho
     assert "Michael Huber" in proposer.locator("main").inner_text()
     proposer.screenshot(path=screenshot_dir / "share-3-proposal.png", full_page=True)
     proposer_context.close()
+
+    # The consortium's coach confirms (after setting up two-factor login if not done yet).
+    coach_context, coach = sign_in(browser, demo_server.url, COACH)
+    coach.goto(proposal_url)
+    _no_violations(coach, "share proposal with the decision")
+    coach.get_by_role("button", name="Bestätigen und teilen").click()
+    pass_guards(coach, COACH, proposal_url)
+    if coach.get_by_role("button", name="Bestätigen und teilen").count():
+        coach.get_by_role("button", name="Bestätigen und teilen").click()
+    expect(coach.locator(".messages")).to_contain_text("mit Zustimmung geteilt")
+    _no_violations(coach, "shared proposal")
+    coach.screenshot(path=screenshot_dir / "share-4-confirmed.png", full_page=True)
+    coach.locator("dl.facts").get_by_role("link").click()
+    expect(coach.locator("main")).to_contain_text("mit Zustimmung geteilt")
+    _no_violations(coach, "shared copy")
+    coach.screenshot(path=screenshot_dir / "share-5-copy.png", full_page=True)
+    coach_context.close()

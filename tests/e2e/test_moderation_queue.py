@@ -4,17 +4,9 @@ queue and the topic with the hidden post, as the moderator sees them, pass axe (
 The coach is katrin.vogel: the invitation test (earlier in the run) sets up her second factor
 and remembers it; run alone, this test sets it up through the report queue."""
 
-import re
-
 from playwright.sync_api import expect
 
-from tests.helpers.browser import (
-    DEMO_PASSWORD,
-    axe_violations,
-    current_totp,
-    remember_totp,
-    sign_in,
-)
+from tests.helpers.browser import axe_violations, pass_guards, sign_in
 
 REPORTER = "sabine.richter@kleinstadtakademie.example"
 COACH = "katrin.vogel@kleinstadtakademie.example"
@@ -41,18 +33,7 @@ def test_report_queue_shows_and_hides_the_reported_post(demo_server, browser, sc
 
     context, page = sign_in(browser, base, COACH)
     page.goto(base + QUEUE)
-    if "/konto/reauthenticate/" in page.url:
-        page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-        page.locator("main form").get_by_role("button").first.click()
-    if "/2fa/totp/activate/" in page.url:
-        secret = page.locator("#authenticator_secret").input_value()
-        remember_totp(COACH, secret)
-        page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
-        page.locator("main form").get_by_role("button").last.click()
-        page.wait_for_url(re.compile(r".*/konto/2fa/recovery-codes/\?next=.*"))
-        page.screenshot(path=screenshot_dir / "moderation-recovery-codes.png", full_page=True)
-        page.get_by_role("link", name="Codes gesichert – weiter").click()
-        page.wait_for_url(base + QUEUE)
+    pass_guards(page, COACH, base + QUEUE, screenshot_dir / "moderation-recovery-codes.png")
     card = page.locator(".report-list > li", has_text=REPORTED).first
     expect(card.locator(".quoted-post")).to_contain_text(REPORTED)
     page.screenshot(path=screenshot_dir / "moderation-queue-open.png", full_page=True)

@@ -96,10 +96,32 @@ def test_coach_without_mfa_is_sent_to_set_it_up_with_a_message(
     method, url = targets[page]
     client.force_login(coach_without_mfa)
     data = {"reason": "Grund", "email": "x@example.org", "role": "member"}
-    response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+    if method == "post":
+        # After the setup a form's address would answer GET with 405: back to the form's page.
+        form_page = "/forum/bereiche/irgendwo/?seite=2"
+        response = client.post(url, data, HTTP_REFERER="http://testserver" + form_page)
+        back_to = form_page
+    else:
+        response = client.get(url)
+        back_to = url
     assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp") + "?" + urlencode({"next": url}, safe="/")
+    assert response.url == reverse("mfa_activate_totp") + "?" + urlencode(
+        {"next": back_to}, safe="/"
+    )
     assert [str(m) for m in get_messages(response.wsgi_request)] == [MFA_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    "referer", [None, "https://elsewhere.example/forum/", "javascript:alert(1)"]
+)
+def test_a_form_sent_from_elsewhere_or_without_referer_leads_home_after_setup(
+    client, coach_without_mfa, targets, referer
+):
+    _method, url = targets["report_handle"]
+    client.force_login(coach_without_mfa)
+    extra = {"HTTP_REFERER": referer} if referer else {}
+    response = client.post(url, {"reason": "Grund"}, **extra)
+    assert response.url == reverse("mfa_activate_totp") + "?" + urlencode({"next": "/"}, safe="/")
 
 
 def test_the_redirect_keeps_the_query_string(client, coach_without_mfa, forum):

@@ -39,6 +39,24 @@ def remember_totp(email: str, secret: str) -> None:
     TOTP_SECRETS[email] = secret
 
 
+def pass_guards(page, email: str, destination: str, screenshot=None) -> None:
+    """Where a moderating page asks first: confirm the password again and set up two-factor
+    login (remembered for later sign-ins), then wait to arrive at ``destination``."""
+    if "/konto/reauthenticate/" in page.url:
+        page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+        page.locator("main form").get_by_role("button").first.click()
+    if "/2fa/totp/activate/" in page.url:
+        secret = page.locator("#authenticator_secret").input_value()
+        remember_totp(email, secret)
+        page.get_by_label("Authentifizierungscode").fill(current_totp(secret))
+        page.locator("main form").get_by_role("button").last.click()
+        page.wait_for_url(lambda url: "/konto/2fa/recovery-codes/" in url)
+        if screenshot is not None:
+            page.screenshot(path=screenshot, full_page=True)
+        page.get_by_role("link", name="Codes gesichert – weiter").click()
+    page.wait_for_url(destination)
+
+
 def sign_in(browser, base_url: str, email: str, **context_options):
     """A new German-speaking browser context signed in as ``email``; returns (context, page)."""
     context = browser.new_context(locale="de-DE", **context_options)

@@ -1,0 +1,59 @@
+"""Reads of surveys that depend on who asks, filtered as ``cms.surveys.rules`` decides (a test
+asserts that both agree for every role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from forum import rules as policy
+
+from ..rules import towns_acted_for
+from .models import ResultsRelease, Survey
+
+NOTHING = Q(pk__in=[])
+
+
+def member_surveys_q(user: Any) -> Q:
+    """Surveys whose full results ``user`` sees: those of their consortia (all for admins)."""
+    if policy.is_admin(user):
+        return ~NOTHING
+    consortia = list(policy.consortium_roles(user))
+    return Q(consortium_id__in=consortia) if consortia else NOTHING
+
+
+def run_surveys_q(user: Any) -> Q:
+    """Surveys ``user`` runs: of the (town, consortium) pairs they act for."""
+    condition = NOTHING
+    for town_id, consortium_id in towns_acted_for(user):
+        condition |= Q(town_id=town_id, consortium_id=consortium_id)
+    return condition
+
+
+def released_surveys_q(user: Any) -> Q:
+    """Surveys whose charted results ``user`` sees: their consortia's, the academy's released
+    ones for members and editors, the public ones for everyone."""
+    released = Q(results_release=ResultsRelease.PUBLIC)
+    if policy.allowed(user, "cms.compare_surveys"):
+        released |= Q(results_release=ResultsRelease.ACADEMY)
+    return member_surveys_q(user) | released
+
+
+def surveys_of_member(user: Any) -> QuerySet[Survey]:
+    return Survey.objects.filter(member_surveys_q(user)).select_related("town", "consortium")
+
+
+def survey_for_member(pk: Any, user: Any) -> Survey | None:
+    """The survey, for its consortium's members; ``None`` (answered with 404) for everyone else
+    exactly as for a survey that does not exist."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return surveys_of_member(user).filter(pk=pk).first()
+
+
+def survey_for_answering(public_id: str) -> Survey | None:
+    """The survey behind a public link, whatever its state (a draft or closed survey says so)."""
+    return Survey.objects.select_related("town").filter(public_id=public_id).first()

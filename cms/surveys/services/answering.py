@@ -1,0 +1,105 @@
+"""Storing one response: once, whole or not at all, and without anything about its sender."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import AccessCode, Answer, ContactDetail, Option, Question, Response, Survey
+
+
+@dataclass(frozen=True)
+class Given:
+    """One answer as the public form read it, already checked against its question by the
+    form: a chosen option, "other" with its text, a number, or a text."""
+
+    question: Question
+    option: Option | None = None
+    is_other: bool = False
+    number: Decimal | None = None
+    text: str = ""
+
+
+@transaction.atomic
+def store_response(
+    *,
+    survey: Survey,
+    given: list[Given],
+    submission: uuid.UUID,
+    code: str = "",
+    contact: str = "",
+    in_english: bool = False,
+    on: date | None = None,
+) -> tuple[Response, bool]:
+    """Store a response once; returns it and whether it is new. A form sent again with the
+    same ``submission`` (double click, resend) returns the stored response and changes nothing.
+
+    Checked here, in the transaction: the survey takes answers today, every answer belongs to
+    one of its questions, and a one-time code (for surveys that require one) is unused; the
+    code is used up with the same commit. Raises ``ValidationError`` with the field named
+    (``code``) or without (the survey is not open). ``on`` is the day it came in, today unless
+    given (only the demo data, spread over weeks, gives it)."""
+    stored = Response.objects.filter(survey=survey, submission=submission).first()
+    if stored is not None:
+        return stored, False
+    survey = Survey.objects.get(pk=survey.pk)
+    if not survey.accepts_answers(on):
+        raise ValidationError(_("Diese Befragung nimmt keine Antworten an."), code="closed")
+    question_ids = set(survey.questions.values_list("pk", flat=True))
+    for item in given:
+        if item.question.pk not in question_ids or (
+            item.option is not None and item.option.question_id != item.question.pk
+        ):
+            raise ValidationError(_("Diese Antwort gehört nicht zu dieser Befragung."))
+    if survey.requires_code:
+        _use_code(survey, code)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey,
+                submission=submission,
+                in_english=in_english,
+                submitted_on=on or timezone.localdate(),
+            )
+    except IntegrityError:  # the same form, sent twice at once: the other request stored it
+        return Response.objects.get(survey=survey, submission=submission), False
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=item.question,
+            option=item.option,
+            is_other=item.is_other,
+            number=item.number,
+            text=item.text,
+        )
+        for item in given
+    )
+    if survey.asks_contact and contact.strip():
+        ContactDetail.objects.create(
+            survey=survey, text=contact.strip(), given_on=on or timezone.localdate()
+        )
+    return response, True
+
+
+def _use_code(survey: Survey, code: str) -> None:
+    normalised = code.strip().lower().replace(" ", "").replace("-", "")
+    access = (
+        AccessCode.objects.select_for_update().filter(survey=survey, code=normalised).first()
+        if normalised
+        else None
+    )
+    if access is None:
+        raise ValidationError(
+            {"code": _("Diesen Code gibt es für diese Befragung nicht. Bitte prüfen Sie ihn.")}
+        )
+    if access.used_at is not None:
+        raise ValidationError({"code": _("Dieser Code wurde schon benutzt.")})
+    access.used_at = timezone.now()
+    access.save(update_fields=["used_at"])

@@ -1,0 +1,3 @@
+"""answering"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""results"""
+
+urlpatterns: list = []

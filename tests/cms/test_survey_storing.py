@@ -1,0 +1,108 @@
+"""Storing a response (``cms.surveys.services.answering.store_response``): once, whole or not
+at all, and with nothing about its sender."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cms.surveys.models import AccessCode, Answer, ContactDetail, Response, SurveyStatus
+from cms.surveys.services.answering import Given, store_response
+from tests.helpers.surveys import make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _given(built):
+    return [
+        Given(question=built.commute, option=built.option(built.commute, "nein")),
+        Given(question=built.satisfaction, number=3),
+    ]
+
+
+def test_a_form_sent_twice_is_stored_once(cast):
+    built = make_survey(cast.consortium)
+    submission = uuid.uuid4()
+    first, created = store_response(survey=built.survey, given=_given(built), submission=submission)
+    again, created_again = store_response(
+        survey=built.survey, given=_given(built), submission=submission
+    )
+    assert (created, created_again) == (True, False)
+    assert first == again
+    assert Response.objects.count() == 1 and Answer.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "opens", "closes"),
+    [
+        (SurveyStatus.DRAFT, None, None),
+        (SurveyStatus.CLOSED, None, None),
+        (SurveyStatus.OPEN, 1, None),
+        (SurveyStatus.OPEN, None, -1),
+    ],
+)
+def test_a_survey_that_is_not_open_today_stores_nothing(cast, status, opens, closes):
+    today = timezone.localdate()
+    built = make_survey(
+        cast.consortium,
+        status=status,
+        opens_on=today + timedelta(days=opens) if opens is not None else None,
+        closes_on=today + timedelta(days=closes) if closes is not None else None,
+    )
+    with pytest.raises(ValidationError):
+        store_response(survey=built.survey, given=_given(built), submission=uuid.uuid4())
+    assert not Response.objects.exists() and not Answer.objects.exists()
+
+
+def test_the_closing_day_still_counts(cast):
+    built = make_survey(cast.consortium, closes_on=timezone.localdate())
+    store_response(survey=built.survey, given=_given(built), submission=uuid.uuid4())
+    assert Response.objects.count() == 1
+
+
+def test_an_answer_to_another_surveys_question_stores_nothing(cast):
+    built = make_survey(cast.consortium)
+    other = make_survey(cast.consortium, title="Andere")
+    with pytest.raises(ValidationError):
+        store_response(
+            survey=built.survey,
+            given=[*_given(built), Given(question=other.satisfaction, number=1)],
+            submission=uuid.uuid4(),
+        )
+    assert not Response.objects.exists()
+
+
+def test_a_one_time_code_is_used_up_with_the_response(cast):
+    built = make_survey(cast.consortium, requires_code=True)
+    AccessCode.objects.create(survey=built.survey, code="abcd2345")
+    store_response(
+        survey=built.survey, given=_given(built), submission=uuid.uuid4(), code="ABCD-2345"
+    )
+    with pytest.raises(ValidationError) as used:
+        store_response(
+            survey=built.survey, given=_given(built), submission=uuid.uuid4(), code="abcd2345"
+        )
+    assert used.value.message_dict == {"code": ["Dieser Code wurde schon benutzt."]}
+    with pytest.raises(ValidationError) as unknown:
+        store_response(survey=built.survey, given=_given(built), submission=uuid.uuid4())
+    assert "code" in unknown.value.message_dict
+    assert Response.objects.count() == 1
+
+
+def test_a_contact_address_is_stored_apart_and_only_when_asked(cast):
+    asking = make_survey(cast.consortium, asks_contact=True)
+    silent = make_survey(cast.consortium, title="Ohne Kontakt")
+    store_response(
+        survey=asking.survey, given=_given(asking), submission=uuid.uuid4(), contact=" a@b.de "
+    )
+    store_response(
+        survey=silent.survey, given=_given(silent), submission=uuid.uuid4(), contact="c@d.de"
+    )
+    assert list(ContactDetail.objects.values_list("survey_id", "text")) == [
+        (asking.survey.pk, "a@b.de")
+    ]
+    # The response holds nothing that points to the contact or its sender.
+    fields = {field.name for field in Response._meta.get_fields()}
+    assert fields == {"id", "survey", "submission", "submitted_on", "in_english", "answers"}
