@@ -117,6 +117,12 @@ def test_town_staff_admin_pages_pass_axe(demo_server, browser, screenshot_dir):
 
     page.get_by_role("button", name="Bild auswählen").last.click()
     page.locator(".modal-dialog").wait_for()
+    # axe measures contrast as drawn: let the dialog's fade-in finish first (polled from here:
+    # the admin's CSP refuses wait_for_function's string evaluation).
+    for _ in range(100):
+        if page.evaluate("() => document.getAnimations().every(a => a.playState !== 'running')"):
+            break
+        page.wait_for_timeout(50)
     check(page, found, "image chooser")
     page.screenshot(path=screenshot_dir / "admin-image-chooser.png")
     context.close()
