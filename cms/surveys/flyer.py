@@ -11,7 +11,6 @@ import io
 
 import segno
 from django.utils import formats, translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A5
@@ -25,7 +24,7 @@ INK = HexColor("#1d2329")
 MUTED = HexColor("#4a5560")
 ACCENT = HexColor("#0b5c7a")
 MARGIN = 14 * mm
-QR_SIZE = 58 * mm
+QR_SIZE = 62 * mm
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 
 
@@ -62,11 +61,18 @@ def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> N
             pdf.rect(left, top, (column - start) * module, module, stroke=0, fill=1)
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at the last whole word before ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:–-") + " …"
+
+
 def _lines(text: str, font: str, size: float, width: float, limit: int) -> list[str]:
-    lines = simpleSplit(" ".join(text.split()), font, size, width)
+    lines = simpleSplit(text, font, size, width)
     if len(lines) > limit:
-        lines = lines[:limit]
-        lines[-1] = Truncator(lines[-1]).chars(max(len(lines[-1]) - 2, 1))
+        lines = lines[: limit - 1] + [_shorten(lines[limit - 1], len(lines[limit - 1]) - 2)]
     return lines
 
 
@@ -97,13 +103,17 @@ def _flyer(survey: Survey, url: str) -> bytes:
         pdf.drawString(MARGIN, y, line)
         y -= 25
     y -= 4
-    intro = Truncator(" ".join(survey.intro.split())).chars(320)
     pdf.setFont("Helvetica", 11.5)
-    for line in _lines(intro, "Helvetica", 11.5, text_width, 6):
+    for line in _lines(_shorten(survey.intro, 300), "Helvetica", 11.5, text_width, 6):
         pdf.drawString(MARGIN, y, line)
         y -= 15.5
 
-    y -= QR_SIZE + 6 * mm
+    privacy = _("Datenschutz: %(note)s") % {"note": _shorten(survey.privacy_note, 260)}
+    privacy_lines = _lines(privacy, "Helvetica", 8.5, text_width, 4)
+    privacy_top = MARGIN + len(privacy_lines) * 11
+    # The code, the link and the date as one block, in the middle of the space left.
+    block = QR_SIZE + 6 * mm + 15 + (11 * mm if survey.closes_on else 0)
+    y -= max((y - privacy_top - block) / 2, 4 * mm) + QR_SIZE
     _draw_qr(pdf, url, (width - QR_SIZE) / 2, y, QR_SIZE)
     y -= 6 * mm
     pdf.setFillColor(MUTED)
@@ -123,14 +133,10 @@ def _flyer(survey: Survey, url: str) -> bytes:
         closes = formats.date_format(survey.closes_on, "j. F Y")
         pdf.drawCentredString(width / 2, y, _("Mitmachen bis %(date)s") % {"date": closes})
 
-    privacy = _("Datenschutz: %(note)s") % {
-        "note": Truncator(" ".join(survey.privacy_note.split())).chars(260)
-    }
-    lines = _lines(privacy, "Helvetica", 8.5, text_width, 4)
-    y = MARGIN + (len(lines) - 1) * 11
+    y = privacy_top - 11
     pdf.setFillColor(MUTED)
     pdf.setFont("Helvetica", 8.5)
-    for line in lines:
+    for line in privacy_lines:
         pdf.drawString(MARGIN, y, line)
         y -= 11
     pdf.showPage()
