@@ -122,6 +122,17 @@ def test_the_form_shows_the_survey_and_every_kind_of_question(client, built):
     assert 'name="code"' not in html and 'name="contact"' not in html
 
 
+def test_a_scale_shows_its_end_labels_from_the_hint(client, built):
+    built.satisfaction.help_text = "1 = gar nicht zufrieden, 5 = sehr zufrieden"
+    built.satisfaction.save()
+    html = client.get(built.survey.get_public_url()).content.decode()
+    assert (
+        f'<fieldset id="id_{field(built.satisfaction)}" tabindex="-1" aria-describedby="help-3">'
+        in html
+    )
+    assert '<p class="helptext" id="help-3">1 = gar nicht zufrieden, 5 = sehr zufrieden</p>' in html
+
+
 def test_every_rendering_carries_its_own_submission_id(client, built):
     first = client.get(built.survey.get_public_url()).context["form"]["submission"].value()
     second = client.get(built.survey.get_public_url()).context["form"]["submission"].value()

@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 import zxingcpp
+from django.template.loader import render_to_string
 from django.test import Client
 from PIL import Image
 
@@ -130,3 +131,10 @@ def test_the_svg_is_an_svg_of_the_same_code(cast):
     assert response["Content-Type"] == "image/svg+xml"
     assert body.startswith("<?xml") and "<svg" in body
     assert f"http://testserver/b/{survey.public_id}/" in body  # its title
+
+
+def test_the_survey_page_links_to_the_public_form_the_codes_and_the_flyer(cast):
+    survey = survey_at(cast, "own", SurveyStatus.DRAFT)
+    html = render_to_string("cms/surveys/includes/survey_links.html", {"survey": survey})
+    for url in [survey.get_public_url(), *staff_urls(survey)]:
+        assert f'href="{url}"' in html
