@@ -336,10 +336,14 @@ def test_text_that_shows_nothing_is_refused(client, built):
     assert not Response.objects.exists()
 
 
-def test_a_tampered_submission_id_is_refused_without_an_error_page(client, built):
-    response = post(client, built, answers(built, submission="nicht-eine-uuid"))
+@pytest.mark.parametrize("submission", ["nicht-eine-uuid", None])
+def test_a_tampered_submission_id_is_refused_and_replaced(client, built, submission):
+    response = post(client, built, answers(built, submission=submission))
     assert response.status_code == 400
+    assert "Das Formular kam unvollständig an." in summary(response)
     assert not Response.objects.exists()
+    fresh = response.context["form"]["submission"].value()
+    assert post(client, built, answers(built, submission=fresh)).status_code == 302
 
 
 # --- skip rules without JavaScript ------------------------------------------------------------
@@ -417,6 +421,16 @@ def test_a_survey_that_takes_no_answers_says_so_and_shows_no_questions(
     sent = post(client, built, answers(built))
     assert sent.status_code == 400 and message in sent.content.decode()
     assert not Response.objects.exists()
+
+
+def test_a_form_sent_again_after_the_survey_closed_is_thanked(client, built):
+    data = answers(built)
+    post(client, built, data)
+    built.survey.status = SurveyStatus.CLOSED
+    built.survey.save()
+    response = post(client, built, data)
+    assert response.status_code == 302 and response["Location"].endswith("/danke/")
+    assert Response.objects.count() == 1
 
 
 def test_a_survey_closed_while_the_form_was_open_stores_nothing(client, built):

@@ -49,6 +49,14 @@ NUMBER_LIMIT = Decimal("9999999999.99")
 CENT = Decimal("0.01")
 
 
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def question_field_name(question: Question) -> str:
     return f"q{question.pk}"
 
@@ -180,6 +188,11 @@ class AnswerForm(forms.Form):
     def __init__(self, *args: Any, survey: Survey, questions: list[Question], **kwargs: Any):
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        self.submission_replaced = self.is_bound and not _is_uuid(self.data.get("submission"))
+        if self.submission_replaced:
+            # Only a changed page sends this; with a new id, sending it again works.
+            self.data = self.data.copy()
+            self.data["submission"] = str(uuid.uuid4())
         self.survey = survey
         self.questions = questions
         self.numbers = {question.pk: number for number, question in enumerate(questions, 1)}
@@ -290,6 +303,10 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.submission_replaced:
+            self.add_error(
+                None, _("Das Formular kam unvollständig an. Bitte senden Sie es noch einmal ab.")
+            )
         for question in self.questions:
             name = question_field_name(question)
             if not self.is_asked(question, cleaned):

@@ -62,6 +62,9 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
     survey = _public_survey(public_id)
     state = _state(survey)
     if state:
+        if request.method == "POST" and selectors.is_stored(survey, request.POST.get("submission")):
+            # Sent again after the survey closed: it counted the first time.
+            return redirect("cms:survey_thanks", public_id=survey.public_id)
         return _closed_page(request, survey, state, 200 if request.method != "POST" else 400)
     questions = list(survey.questions.prefetch_related("options").order_by("position", "pk"))
     form = AnswerForm(request.POST or None, survey=survey, questions=questions)
