@@ -320,6 +320,10 @@ def storage_periods() -> list[Period]:
             ),
             _days(settings.SHARE_PROPOSAL_DAYS),
         ),
+        Period(
+            _("Freiwillige Kontaktangaben bei Bürgerbefragungen, nach dem Ende der Befragung"),
+            _days(settings.SURVEY_CONTACT_DAYS),
+        ),
     ]
 
 

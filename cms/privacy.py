@@ -13,7 +13,8 @@ Transfers: ``cms.transfers.privacy``.
 
 Retention (``forum.privacy.retention``): barrier reports done more than
 ``BARRIER_REPORT_DAYS`` ago, with the sender's name and address; questions to contact persons
-("Kontakt aufnehmen") declined or never answered, asked more than ``CONTACT_REQUEST_DAYS`` ago.
+("Kontakt aufnehmen") declined or never answered, asked more than ``CONTACT_REQUEST_DAYS`` ago;
+contact details left on a citizen survey, ``SURVEY_CONTACT_DAYS`` after it closed.
 
 Questions a person asked or was asked are exported, and go with their account (the rows
 cascade; the answered ones live on in the forum's conversation, see
@@ -36,6 +37,7 @@ from forum.privacy.export import Section
 
 from . import services
 from .models import ContactRequest, ForumQuote, LabCasePage
+from .surveys.services import answering as survey_answering
 from .transfers import privacy as transfer_privacy
 
 
@@ -154,9 +156,16 @@ def remove_old_contact_requests(*, now: datetime) -> int:
     )
 
 
+def remove_old_survey_contacts(*, now: datetime) -> int:
+    return survey_answering.remove_old_contact_details(
+        closed_before=now - timedelta(days=settings.SURVEY_CONTACT_DAYS)
+    )
+
+
 def register() -> None:
     for section in [*SECTIONS, *transfer_privacy.SECTIONS]:
         export_registry.register_section(section)
     erasure_registry.register_section("cms", erase)
     retention_registry.register_step("barrier_reports", remove_old_barrier_reports)
     retention_registry.register_step("contact_requests", remove_old_contact_requests)
+    retention_registry.register_step("survey_contacts", remove_old_survey_contacts)

@@ -3,6 +3,7 @@ asserts that both agree for every role)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.db.models import Q, QuerySet
 from forum import rules as policy
 
 from ..rules import towns_acted_for
-from .models import ResultsRelease, Survey
+from .models import Response, ResultsRelease, Survey
 
 NOTHING = Q(pk__in=[])
 
@@ -57,3 +58,12 @@ def survey_for_member(pk: Any, user: Any) -> Survey | None:
 def survey_for_answering(public_id: str) -> Survey | None:
     """The survey behind a public link, whatever its state (a draft or closed survey says so)."""
     return Survey.objects.select_related("town").filter(public_id=public_id).first()
+
+
+def is_stored(survey: Survey, submission: Any) -> bool:
+    """Whether the form with this ``submission`` id was stored already (any text is safe)."""
+    try:
+        submission = uuid.UUID(str(submission))
+    except ValueError:
+        return False
+    return Response.objects.filter(survey=survey, submission=submission).exists()

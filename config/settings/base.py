@@ -382,6 +382,12 @@ SHARE_PROPOSAL_DAYS = env.int("SHARE_PROPOSAL_DAYS", default=180)
 # Questions one member may send to contact persons in 24 hours (counted from the stored
 # requests, so every worker and a restart agree).
 CONTACT_REQUESTS_PER_DAY = env.int("CONTACT_REQUESTS_PER_DAY", default=5)
+# Citizen surveys: answers one network (IPv4 /24, IPv6 /48) may send to one survey, counted in
+# the cache only (cms.surveys.throttle); a town hall sharing one address stays well below it.
+SURVEY_ANSWERS_PER_NETWORK = env.str("SURVEY_ANSWERS_PER_NETWORK", default="200/h")
+# Contact details left on a survey are deleted this many days after it closed
+# (cms.surveys.services.answering.remove_old_contact_details).
+SURVEY_CONTACT_DAYS = env.int("SURVEY_CONTACT_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

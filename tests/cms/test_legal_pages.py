@@ -88,6 +88,7 @@ def test_privacy_page_shows_purposes_and_periods_and_cookies_from_the_settings(c
     BARRIER_REPORT_DAYS=14,
     CONTACT_REQUEST_DAYS=15,
     SHARE_PROPOSAL_DAYS=16,
+    SURVEY_CONTACT_DAYS=17,
     SESSION_COOKIE_AGE=7 * 86400,
 )
 def test_every_storage_period_comes_from_its_setting():
@@ -105,6 +106,7 @@ def test_every_storage_period_comes_from_its_setting():
         "14 Tage",
         "15 Tage",
         "16 Tage",
+        "17 Tage",
     ]
 
 

@@ -39,6 +39,8 @@ def pytest_collection_modifyitems(items) -> None:
 class DemoServer:
     url: str
     log: Path
+    # The server's environment (its database), for a test that adds data of its own.
+    env: dict
 
     def output(self) -> str:
         """What the server printed so far, including emails from the console backend."""
@@ -84,7 +86,7 @@ def demo_server(tmp_path_factory) -> Iterator[DemoServer]:
                 time.sleep(0.2)
         else:
             raise RuntimeError((tmp_path / "server.log").read_text())
-        yield DemoServer(url=base_url, log=tmp_path / "server.log")
+        yield DemoServer(url=base_url, log=tmp_path / "server.log", env=env)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,3 +104,14 @@ def _use_code(survey: Survey, code: str) -> None:
         raise ValidationError({"code": _("Dieser Code wurde schon benutzt.")})
     access.used_at = timezone.now()
     access.save(update_fields=["used_at"])
+
+
+@transaction.atomic
+def remove_old_contact_details(*, closed_before: datetime) -> int:
+    """Retention: the contact details of surveys that closed before ``closed_before`` (by
+    their closing date or by being closed, whichever came first); returns how many went."""
+    deleted, _per_model = ContactDetail.objects.filter(
+        Q(survey__closed_at__lt=closed_before)
+        | Q(survey__closes_on__lt=timezone.localdate(closed_before))
+    ).delete()
+    return deleted
