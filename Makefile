@@ -14,7 +14,7 @@ WORKERS := auto
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: install lock browser nginx run worker test lint migrate seed messages
+.PHONY: install lock browser nginx poppler run worker test lint migrate seed messages
 
 $(STAMP): $(LOCK) $(INSTALLER) pyproject.toml
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -50,6 +50,14 @@ nginx:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends nginx-light >/dev/null; }
 
+# Survey flyer tests render the PDF to PNG and read its text (pdftoppm, pdftotext).
+poppler:
+	@command -v pdftoppm >/dev/null || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { \
+	    echo "poppler-utils fehlt: bitte 'apt-get install poppler-utils' ausführen." >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends poppler-utils >/dev/null; }
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -67,7 +75,7 @@ run: seed
 worker: migrate
 	TASKS_BACKEND=database $(PY) manage.py run_task_worker
 
-test: install browser nginx
+test: install browser nginx poppler
 	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 lint: install
