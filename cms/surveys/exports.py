@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Answer, Question, QuestionKind, Survey
+from .models import Question, QuestionKind, Response, Survey
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -69,18 +69,20 @@ def rows(survey: Survey, questions: list[Question], *, numbers_as_text: bool) ->
     cols = columns(questions)
     labels = {o.pk: o.label for q in questions for o in q.options.all()}
     kinds = {q.pk: q.kind for q in questions}
+    # From the responses, joined to their answers: a response without any answer (every
+    # question optional and skipped) still gets its row.
     answers = (
-        Answer.objects.filter(question__survey=survey)
-        .order_by("response_id", "id")
+        Response.objects.filter(survey=survey)
+        .order_by("pk", "answers__id")
         .values_list(
-            "response_id",
-            "response__submitted_on",
-            "question_id",
-            "option_id",
-            "is_other",
-            "number",
-            "text",
-            "hidden_at",
+            "pk",
+            "submitted_on",
+            "answers__question_id",
+            "answers__option_id",
+            "answers__is_other",
+            "answers__number",
+            "answers__text",
+            "answers__hidden_at",
         )
         .iterator(chunk_size=CHUNK)
     )
@@ -94,7 +96,8 @@ def rows(survey: Survey, questions: list[Question], *, numbers_as_text: bool) ->
                 number += 1
                 yield _row(number, day, cols, given, labels, kinds, numbers_as_text)
             current, day, given = response_id, submitted_on, {}
-        given.setdefault(answer[0], []).append(tuple(answer))
+        if answer[0] is not None:
+            given.setdefault(answer[0], []).append(tuple(answer))
     if current is not None:
         yield _row(number + 1, day, cols, given, labels, kinds, numbers_as_text)
 

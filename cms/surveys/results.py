@@ -9,6 +9,7 @@ left out unless ``show_hidden`` (those who run the survey see them marked)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -251,7 +252,8 @@ def _count_numbers(results: dict[int, QuestionResult], answers: QuerySet) -> Non
         else:
             bins = histogram(given)
         result.rows = [ChoiceRow(label, n, _share(n, result.answered)) for label, n in bins]
-        result.chart = share_chart(result.rows)
+        # Values, unlike choices, are not compared with 100 %: scaled to the largest bar.
+        result.chart = share_chart(result.rows, to_largest=True)
 
 
 def number_stats(given: list[tuple[Decimal, int]]) -> dict[str, str]:
@@ -283,15 +285,22 @@ def median(given: list[tuple[Decimal, int]], n: int) -> Decimal:
 
 
 def histogram(given: list[tuple[Decimal, int]]) -> list[tuple[str, int]]:
-    """One bar per value for a few whole numbers, else ``HISTOGRAM_BINS`` equal ranges."""
+    """One bar per value for a few whole numbers, else up to ``HISTOGRAM_BINS`` equal ranges
+    (of whole numbers, "12–16", when every value is whole)."""
     if not given:
         return []
     low, high = given[0][0], given[-1][0]
-    whole = all(value == value.to_integral_value() for value, _n in given)
-    if whole and high - low < VALUES_AS_BARS:
-        counted = dict(given)
+    counted = dict(given)
+    if all(value == value.to_integral_value() for value, _n in given):
+        if high - low < VALUES_AS_BARS:
+            return [(german(v), counted.get(Decimal(v), 0)) for v in range(int(low), int(high) + 1)]
+        width = math.ceil((high - low + 1) / HISTOGRAM_BINS)
+        bins = [0] * math.ceil((high - low + 1) / width)
+        for value, count in given:
+            bins[int((value - low) // width)] += count
         return [
-            (german(Decimal(v)), counted.get(Decimal(v), 0)) for v in range(int(low), int(high) + 1)
+            (f"{german(low + width * i)}–{german(low + width * (i + 1) - 1)}", count)
+            for i, count in enumerate(bins)
         ]
     width = (high - low) / HISTOGRAM_BINS
     bins = [0] * HISTOGRAM_BINS
@@ -323,11 +332,11 @@ def _collect_texts(results: dict[int, QuestionResult], texts: QuerySet) -> None:
         results[question_id].text_count = n
 
 
-def share_chart(rows: list[ChoiceRow]) -> dict:
-    """Bars scaled to 100 % with "count (share %)" at their ends."""
+def share_chart(rows: list[ChoiceRow], *, to_largest: bool = False) -> dict:
+    """Bars scaled to 100 % (or to the largest share) with "count (share %)" at their ends."""
     return charts.horizontal_bars(
         [(row.label, [row.share]) for row in rows],
-        largest=100,
+        largest=None if to_largest else 100,
         texts=[f"{row.count} ({german(row.share)} %)" for row in rows],
     )
 

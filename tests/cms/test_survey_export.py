@@ -113,3 +113,16 @@ def test_export_queries_do_not_grow_with_responses(client, cast, kind):
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_response_without_answers_still_has_its_row(client, cast):
+    from cms.surveys.models import Response
+
+    built = make_survey(cast.consortium)
+    add_responses(built, 1)
+    Response.objects.create(survey=built.survey)
+    client.force_login(cast.user("member"))
+    _response, content = download(client, built.survey, "csv")
+    rows = read_csv(content)
+    assert len(rows) == 3
+    assert rows[2][0] == "2" and set(rows[2][2:]) == {""}
