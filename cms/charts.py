@@ -51,17 +51,20 @@ def horizontal_bars(
     texts: list[str] | None = None,
     largest: float | None = None,
     legend: list[tuple[str, str]] | None = None,
+    label_width: int = LABEL_WIDTH,
+    bar_area: int = BAR_AREA,
 ) -> dict:
     """One bar per row, stacked from its values (one colour each), scaled to ``largest`` (the
-    largest total unless given, e.g. 100 for shares in percent)."""
+    largest total unless given, e.g. 100 for shares in percent). Narrower ``label_width`` and
+    ``bar_area`` keep the text readable where the chart shrinks to a phone's width."""
     largest = largest or max((sum(values) for _label, values in rows), default=0) or 1
     bars = []
     for index, (label, values) in enumerate(rows):
         y = index * ROW_HEIGHT + 4
-        x = float(LABEL_WIDTH)
+        x = float(label_width)
         segments = []
         for colour, value in zip(colours, values, strict=False):
-            width = BAR_AREA * value / largest
+            width = bar_area * value / largest
             if value:
                 segments.append(Segment(x, y, width, BAR_HEIGHT, colour, value))
             x += width
@@ -72,7 +75,7 @@ def horizontal_bars(
                 total=total,
                 text=texts[index] if texts else _number(total),
                 segments=segments,
-                label_x=LABEL_WIDTH - 8,
+                label_x=label_width - 8,
                 label_y=y + BAR_HEIGHT - 4,
                 total_x=x + 6,
                 total_y=y + BAR_HEIGHT - 4,
@@ -81,7 +84,7 @@ def horizontal_bars(
     return {
         "bars": bars,
         "horizontal": True,
-        "width": LABEL_WIDTH + BAR_AREA + 90,
+        "width": label_width + bar_area + 90,
         "height": max(len(rows), 1) * ROW_HEIGHT + 8,
         "legend": legend or [],
     }

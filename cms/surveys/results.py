@@ -338,6 +338,8 @@ def share_chart(rows: list[ChoiceRow], *, to_largest: bool = False) -> dict:
         [(row.label, [row.share]) for row in rows],
         largest=None if to_largest else 100,
         texts=[f"{row.count} ({german(row.share)} %)" for row in rows],
+        label_width=150,
+        bar_area=220,
     )
 
 
