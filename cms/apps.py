@@ -22,10 +22,12 @@ class CmsConfig(AppConfig):
         )
 
         from forum.signals import lesson_changed, membership_changed
+        from forum.streams import register_reader
 
         from . import privacy
         from .admin_access import ReadablePagePermissionPolicy
         from .admin_widgets import start_choosers_without_inline_scripts
+        from .surveys.streams import SURVEY, may_read_survey_stream
         from .transfers import notifications as transfer_notifications
 
         # Before anything asks Wagtail which pages a user may explore or change.
@@ -52,6 +54,9 @@ class CmsConfig(AppConfig):
         privacy.register()
         # Notifications about transfers are shown and emailed only while the transfer may be seen.
         transfer_notifications.register()
+        # The forum's consumer serves the live count of a survey's results; who may read it is
+        # the survey policy's question.
+        register_reader(SURVEY, may_read_survey_stream)
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="cms.site_address")
 

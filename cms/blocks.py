@@ -124,6 +124,54 @@ class ContactBlock(blocks.StructBlock):
         template = "blocks/contact.html"
 
 
+def released_survey_choices() -> list[tuple[str, str]]:
+    """Surveys whose results are released beyond their consortium, for the editor's choice
+    (read each time the form is built)."""
+    from .surveys.models import ResultsRelease, Survey
+
+    released = Survey.objects.filter(
+        results_release__in=[ResultsRelease.ACADEMY, ResultsRelease.PUBLIC]
+    ).select_related("town")
+    return [(str(s.pk), f"{s.town.name} – {s.title}") for s in released.order_by("town__name")]
+
+
+class SurveyResultsBlock(blocks.StructBlock):
+    """The charted results of a citizen survey. Whether a viewer sees them is asked when the
+    page is rendered (``selectors.survey_for_case_block``): otherwise the block shows nothing."""
+
+    survey = blocks.ChoiceBlock(
+        label=_("Bürgerbefragung"),
+        choices=released_survey_choices,
+        help_text=_(
+            "Befragungen, deren Ergebnisse für die Akademie oder öffentlich freigegeben sind. "
+            "Auf öffentlichen Seiten erscheinen nur öffentlich freigegebene Ergebnisse."
+        ),
+    )
+    heading = blocks.CharBlock(label=_("Überschrift"), required=False, max_length=160)
+
+    class Meta:
+        icon = "table"
+        label = _("Ergebnisse einer Bürgerbefragung")
+        template = "blocks/survey_results.html"
+
+    def get_context(self, value, parent_context=None):
+        from .surveys import results, selectors
+
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        request = parent_context.get("request")
+        user = getattr(request, "user", None)
+        survey = selectors.survey_for_case_block(
+            value.get("survey"), parent_context.get("page"), user
+        )
+        if survey is not None:
+            context["survey"] = survey
+            context["results"] = results.survey_results(
+                survey, results.load_questions(survey), with_texts=False
+            )
+        return context
+
+
 class CaseBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Text"), features=RICH_TEXT_FEATURES, template="blocks/rich_text.html"
@@ -137,3 +185,4 @@ class CaseBodyBlock(blocks.StreamBlock):
     next_steps = PointsBlock(label=_("Nächste Schritte"))
     downloads = DownloadsBlock()
     contact = ContactBlock()
+    survey_results = SurveyResultsBlock()

@@ -18,6 +18,7 @@ Streams and their groups (names built by ``forum.streams``, one helper per strea
     ``space:<id>``  → group ``space.<id>``   everyone looking at the space's topic list
     ``user:<id>``   → group ``user.<id>``    one person's sockets (personal stream)
     ``workshop:<id>`` → group ``workshop.<id>`` everyone looking at a workshop's idea board
+    ``survey:<id>``  → group ``survey.<id>``  everyone looking at a survey's results (live count)
 
 Envelope sent to a group: ``{"type": "stream.event", "stream", "kind", "payload", "position",
 "sent_at"}``. ``position`` numbers the stream's events (``None`` only for typing and presence,
@@ -89,6 +90,12 @@ KINDS: dict[str, Kind] = {
         "workshop_id, card_id, change ∈ added/moved/removed",
         "the client fetches the changed card (the whole board after a reconnect)",
     ),
+    "survey.answered": Kind(
+        "survey",
+        "survey_id, count_url",
+        "a new response was stored: the results page fetches its count from ``count_url``, "
+        "which asks the policy (a reload shows the same count)",
+    ),
     "unread.changed": Kind(
         "personal",
         "space_id",
@@ -137,7 +144,7 @@ KINDS: dict[str, Kind] = {
         "it; not forwarded to the client",
     ),
     "reset": Kind(
-        "topic, space, workshop",
+        "topic, space, workshop, survey",
         "(none)",
         "sent by the consumer: the record no longer reaches back to what the client saw, it "
         "must load the page again",

@@ -67,3 +67,40 @@ def is_stored(survey: Survey, submission: Any) -> bool:
     except ValueError:
         return False
     return Response.objects.filter(survey=survey, submission=submission).exists()
+
+
+def survey_for_released_results(pk: Any, user: Any) -> Survey | None:
+    """The survey, for those who see at least its released results (charted questions);
+    ``None`` (404) for everyone else."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Survey.objects.filter(released_surveys_q(user), pk=pk)
+        .select_related("town", "consortium")
+        .first()
+    )
+
+
+def survey_for_case_block(pk: Any, page: Any, user: Any) -> Survey | None:
+    """The survey a case page's results block shows to ``user``, or ``None`` (the block shows
+    nothing). A public page shows only results released as public; an internal page (read by
+    its consortium, editors, admins) results released to the academy or the page consortium's
+    own; and the viewer must see the released results in any case."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    survey = Survey.objects.select_related("town").filter(pk=pk).first()
+    if survey is None:
+        return None
+    if getattr(page, "is_internal", False):
+        fits_page = survey.results_release != ResultsRelease.CONSORTIUM or (
+            survey.consortium_id == getattr(page, "consortium_id", None)
+        )
+    else:
+        fits_page = survey.results_release == ResultsRelease.PUBLIC
+    if not fits_page or not policy.allowed(user, "cms.see_released_results", survey):
+        return None
+    return survey

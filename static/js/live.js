@@ -1,4 +1,5 @@
-// Live updates for topic and space pages, the idea board, private conversations, and the notification bell on every
+// Live updates for topic and space pages, the idea board, private conversations, a survey's
+// results count, and the notification bell on every
 // page of a signed-in person (base.html then provides a config for the personal stream only).
 // The pages work without this script; it only adds what arrives over the websocket. This
 // entry reads the page's config (#live-config) and wires the parts in live/ to one socket;
@@ -11,6 +12,7 @@ import { startConversation } from "./live/conversation.js";
 import { clearOffline, reloadPage, showNotice, showOffline } from "./live/notice.js";
 import { createLiveSocket } from "./live/socket.js";
 import { startSpace } from "./live/space.js";
+import { startSurvey } from "./live/survey.js";
 import { startTopic } from "./live/topic.js";
 
 const WRITING_INPUTS = [
@@ -49,6 +51,7 @@ function start(config) {
   startBell(socket, config);
   startBoard(socket, config);
   startConversation(socket, config);
+  startSurvey(socket, config);
   socket.connect();
 }
 

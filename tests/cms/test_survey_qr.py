@@ -135,6 +135,10 @@ def test_the_svg_is_an_svg_of_the_same_code(cast):
 
 def test_the_survey_page_links_to_the_public_form_the_codes_and_the_flyer(cast):
     survey = survey_at(cast, "own", SurveyStatus.DRAFT)
-    html = render_to_string("cms/surveys/includes/survey_links.html", {"survey": survey})
+    links = "cms/surveys/includes/survey_links.html"
+    html = render_to_string(links, {"survey": survey, "can_run": True})
     for url in [survey.get_public_url(), *staff_urls(survey)]:
         assert f'href="{url}"' in html
+    # Members who do not run the survey see its results, not the tools to spread it.
+    html = render_to_string(links, {"survey": survey, "can_run": False})
+    assert not any(f'href="{url}"' in html for url in staff_urls(survey))

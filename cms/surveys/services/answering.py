@@ -10,10 +10,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum import events
+
 from ..models import AccessCode, Answer, ContactDetail, Option, Question, Response, Survey
+from ..streams import survey_stream
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,15 @@ def store_response(
         ContactDetail.objects.create(
             survey=survey, text=contact.strip(), given_on=on or timezone.localdate()
         )
+    # Last, so the stream's head stays locked only for the end of the transaction.
+    events.publish(
+        survey_stream(survey.pk),
+        "survey.answered",
+        {
+            "survey_id": survey.pk,
+            "count_url": reverse("cms:survey_response_count", kwargs={"pk": survey.pk}),
+        },
+    )
     return response, True
 
 
