@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import SubmenuMenuItem
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -331,7 +331,6 @@ hooks.register("register_bulk_action", QuestionTemplateDeleteBulkAction, order=1
 
 class QuestionTemplateViewSet(SnippetViewSet):
     model = QuestionTemplate
-    base_form_class = QuestionTemplateForm
     add_view_class = QuestionTemplateCreateView
     edit_view_class = QuestionTemplateEditView
     delete_view_class = QuestionTemplateDeleteView
@@ -343,20 +342,23 @@ class QuestionTemplateViewSet(SnippetViewSet):
     list_display = ["text", "topic", "kind", "key"]
     list_filter = ["topic", "kind"]
     search_fields = ["text", "key"]
-    panels = [
-        FieldPanel("topic"),
-        FieldPanel("key"),
-        FieldPanel("kind"),
-        FieldPanel("text"),
-        FieldPanel("text_en"),
-        FieldPanel("help_text"),
-        FieldPanel("help_text_en"),
-        FieldPanel("options"),
-        FieldPanel("has_other"),
-        FieldPanel("min_value"),
-        FieldPanel("max_value"),
-        FieldPanel("position"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("topic"),
+            FieldPanel("key"),
+            FieldPanel("kind"),
+            FieldPanel("text"),
+            FieldPanel("text_en"),
+            FieldPanel("help_text"),
+            FieldPanel("help_text_en"),
+            FieldPanel("options"),
+            FieldPanel("has_other"),
+            FieldPanel("min_value"),
+            FieldPanel("max_value"),
+            FieldPanel("position"),
+        ],
+        base_form_class=QuestionTemplateForm,
+    )
 
 
 register_permission_policy(QuestionTemplate, QuestionTemplatePermissionPolicy(QuestionTemplate))

@@ -37,6 +37,11 @@ from ..services import authoring as services
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The form's data on POST (an empty POST too, which must be refused, not ignored)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _town_choices(user: Any) -> list[tuple[str, str]]:
     """The (town, consortium) pairs the user acts for, as "town id:consortium id"."""
     pairs = sorted(towns_acted_for(user))
@@ -107,7 +112,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_create(request: HttpRequest) -> HttpResponse:
     if not policy.allowed(request.user, "cms.add_survey"):
         raise PermissionDenied
-    form = SurveyForm(request.POST or None, town_choices=_town_choices(request.user))
+    form = SurveyForm(_posted(request), town_choices=_town_choices(request.user))
     if request.method == "POST" and form.is_valid():
         town_id, consortium_id = (int(part) for part in form.cleaned_data["town"].split(":"))
         try:
@@ -175,7 +180,7 @@ def _survey_initial(survey: Survey) -> dict[str, Any]:
 @GET_POST
 def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _runnable(request, pk)
-    form = SurveyForm(request.POST or None, initial=_survey_initial(survey))
+    form = SurveyForm(_posted(request), initial=_survey_initial(survey))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_survey(actor=request.user, survey=survey, **form.survey_fields())
@@ -324,7 +329,7 @@ def _question_form(
         initial["show_if"] = question.show_if_id
         initial["show_if_keys"] = [f"{question.show_if_id}:{k}" for k in question.show_if_keys]
     return QuestionForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         kind=kind,
         earlier=earlier,
@@ -455,7 +460,7 @@ def templates_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
     used = {q.template_id for q in survey.questions.all() if q.template_id}
     templates = [t for t in selectors.templates_by_topic() if t.pk not in used]
-    form = TemplatesForm(request.POST or None, templates=templates)
+    form = TemplatesForm(_posted(request), templates=templates)
     if request.method == "POST" and form.is_valid():
         try:
             added = services.add_questions_from_templates(
@@ -487,7 +492,7 @@ def codes(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _runnable(request, pk)
     if not survey.requires_code:
         raise Http404
-    form = CodesForm(request.POST or None)
+    form = CodesForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             made = services.generate_codes(
