@@ -6,9 +6,7 @@ keep its menus, dashboard and listings to that and to what they may read."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -24,7 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from forum import selectors as forum_selectors
 from forum.rules import allowed
-from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin
+from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin, ServiceRefusalBulkMixin
 
 from .admin_access import is_town_staff, opens_for_town_staff
 from .admin_views import READABLE_PANELS
@@ -306,17 +304,10 @@ class QuestionTemplateDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
         delete_question_template(template=self.object, actor=self.request.user)
 
 
-class QuestionTemplateDeleteBulkAction(DeleteBulkAction):
+class QuestionTemplateDeleteBulkAction(ServiceRefusalBulkMixin, DeleteBulkAction):
     """Bulk deletion runs the delete service for each, all or none (a used template stays)."""
 
     models = [QuestionTemplate]
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return redirect(self.next_url)
 
     @classmethod
     def execute_action(cls, objects, **kwargs):

@@ -563,3 +563,20 @@ def test_detail_query_count_does_not_grow_with_questions(client, cast):
         )
         assert question.position == 7 + number
     assert _queries(client, url) == few
+
+
+def test_batch_of_generated_responses_is_checked_like_one(cast):
+    from cms.surveys.services.answering import Given, store_responses
+
+    built = make_survey(cast.consortium, opens_on=timezone.localdate())
+    yes = built.option(built.commute, "ja")
+    day = timezone.localdate()
+    stored = store_responses(survey=built.survey, batch=[([Given(built.commute, yes)], day)] * 3)
+    assert len(stored) == 3 and built.survey.responses.count() == 3
+    for batch in (
+        [([Given(built.commute, yes)], day - timedelta(days=1))],
+        [([Given(make_survey(cast.consortium).commute)], day)],
+    ):
+        with pytest.raises(ValidationError):
+            store_responses(survey=built.survey, batch=batch)
+    assert built.survey.responses.count() == 3

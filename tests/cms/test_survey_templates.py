@@ -3,6 +3,7 @@
 writes through the services and keeps what surveys use."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -231,3 +232,21 @@ def test_used_template_change_and_delete_are_refused_in_the_admin(client, cast):
     assert "bleibt deshalb" in delete.content.decode()
     template.refresh_from_db()
     assert [o["key"] for o in template.options] == ["ja", "nein"]
+
+
+def test_bulk_deletion_keeps_all_when_one_is_used(client, cast):
+    survey = make_survey(cast.consortium, status=SurveyStatus.DRAFT).survey
+    used, unused = (
+        QuestionTemplate.objects.get(key="pendeln"),
+        QuestionTemplate.objects.get(key="wuensche"),
+    )
+    services.add_questions_from_templates(actor=cast.user("coach"), survey=survey, templates=[used])
+    client_for(client, cast.user("editor"))
+    url = (
+        reverse("wagtail_bulk_action", args=["cms", "questiontemplate", "delete"])
+        + f"?id={unused.pk}&id={used.pk}"
+    )
+    response = client.post(url)
+    assert response.status_code == 302
+    assert any("bleibt deshalb" in str(m) for m in get_messages(response.wsgi_request))
+    assert QuestionTemplate.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
