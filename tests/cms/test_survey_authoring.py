@@ -361,7 +361,10 @@ def test_skip_rule_set_in_the_editor(client, cast):
     built.distance.refresh_from_db()
     assert built.distance.show_if == built.commute and built.distance.show_if_keys == ["ja"]
     detail = client.get(built.survey.get_absolute_url()).content.decode()
-    assert "Nur gefragt, wenn die Antwort auf Frage 1" in detail
+    assert (
+        "Nur gefragt, wenn die Antwort auf Frage 1 („Pendeln Sie zur Arbeit?“) eine dieser ist: Ja"
+        in detail
+    )
 
 
 def test_moving_questions_without_javascript(client, cast):

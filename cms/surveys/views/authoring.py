@@ -148,9 +148,19 @@ def _detail(
 ) -> HttpResponse:
     can_run = policy.allowed(request.user, "cms.run_survey", survey)
     answered = survey.response_count > 0
+    questions = list(survey.questions.all())
+    # A skip rule names its options by key; the page shows their labels.
+    by_pk = {question.pk: question for question in questions}
+    for question in questions:
+        condition = by_pk.get(question.show_if_id)
+        question.condition_labels = [
+            option.label
+            for option in (condition.options.all() if condition else [])
+            if option.key in question.show_if_keys
+        ]
     context = {
         "survey": survey,
-        "questions": survey.questions.all(),
+        "questions": questions,
         "can_run": can_run,
         "answered": answered,
         "can_change_questions": can_run and not answered,
