@@ -87,12 +87,9 @@ class SurveyForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "town"}
 
 
-KIND_CHOICES = QuestionKind.choices
-
-
 class NewQuestionForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Art der Frage"), choices=KIND_CHOICES, widget=forms.RadioSelect
+        label=_("Art der Frage"), choices=QuestionKind.choices, widget=forms.RadioSelect
     )
 
 

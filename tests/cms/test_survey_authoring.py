@@ -45,15 +45,16 @@ NEXT_STATE = {
 }
 
 
-def _survey_where(cast, where: str, status: str) -> Survey:
+def _survey_where(cast, where: str, status: str, release: str) -> Survey:
     member_town = cast.user("member").profile.town
+    fields = {"status": status, "release": release, "requires_code": True}
     if where == "own":
-        built = make_survey(cast.consortium, member_town, status=status, requires_code=True)
+        built = make_survey(cast.consortium, member_town, **fields)
     elif where == "elsewhere":
         town = cast.consortium.towns.exclude(pk=member_town.pk).first()
-        built = make_survey(cast.consortium, town, status=status, requires_code=True)
+        built = make_survey(cast.consortium, town, **fields)
     else:
-        built = make_survey(cast.other_consortium, status=status, requires_code=True)
+        built = make_survey(cast.other_consortium, **fields)
     return built.survey
 
 
@@ -67,7 +68,7 @@ def _actions(survey: Survey) -> list[tuple[str, str, str, dict, int]]:
         ("question_edit", "get", url("survey_question_edit", question.pk), {}, 200),
         ("templates", "get", url("survey_templates_add"), {}, 200),
         ("codes", "get", url("survey_codes"), {}, 200),
-        ("release", "post", url("survey_release"), {"release": ResultsRelease.ACADEMY}, 302),
+        ("release", "post", url("survey_release"), {"release": ResultsRelease.PUBLIC}, 302),
         ("move", "post", url("survey_question_move", question.pk), {"richtung": "runter"}, 302),
         ("copy", "post", url("survey_copy"), {}, 302),
         ("status", "post", url("survey_status", NEXT_STATE[survey.status]), {}, 302),
@@ -75,11 +76,19 @@ def _actions(survey: Survey) -> list[tuple[str, str, str, dict, int]]:
 
 
 @pytest.mark.parametrize(
-    ("role", "where", "status"),
-    list(itertools.product(ROLES, ["own", "elsewhere", "other"], SurveyStatus.values)),
+    ("role", "where", "status", "release"),
+    list(
+        itertools.product(
+            ROLES,
+            ["own", "elsewhere", "other"],
+            SurveyStatus.values,
+            [ResultsRelease.CONSORTIUM, ResultsRelease.ACADEMY],
+        )
+    ),
 )
-def test_authoring_matrix(client, cast, role, where, status):
-    survey = _survey_where(cast, where, status)
+def test_authoring_matrix(client, cast, role, where, status, release):
+    """Released results widen who sees the results page, not who sees or runs the survey."""
+    survey = _survey_where(cast, where, status, release)
     user = cast.user(role)
     client_for(client, user)
     detail = client.get(survey.get_absolute_url())
@@ -106,11 +115,11 @@ def test_authoring_matrix(client, cast, role, where, status):
         assert response.status_code == expected, (name, response.status_code)
     survey.refresh_from_db()
     if role in RUNS[where]:
-        assert survey.results_release == ResultsRelease.ACADEMY
+        assert survey.results_release == ResultsRelease.PUBLIC
         assert survey.status == NEXT_STATE[status]
         assert Survey.objects.filter(copied_from=survey).count() == 1
     else:
-        assert survey.results_release == ResultsRelease.CONSORTIUM
+        assert survey.results_release == release
         assert survey.status == status
         assert not Survey.objects.filter(copied_from=survey).exists()
 

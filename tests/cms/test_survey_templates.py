@@ -250,3 +250,12 @@ def test_bulk_deletion_keeps_all_when_one_is_used(client, cast):
     assert response.status_code == 302
     assert any("bleibt deshalb" in str(m) for m in get_messages(response.wsgi_request))
     assert QuestionTemplate.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+
+@pytest.mark.parametrize("role", ["coach", "core_team", "editor"])
+def test_the_admin_menu_offers_the_library_to_its_keepers(client, cast, admin_access, role):
+    client_for(client, cast.user(role))
+    home = client.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200
+    listing = reverse("wagtailsnippets_cms_questiontemplate:list")
+    assert (listing in home.content.decode()) is (role in KEEPERS)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from forum import rules as policy
@@ -86,7 +87,7 @@ def _answered_page(request: HttpRequest, survey: Survey, *, status: int = 200) -
 
 # --- the list and the survey ------------------------------------------------------------------
 
-STATE_FILTERS = [("", _("Alle"))] + list(SurveyStatus.choices)
+STATE_FILTERS = [("", gettext_lazy("Alle")), *SurveyStatus.choices]
 
 
 @login_required
@@ -258,16 +259,16 @@ def survey_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 STATUS_TEXTS = {
     SurveyStatus.OPEN: (
-        _("Befragung öffnen"),
-        _(
+        gettext_lazy("Befragung öffnen"),
+        gettext_lazy(
             "Ab jetzt nimmt die Befragung über ihren öffentlichen Link Antworten an (innerhalb "
             "ihres Zeitraums). Sobald die erste Antwort da ist, lassen sich die Fragen nicht mehr "
             "ändern."
         ),
     ),
     SurveyStatus.CLOSED: (
-        _("Befragung beenden"),
-        _(
+        gettext_lazy("Befragung beenden"),
+        gettext_lazy(
             "Die Befragung nimmt keine Antworten mehr an. Solange ihr letzter Tag nicht vorbei "
             "ist, können Sie sie wieder öffnen."
         ),
