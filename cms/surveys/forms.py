@@ -13,6 +13,8 @@ from forum.text import LineFormField, TextBlockFormField
 from .models import Question, QuestionKind, ResultsRelease, TemplateTopic
 from .services.authoring import DEFAULT_PRIVACY_NOTE, MAX_CODES, OptionLine
 
+# Bounds of a number question, well inside the database's integer column.
+NUMBER_LIMIT = 1_000_000_000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -111,8 +113,12 @@ class QuestionForm(forms.Form):
         ),
     )
     has_other = forms.BooleanField(label=_("„Sonstiges“ mit Freitext anbieten"), required=False)
-    min_value = forms.IntegerField(label=_("Kleinster Wert"), required=False)
-    max_value = forms.IntegerField(label=_("Größter Wert"), required=False)
+    min_value = forms.IntegerField(
+        label=_("Kleinster Wert"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT
+    )
+    max_value = forms.IntegerField(
+        label=_("Größter Wert"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT
+    )
     show_if = forms.TypedChoiceField(
         label=_("Nur fragen, wenn die Antwort auf Frage …"),
         required=False,

@@ -293,6 +293,8 @@ def test_adding_a_choice_question_generates_unique_keys(client, cast):
         ("single", {"text": "A", "options": "nur eine"}, "options", "mindestens zwei"),
         ("number", {"text": "A", "min_value": "5", "max_value": "1"}, "max_value", "unter dem"),
         ("number", {"text": "A", "min_value": "x"}, "min_value", "ganze Zahl"),
+        ("number", {"text": "A", "max_value": "9" * 30}, "max_value", "kleiner oder gleich"),
+        ("multiple", {"text": "A", "options": "\n".join(map(str, range(41)))}, "options", "40"),
         ("scale", {"text": ""}, "text", "muss ausgefüllt"),
         ("single", {"text": "A", "options": "a\nb", "show_if_keys": ["1:ja"]}, "show_if", ""),
     ],

@@ -37,6 +37,7 @@ from ..models import (
 )
 
 MAX_CODES = 500
+MAX_OPTIONS = 40
 KEY_LENGTH = 60
 # What the privacy note says unless the town writes its own.
 DEFAULT_PRIVACY_NOTE = (
@@ -303,6 +304,10 @@ def _check_question(question: Question, lines: list[OptionLine]) -> None:
     if question.kind in QuestionKind.with_options():
         if len(lines) < 2:
             errors["options"] = [_("Bitte geben Sie mindestens zwei Antwortmöglichkeiten an.")]
+        elif len(lines) > MAX_OPTIONS:
+            errors["options"] = [
+                _("Höchstens %(max)s Antwortmöglichkeiten, bitte.") % {"max": MAX_OPTIONS}
+            ]
         elif any(not line.label.strip() for line in lines):
             errors["options"] = [_("Jede Antwortmöglichkeit braucht einen Text.")]
     if question.kind == QuestionKind.NUMBER:
