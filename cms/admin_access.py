@@ -8,6 +8,8 @@ editors nor admins ("town staff"), this module
 
 - answers 404 to every admin URL outside ``TOWN_STAFF_URL_NAMES`` (reports, site history,
   workflow and task management, snippets, users, settings, …), in one place: the middleware;
+  the survey question templates are open to those who keep them
+  (``cms.manage_question_templates``: core team members);
 - hands every admin view that names a page, image or document the user may not read an id that
   does not exist instead, so the answer is by construction the one for a missing id (the 404
   page, the admin API's JSON 404, or 405 for a wrong method); so do the copy and move forms'
@@ -150,6 +152,9 @@ TOWN_STAFF_URL_NAMES = frozenset(
     }
 )
 
+# The survey question template library, for town staff who keep it (core team members).
+QUESTION_TEMPLATE_NAMESPACE = "wagtailsnippets_cms_questiontemplate"
+
 PAGE, IMAGE, DOCUMENT = "page", "image", "document"
 
 # URL kwargs naming an object, wherever they occur; ``pk`` only in these namespaces.
@@ -201,13 +206,22 @@ def _url_name(match: ResolverMatch) -> str:
     return f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
 
 
-def opens_for_town_staff(url: str) -> bool:
-    """Whether an admin link leads town staff anywhere; links outside the admin are not ours."""
+def _open_to(user: Any, name: str) -> bool:
+    if name in TOWN_STAFF_URL_NAMES:
+        return True
+    return name.startswith(f"{QUESTION_TEMPLATE_NAMESPACE}:") and policy.allowed(
+        user, "cms.manage_question_templates"
+    )
+
+
+def opens_for_town_staff(url: str, user: Any = None) -> bool:
+    """Whether an admin link leads town staff (``user``, when given) anywhere; links outside
+    the admin are not ours."""
     path = urlsplit(url).path
     if not path.startswith(_admin_prefix()):
         return True
     try:
-        return _url_name(resolve(path)) in TOWN_STAFF_URL_NAMES
+        return _open_to(user, _url_name(resolve(path)))
     except Resolver404:
         return False
 
@@ -261,7 +275,7 @@ class TownStaffAdminMiddleware:
             return None
         match = request.resolver_match
         name = _url_name(match)
-        if name not in TOWN_STAFF_URL_NAMES:
+        if not _open_to(request.user, name):
             raise Http404
         _drop_hidden_ids_from_query(request, match, name)
         _replace_hidden_ids_in_form(request)

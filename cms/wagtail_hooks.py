@@ -3,13 +3,15 @@
 What town staff may open in the admin at all is decided in ``cms.admin_access``; the hooks here
 keep its menus, dashboard and listings to that and to what they may read."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import SubmenuMenuItem
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -20,7 +22,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from forum import selectors as forum_selectors
 from forum.rules import allowed
-from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin
+from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin, ServiceRefusalBulkMixin
 
 from .admin_access import is_town_staff, opens_for_town_staff
 from .admin_views import READABLE_PANELS
@@ -30,6 +32,14 @@ from .services import (
     delete_barrier_report,
     handle_barrier_report,
     prepare_consortium_page,
+)
+from .surveys.models import QuestionTemplate
+from .surveys.selectors import question_template_keepers
+from .surveys.services.authoring import (
+    delete_question_template,
+    option_lines,
+    parse_option_lines,
+    save_question_template,
 )
 
 
@@ -121,7 +131,7 @@ def _only_what_opens(request, items):
         items[:] = [
             item
             for item in items
-            if isinstance(item, SubmenuMenuItem) or opens_for_town_staff(item.url)
+            if isinstance(item, SubmenuMenuItem) or opens_for_town_staff(item.url, request.user)
         ]
 
 
@@ -233,3 +243,114 @@ class BarrierReportViewSet(SnippetViewSet):
 
 register_permission_policy(BarrierReport, BarrierReportPermissionPolicy(BarrierReport))
 register_snippet(BarrierReportViewSet)
+
+
+# --- The library of survey question templates ------------------------------------------------
+
+
+class QuestionTemplatePermissionPolicy(BasePermissionPolicy):
+    """Core team members of any consortium, editors and admins keep the library
+    (``cms.manage_question_templates``)."""
+
+    ACTIONS = frozenset({"add", "change", "delete", "view"})
+
+    def user_has_permission(self, user, action):
+        return action in self.ACTIONS and allowed(user, "cms.manage_question_templates")
+
+    def users_with_any_permission(self, actions):
+        if not self.ACTIONS.intersection(actions):
+            return get_user_model().objects.none()
+        return question_template_keepers()
+
+
+class OptionLinesField(forms.CharField):
+    """The options as lines „kennung | Text | englischer Text“ instead of raw JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def prepare_value(self, value):
+        return option_lines(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return parse_option_lines(super().to_python(value) or "")
+
+
+class QuestionTemplateForm(WagtailAdminModelForm):
+    options = OptionLinesField(
+        label=_("Antwortmöglichkeiten"),
+        required=False,
+        help_text=_(
+            "Nur bei Einfach- und Mehrfachauswahl: eine pro Zeile, „kennung | Text | "
+            "englischer Text“, z. B. „bahn | Bahn | Train“. Die Kennung (Kleinbuchstaben, "
+            "Ziffern, Bindestriche) bleibt, sobald Befragungen die Vorlage nutzen."
+        ),
+    )
+
+
+class QuestionTemplateCreateView(ServiceFormMixin, snippet_views.CreateView):
+    def save_instance(self):
+        template = self.form.save(commit=False)
+        return save_question_template(template=template, actor=self.request.user)
+
+
+class QuestionTemplateEditView(ServiceFormMixin, snippet_views.EditView):
+    def save_instance(self):
+        template = self.form.save(commit=False)
+        return save_question_template(template=template, actor=self.request.user)
+
+
+class QuestionTemplateDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
+    def delete_action(self):
+        delete_question_template(template=self.object, actor=self.request.user)
+
+
+class QuestionTemplateDeleteBulkAction(ServiceRefusalBulkMixin, DeleteBulkAction):
+    """Bulk deletion runs the delete service for each, all or none (a used template stays)."""
+
+    models = [QuestionTemplate]
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        actor = kwargs["self"].request.user
+        for template in objects:
+            delete_question_template(template=template, actor=actor)
+        return len(objects), 0
+
+
+hooks.register("register_bulk_action", QuestionTemplateDeleteBulkAction, order=1)
+
+
+class QuestionTemplateViewSet(SnippetViewSet):
+    model = QuestionTemplate
+    add_view_class = QuestionTemplateCreateView
+    edit_view_class = QuestionTemplateEditView
+    delete_view_class = QuestionTemplateDeleteView
+    copy_view_enabled = False
+    icon = "list-ul"
+    menu_label = _("Fragevorlagen")
+    menu_name = "question_templates"
+    add_to_admin_menu = True
+    list_display = ["text", "topic", "kind", "key"]
+    list_filter = ["topic", "kind"]
+    search_fields = ["text", "key"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("topic"),
+            FieldPanel("key"),
+            FieldPanel("kind"),
+            FieldPanel("text"),
+            FieldPanel("text_en"),
+            FieldPanel("help_text"),
+            FieldPanel("help_text_en"),
+            FieldPanel("options"),
+            FieldPanel("has_other"),
+            FieldPanel("min_value"),
+            FieldPanel("max_value"),
+            FieldPanel("position"),
+        ],
+        base_form_class=QuestionTemplateForm,
+    )
+
+
+register_permission_policy(QuestionTemplate, QuestionTemplatePermissionPolicy(QuestionTemplate))
+register_snippet(QuestionTemplateViewSet)

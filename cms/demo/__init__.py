@@ -54,6 +54,7 @@ from ..models import (
     WorkshopIndexPage,
 )
 from ..services import create_consortium_page, link_case_discussion
+from .surveys import seed_surveys
 from .transfers import seed_transfers
 
 logger = logging.getLogger(__name__)
@@ -304,6 +305,7 @@ def seed_cms_demo(*, created: Counter, updated: Counter, warn: Warn | None = Non
         for module in MODULES:
             _seed_action_module(index, parent, module, created, warn)
     seed_transfers(created=created, warn=warn)
+    seed_surveys(created=created, warn=warn)
 
 
 # A case page is written up after its lab ended: published this long after the lab's last day.

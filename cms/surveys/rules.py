@@ -57,3 +57,7 @@ rules.add_perm(
     can_see_results | (released_to_academy & can_compare) | released_as_public,
 )
 rules.add_perm("cms.compare_surveys", can_compare)
+rules.add_perm(
+    "cms.manage_question_templates",
+    policy.is_core_team_anywhere | policy.is_editor | policy.is_admin,
+)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from forum import rules as policy
+from forum.models import Role
 
 from ..rules import towns_acted_for
-from .models import Response, ResultsRelease, Survey
+from .models import Question, QuestionTemplate, Response, ResultsRelease, Survey
 
 NOTHING = Q(pk__in=[])
 
@@ -104,3 +106,49 @@ def survey_for_case_block(pk: Any, page: Any, user: Any) -> Survey | None:
     if not fits_page or not policy.allowed(user, "cms.see_released_results", survey):
         return None
     return survey
+
+
+def survey_overview(user: Any) -> QuerySet[Survey]:
+    """The surveys of ``user``'s consortia with their number of responses, in one query."""
+    return surveys_of_member(user).annotate(response_count=Count("responses"))
+
+
+def survey_with_questions(pk: Any, user: Any) -> Survey | None:
+    """As ``survey_for_member``, with its questions, options, skip rules and response count
+    fetched in a fixed number of queries."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        survey_overview(user)
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.select_related("show_if", "template").prefetch_related(
+                    "options"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def templates_by_topic() -> QuerySet[QuestionTemplate]:
+    return QuestionTemplate.objects.order_by("topic", "position", "pk")
+
+
+def question_template_keepers() -> QuerySet[Any]:
+    """Who keeps the template library: the queryset side of ``cms.manage_question_templates``
+    (core team of any consortium, editors, admins)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__name=policy.EDITOR_GROUP)
+            | Q(memberships__role=Role.CORE_TEAM),
+            is_active=True,
+        )
+        .distinct()
+    )

@@ -15,6 +15,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from cms import wagtail_hooks as cms_hooks
 from cms.models import BarrierReport
+from cms.surveys.models import QuestionTemplate
 from forum import services, wagtail_hooks
 from forum.models import (
     Challenge,
@@ -66,6 +67,7 @@ def test_every_snippet_of_ours_writes_through_services():
         "Challenge",
         "Format",
         "BarrierReport",
+        "QuestionTemplate",
     }
     assert writing_past == []
 
@@ -75,17 +77,19 @@ def test_every_snippet_of_ours_is_bulk_deleted_through_services():
         action = bulk_action_registry.get_bulk_action_class(
             model._meta.app_label, model._meta.model_name, "delete"
         )
-        expected = {BarrierReport: cms_hooks.BarrierReportDeleteBulkAction}.get(
-            model, wagtail_hooks.ServiceDeleteBulkAction
-        )
+        expected = {
+            BarrierReport: cms_hooks.BarrierReportDeleteBulkAction,
+            QuestionTemplate: cms_hooks.QuestionTemplateDeleteBulkAction,
+        }.get(model, wagtail_hooks.ServiceDeleteBulkAction)
         assert action is expected, model
 
 
 def test_every_snippet_of_ours_names_its_services():
     for model in our_snippets():
-        if model in (Membership, BarrierReport):
+        if model in (Membership, BarrierReport, QuestionTemplate):
             # Their own views call their services (add_member, change_membership,
-            # remove_member; handle_barrier_report, delete_barrier_report).
+            # remove_member; handle_barrier_report, delete_barrier_report;
+            # save_question_template, delete_question_template).
             continue
         save, delete = wagtail_hooks.ADMIN_SERVICES[model]
         assert callable(getattr(services, save)) and callable(getattr(services, delete)), model

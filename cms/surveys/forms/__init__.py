@@ -1,1 +1,2 @@
-"""Forms of the citizen surveys, one module per audience (``answering``: the public form)."""
+"""Forms of the citizen surveys, one module per audience: ``authoring`` (the staff who run a
+survey) and ``answering`` (the public form)."""

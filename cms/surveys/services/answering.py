@@ -128,3 +128,41 @@ def remove_old_contact_details(*, closed_before: datetime) -> int:
         | Q(survey__closes_on__lt=timezone.localdate(closed_before))
     ).delete()
     return deleted
+
+
+def store_responses(*, survey: Survey, batch: list[tuple[list[Given], date]]) -> list[Response]:
+    """Many responses at once, each with the day it came in: generated data (the demo, load
+    tests), not the public form. Checked as ``store_response`` checks one (the survey takes
+    answers on each day, every answer belongs to it); surveys with one-time codes take answers
+    through the form only."""
+    survey = Survey.objects.get(pk=survey.pk)
+    if survey.requires_code:
+        raise ValidationError(_("Diese Befragung nimmt Antworten nur mit Einmal-Code an."))
+    question_ids = set(survey.questions.values_list("pk", flat=True))
+    for given, day in batch:
+        if not survey.accepts_answers(day):
+            raise ValidationError(_("Diese Befragung nimmt keine Antworten an."), code="closed")
+        for item in given:
+            if item.question.pk not in question_ids or (
+                item.option is not None and item.option.question_id != item.question.pk
+            ):
+                raise ValidationError(_("Diese Antwort gehört nicht zu dieser Befragung."))
+    responses = Response.objects.bulk_create(
+        Response(survey=survey, submitted_on=day) for _given, day in batch
+    )
+    Answer.objects.bulk_create(
+        (
+            Answer(
+                response=response,
+                question=item.question,
+                option=item.option,
+                is_other=item.is_other,
+                number=item.number,
+                text=item.text,
+            )
+            for response, (given, _day) in zip(responses, batch, strict=True)
+            for item in given
+        ),
+        batch_size=2000,
+    )
+    return responses

@@ -1,3 +1,555 @@
-"""authoring"""
+"""The staff pages of a survey: the list, creating and editing, its page with questions,
+state and release, the question editor, questions from templates, copies and one-time codes.
+Thin: ``cms.surveys.rules`` decides, ``services.authoring`` writes. Pages of a survey answer
+404 to people outside its consortium and 403 to members who may see but not run it."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from forum import rules as policy
+from forum.forms import add_service_errors
+from forum.models import Consortium, Town
+
+from ...rules import towns_acted_for
+from .. import selectors
+from ..forms.authoring import (
+    CodesForm,
+    NewQuestionForm,
+    QuestionForm,
+    ReleaseForm,
+    SurveyForm,
+    TemplatesForm,
+    options_as_lines,
+)
+from ..models import Question, QuestionKind, Survey, SurveyStatus
+from ..services import authoring as services
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form's data on POST (an empty POST too, which must be refused, not ignored)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _town_choices(user: Any) -> list[tuple[str, str]]:
+    """The (town, consortium) pairs the user acts for, as "town id:consortium id"."""
+    pairs = sorted(towns_acted_for(user))
+    towns = Town.objects.in_bulk({town for town, _c in pairs})
+    consortia = Consortium.objects.in_bulk({consortium for _t, consortium in pairs})
+    several = len({consortium for _t, consortium in pairs}) > 1
+    choices = [
+        (
+            f"{town}:{consortium}",
+            f"{towns[town].name} ({consortia[consortium].name})" if several else towns[town].name,
+        )
+        for town, consortium in pairs
+    ]
+    return sorted(choices, key=lambda choice: choice[1])
+
+
+def _survey(request: HttpRequest, pk: int) -> Survey:
+    survey = selectors.survey_with_questions(pk, request.user)
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def _runnable(request: HttpRequest, pk: int) -> Survey:
+    survey = _survey(request, pk)
+    if not policy.allowed(request.user, "cms.run_survey", survey):
+        raise PermissionDenied
+    return survey
+
+
+def _question(survey: Survey, question_pk: int) -> Question:
+    question = next((q for q in survey.questions.all() if q.pk == question_pk), None)
+    if question is None:
+        raise Http404
+    return question
+
+
+def _answered_page(request: HttpRequest, survey: Survey, *, status: int = 200) -> HttpResponse:
+    context = {"survey": survey, "message": services.answered_message()}
+    return render(request, "cms/surveys/answered.html", context, status=status)
+
+
+# --- the list and the survey ------------------------------------------------------------------
+
+STATE_FILTERS = [("", gettext_lazy("Alle")), *SurveyStatus.choices]
+
+
+@login_required
+@require_safe
+def survey_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("stand", "")
+    surveys = selectors.survey_overview(request.user)
+    if state in SurveyStatus.values:
+        surveys = surveys.filter(status=state)
+    else:
+        state = ""
+    context = {
+        "surveys": list(surveys),
+        "state": state,
+        "state_filters": [(value, str(label)) for value, label in STATE_FILTERS],
+        "can_add": policy.allowed(request.user, "cms.add_survey"),
+    }
+    return render(request, "cms/surveys/list.html", context)
+
+
+@login_required
+@GET_POST
+def survey_create(request: HttpRequest) -> HttpResponse:
+    if not policy.allowed(request.user, "cms.add_survey"):
+        raise PermissionDenied
+    form = SurveyForm(_posted(request), town_choices=_town_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        town_id, consortium_id = (int(part) for part in form.cleaned_data["town"].split(":"))
+        try:
+            survey = services.create_survey(
+                actor=request.user,
+                town=Town.objects.get(pk=town_id),
+                consortium=Consortium.objects.get(pk=consortium_id),
+                **form.survey_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Die Befragung ist als Entwurf angelegt."))
+            return redirect(survey.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "cms/surveys/form.html", {"form": form}, status=status)
+
+
+def _transitions(survey: Survey) -> list[tuple[str, str]]:
+    if survey.status == SurveyStatus.DRAFT:
+        return [(SurveyStatus.OPEN, _("Befragung öffnen"))]
+    if survey.status == SurveyStatus.OPEN:
+        return [(SurveyStatus.CLOSED, _("Befragung beenden"))]
+    return [(SurveyStatus.OPEN, _("Wieder öffnen"))]
+
+
+def _detail(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    release_form: ReleaseForm | None = None,
+    http_status: int = 200,
+) -> HttpResponse:
+    can_run = policy.allowed(request.user, "cms.run_survey", survey)
+    answered = survey.response_count > 0
+    questions = list(survey.questions.all())
+    # A skip rule names its options by key; the page shows their labels.
+    by_pk = {question.pk: question for question in questions}
+    for question in questions:
+        condition = by_pk.get(question.show_if_id)
+        question.condition_labels = [
+            option.label
+            for option in (condition.options.all() if condition else [])
+            if option.key in question.show_if_keys
+        ]
+    context = {
+        "survey": survey,
+        "questions": questions,
+        "can_run": can_run,
+        "answered": answered,
+        "can_change_questions": can_run and not answered,
+        "can_delete": can_run and not answered and survey.status == SurveyStatus.DRAFT,
+        "transitions": _transitions(survey) if can_run else [],
+        "answered_message": services.answered_message(),
+        "new_question_form": NewQuestionForm(),
+    }
+    if can_run:
+        context["release_form"] = release_form or ReleaseForm(
+            initial={"release": survey.results_release}
+        )
+    return render(request, "cms/surveys/detail.html", context, status=http_status)
+
+
+@login_required
+@require_safe
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _survey(request, pk))
+
+
+def _survey_initial(survey: Survey) -> dict[str, Any]:
+    return {field: getattr(survey, field) for field in services.SURVEY_TEXT_FIELDS}
+
+
+@login_required
+@GET_POST
+def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    form = SurveyForm(_posted(request), initial=_survey_initial(survey))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_survey(actor=request.user, survey=survey, **form.survey_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Die Befragung ist gespeichert."))
+            return redirect(survey.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "survey": survey}
+    return render(request, "cms/surveys/form.html", context, status=status)
+
+
+def _confirm(
+    request: HttpRequest, survey: Survey, *, title: str, text: str, button: str
+) -> HttpResponse:
+    context = {"survey": survey, "title": title, "text": text, "button": button}
+    return render(request, "cms/surveys/confirm.html", context)
+
+
+@login_required
+@GET_POST
+def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            survey,
+            title=_("Entwurf löschen"),
+            text=_(
+                "Der Entwurf und seine Fragen werden gelöscht. Das lässt sich nicht rückgängig "
+                "machen."
+            ),
+            button=_("Endgültig löschen"),
+        )
+    try:
+        services.delete_survey(actor=request.user, survey=survey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(survey.get_absolute_url())
+    messages.success(request, _("Der Entwurf ist gelöscht."))
+    return redirect("cms:survey_list")
+
+
+@login_required
+@GET_POST
+def survey_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            survey,
+            title=_("Kopie anlegen"),
+            text=_(
+                "Die Kopie ist ein neuer Entwurf mit denselben Texten, Fragen, "
+                "Antwortmöglichkeiten und Bedingungen, aber ohne Antworten und Codes. Ihre "
+                "Fragen können Sie ändern."
+            ),
+            button=_("Kopie anlegen"),
+        )
+    copy = services.copy_survey(actor=request.user, survey=survey)
+    messages.success(request, _("Die Kopie ist als Entwurf angelegt."))
+    return redirect(copy.get_absolute_url())
+
+
+STATUS_TEXTS = {
+    SurveyStatus.OPEN: (
+        gettext_lazy("Befragung öffnen"),
+        gettext_lazy(
+            "Ab jetzt nimmt die Befragung über ihren öffentlichen Link Antworten an (innerhalb "
+            "ihres Zeitraums). Sobald die erste Antwort da ist, lassen sich die Fragen nicht mehr "
+            "ändern."
+        ),
+    ),
+    SurveyStatus.CLOSED: (
+        gettext_lazy("Befragung beenden"),
+        gettext_lazy(
+            "Die Befragung nimmt keine Antworten mehr an. Solange ihr letzter Tag nicht vorbei "
+            "ist, können Sie sie wieder öffnen."
+        ),
+    ),
+}
+
+
+@login_required
+@GET_POST
+def survey_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    survey = _runnable(request, pk)
+    if status not in STATUS_TEXTS:
+        raise Http404
+    title, text = STATUS_TEXTS[status]
+    if request.method != "POST":
+        return _confirm(request, survey, title=title, text=text, button=title)
+    try:
+        services.change_status(actor=request.user, survey=survey, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Die Befragung ist geöffnet.")
+            if status == SurveyStatus.OPEN
+            else _("Die Befragung ist beendet."),
+        )
+    return redirect(survey.get_absolute_url())
+
+
+@login_required
+@require_POST
+def survey_release(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        services.release_results(
+            actor=request.user, survey=survey, release=form.cleaned_data["release"]
+        )
+        messages.success(request, _("Die Freigabe der Ergebnisse ist gespeichert."))
+        return redirect(survey.get_absolute_url() + "#freigabe")
+    return _detail(request, survey, release_form=form, http_status=400)
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def _question_form(
+    request: HttpRequest, survey: Survey, kind: str, question: Question | None
+) -> QuestionForm:
+    position = question.position if question else float("inf")
+    earlier = [q for q in survey.questions.all() if q.position < position]
+    initial: dict[str, Any] = {}
+    if question is not None:
+        initial = {
+            field: getattr(question, field)
+            for field in [
+                "text",
+                "text_en",
+                "help_text",
+                "help_text_en",
+                "required",
+                "has_other",
+                "min_value",
+                "max_value",
+            ]
+        }
+        initial["options"] = options_as_lines(question)
+        initial["show_if"] = question.show_if_id
+        initial["show_if_keys"] = [f"{question.show_if_id}:{k}" for k in question.show_if_keys]
+    return QuestionForm(
+        _posted(request),
+        initial=initial,
+        kind=kind,
+        earlier=earlier,
+        english=survey.has_english,
+    )
+
+
+def _question_page(
+    request: HttpRequest, survey: Survey, form: QuestionForm, question: Question | None
+) -> HttpResponse:
+    context = {
+        "survey": survey,
+        "form": form,
+        "question": question,
+        "kind_label": QuestionKind(form.kind).label,
+    }
+    return render(
+        request,
+        "cms/surveys/question_form.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _refused(form: QuestionForm | TemplatesForm, error: ValidationError) -> bool:
+    """Adds the service's refusal to the form; whether it was "the survey has answers"."""
+    if getattr(error, "code", None) == "answered":
+        return True
+    add_service_errors(form, error)
+    return False
+
+
+@login_required
+@GET_POST
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    if survey.response_count:
+        return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
+    kind = request.GET.get("art", "")
+    if kind not in QuestionKind.values:
+        form = NewQuestionForm(request.GET if "art" in request.GET else None)
+        form.is_valid()
+        context = {"survey": survey, "form": form}
+        return render(request, "cms/surveys/question_kind.html", context, status=200)
+    form = _question_form(request, survey, kind, None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_question(
+                actor=request.user, survey=survey, kind=kind, **form.service_arguments()
+            )
+        except ValidationError as error:
+            if _refused(form, error):
+                return _answered_page(request, survey, status=400)
+        else:
+            messages.success(request, _("Die Frage ist hinzugefügt."))
+            return redirect(survey.get_absolute_url() + "#fragen")
+    return _question_page(request, survey, form, None)
+
+
+@login_required
+@GET_POST
+def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    question = _question(survey, question_pk)
+    if survey.response_count:
+        return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
+    form = _question_form(request, survey, question.kind, question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_question(
+                actor=request.user, question=question, **form.service_arguments()
+            )
+        except ValidationError as error:
+            if _refused(form, error):
+                return _answered_page(request, survey, status=400)
+        else:
+            messages.success(request, _("Die Frage ist gespeichert."))
+            return redirect(survey.get_absolute_url() + f"#frage-{question.pk}")
+    return _question_page(request, survey, form, question)
+
+
+@login_required
+@GET_POST
+def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    question = _question(survey, question_pk)
+    if request.method != "POST":
+        return _confirm(
+            request,
+            survey,
+            title=_("Frage löschen"),
+            text=_(
+                "„%(text)s“ wird gelöscht. Fragen, die nur bei ihrer Antwort gestellt werden, "
+                "werden dann immer gestellt."
+            )
+            % {"text": question.text},
+            button=_("Frage löschen"),
+        )
+    try:
+        services.delete_question(actor=request.user, question=question)
+    except ValidationError:
+        return _answered_page(request, survey, status=400)
+    messages.success(request, _("Die Frage ist gelöscht."))
+    return redirect(survey.get_absolute_url() + "#fragen")
+
+
+@login_required
+@require_POST
+def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    question = _question(survey, question_pk)
+    try:
+        services.move_question(
+            actor=request.user, question=question, up=request.POST.get("richtung") == "hoch"
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "answered":
+            return _answered_page(request, survey, status=400)
+        messages.error(request, " ".join(error.messages))
+    return redirect(survey.get_absolute_url() + f"#frage-{question.pk}")
+
+
+@login_required
+@GET_POST
+def templates_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _runnable(request, pk)
+    if survey.response_count:
+        return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
+    used = {q.template_id for q in survey.questions.all() if q.template_id}
+    templates = [t for t in selectors.templates_by_topic() if t.pk not in used]
+    form = TemplatesForm(_posted(request), templates=templates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_questions_from_templates(
+                actor=request.user, survey=survey, templates=form.chosen()
+            )
+        except ValidationError as error:
+            if _refused(form, error):
+                return _answered_page(request, survey, status=400)
+        else:
+            messages.success(
+                request,
+                _("%(count)s Fragen aus Vorlagen sind hinzugefügt.") % {"count": len(added)},
+            )
+            return redirect(survey.get_absolute_url() + "#fragen")
+    context = {"survey": survey, "form": form, "none_left": not templates}
+    return render(
+        request, "cms/surveys/templates_add.html", context, status=400 if form.is_bound else 200
+    )
+
+
+# --- one-time codes ---------------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable list of codes, and the form for more. Which response used which code is
+    not stored, so not shown either."""
+    survey = _runnable(request, pk)
+    if not survey.requires_code:
+        raise Http404
+    form = CodesForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.generate_codes(
+                actor=request.user, survey=survey, count=form.cleaned_data["count"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s neue Codes.") % {"count": len(made)})
+            return redirect("cms:survey_codes", pk=survey.pk)
+    all_codes = list(survey.codes.order_by("pk").values_list("code", "used_at"))
+    context = {
+        "survey": survey,
+        "form": form,
+        "codes": [code for code, used_at in all_codes if used_at is None],
+        "used": sum(1 for _code, used_at in all_codes if used_at is not None),
+        "total": len(all_codes),
+    }
+    return render(request, "cms/surveys/codes.html", context, status=400 if form.is_bound else 200)
+
+
+urlpatterns = [
+    path("befragungen/", survey_list, name="survey_list"),
+    path("befragungen/neu/", survey_create, name="survey_create"),
+    path("befragungen/<int:pk>/", survey_detail, name="survey_detail"),
+    path("befragungen/<int:pk>/bearbeiten/", survey_edit, name="survey_edit"),
+    path("befragungen/<int:pk>/loeschen/", survey_delete, name="survey_delete"),
+    path("befragungen/<int:pk>/kopieren/", survey_copy, name="survey_copy"),
+    path("befragungen/<int:pk>/stand/<str:status>/", survey_status, name="survey_status"),
+    path("befragungen/<int:pk>/freigabe/", survey_release, name="survey_release"),
+    path("befragungen/<int:pk>/codes/", codes, name="survey_codes"),
+    path("befragungen/<int:pk>/fragen/neu/", question_add, name="survey_question_add"),
+    path("befragungen/<int:pk>/fragen/vorlagen/", templates_add, name="survey_templates_add"),
+    path(
+        "befragungen/<int:pk>/fragen/<int:question_pk>/",
+        question_edit,
+        name="survey_question_edit",
+    ),
+    path(
+        "befragungen/<int:pk>/fragen/<int:question_pk>/loeschen/",
+        question_delete,
+        name="survey_question_delete",
+    ),
+    path(
+        "befragungen/<int:pk>/fragen/<int:question_pk>/verschieben/",
+        question_move,
+        name="survey_question_move",
+    ),
+]
