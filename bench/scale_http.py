@@ -51,7 +51,8 @@ class Load:
 class Server:
     """``collectstatic`` into a temporary directory, then one daphne process."""
 
-    def __init__(self, database_url: str, redis_url: str, secret_key: str) -> None:
+    def __init__(self, database_url: str, redis_url: str, secret_key: str, **settings: str) -> None:
+        """``settings``: more environment variables for the server (its settings read them)."""
         self.workdir = Path(tempfile.mkdtemp(prefix="bench-scale-http-"))
         self.env = {
             key: value
@@ -71,6 +72,7 @@ class Server:
             "BENCH_STATIC_ROOT": str(self.workdir / "static"),
             "MEDIA_ROOT": str(self.workdir / "media"),
             "PRIVATE_MEDIA_ROOT": str(self.workdir / "private_media"),
+            **settings,
         }
         subprocess.run(  # noqa: S603 - fixed arguments
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
