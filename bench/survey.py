@@ -28,13 +28,12 @@ one run (ratios), not runs on different machines.
 from __future__ import annotations
 
 import argparse
-import http.client
+import asyncio
 import os
 import random
 import re
 import statistics
 import sys
-import threading
 import time
 import uuid
 from datetime import date
@@ -45,6 +44,7 @@ from common import start_django  # bench/ is on sys.path when run as a script
 
 SMALL, LARGE = 100, 10_000
 PER_CLIENT = 50
+FLOOR = "/bench/hallo/"
 # (label, clients, mean pause in seconds after each form): one person alone (the time one form
 # costs the server), 20 people at once each sending a form a second (20 forms a second, some
 # 5,000 times a month-long survey's average of 10,000 answers), and 20 without any pause (the
@@ -176,60 +176,103 @@ def form_data(survey, rng: random.Random) -> dict[str, list[str]]:
     return data
 
 
+async def _exchange(reader, writer, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request on a kept-alive connection; the status, headers and body."""
+    writer.write(request)
+    await writer.drain()
+    status_line = await reader.readline()
+    headers: dict[str, str] = {}
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _sep, value = line.decode("latin-1").partition(":")
+        headers.setdefault(name.strip().lower(), value.strip())
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return int(status_line.split()[1]), headers, body
+
+
+async def _client(seed: int, port: int, path: str, form: str, pause: float, sink: dict) -> None:
+    waits = random.Random(seed)  # noqa: S311 - load shape, not secrets
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = f"Host: 127.0.0.1:{port}\r\nConnection: keep-alive\r\n"
+    _status, headers, page = await _exchange(
+        reader, writer, f"GET {path} HTTP/1.1\r\n{head}\r\n".encode()
+    )
+    cookie = re.search(r"csrftoken=([^;]+)", headers["set-cookie"]).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    last = ""
+    for sent in range(PER_CLIENT + 1):
+        if sent < PER_CLIENT:
+            last = str(uuid.uuid4())
+        body = f"{form}&csrfmiddlewaretoken={token}&submission={last}".encode()
+        request = (
+            f"POST {path} HTTP/1.1\r\n{head}Cookie: csrftoken={cookie}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        began = time.perf_counter()
+        status, _headers, _body = await _exchange(reader, writer, request)
+        if sent < PER_CLIENT:  # the resend is not timed
+            sink["latencies"].append((time.perf_counter() - began) * 1000)
+        sink["statuses"][status] = sink["statuses"].get(status, 0) + 1
+        if pause:
+            await asyncio.sleep(waits.expovariate(1 / pause))
+    writer.close()
+    await writer.wait_closed()
+
+
+async def _floor_client(port: int, sink: dict) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = f"GET {FLOOR} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    for _ in range(PER_CLIENT):
+        began = time.perf_counter()
+        status, _headers, _body = await _exchange(reader, writer, request)
+        sink["latencies"].append((time.perf_counter() - began) * 1000)
+        sink["statuses"][status] = sink["statuses"].get(status, 0) + 1
+    writer.close()
+    await writer.wait_closed()
+
+
+def floor_under_load(ports: list[int], *, clients: int) -> dict:
+    """The same workers' floor: a plain hello world (``scale_urls``), asked as the forms are
+    sent without pause."""
+    sink: dict = {"latencies": [], "statuses": {}}
+
+    async def everyone() -> None:
+        await asyncio.gather(*(_floor_client(ports[n % len(ports)], sink) for n in range(clients)))
+
+    began = time.perf_counter()
+    asyncio.run(everyone())
+    return {"seconds": time.perf_counter() - began, **sink}
+
+
 def answer_under_load(
     ports: list[int], path: str, data: dict[str, list[str]], *, clients: int, pause: float
 ) -> dict:
-    """``clients`` threads, each on its own connection to one of the workers (in turn, as a load
-    balancer spreads them), send PER_CLIENT complete forms, waiting
-    about ``pause`` seconds (exponentially distributed: people do not send in step) after each;
-    then each sends its last form once more (untimed; it must store nothing)."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
+    """``clients`` connections, each to one of the workers in turn (as a load balancer spreads
+    them), send PER_CLIENT complete forms each, waiting about ``pause`` seconds after each
+    (exponentially distributed: people do not send in step); then each sends its last form once
+    more (untimed; it must store nothing). One asyncio loop drives them all, so the clients cost
+    the shared cores little and their own waiting does not count as the server's time."""
+    form = urlencode(data, doseq=True)
+    sink: dict = {"latencies": [], "statuses": {}}
 
-    def client(seed: int) -> None:
-        waits = random.Random(seed)  # noqa: S311 - load shape, not secrets
-        port = ports[seed % len(ports)]
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        connection.request("GET", path)
-        response = connection.getresponse()
-        page = response.read().decode()
-        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        headers = {
-            "Cookie": f"csrftoken={cookie}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        mine, seen = [], {}
-        last = ""
-        for sent in range(PER_CLIENT + 1):
-            if sent < PER_CLIENT:
-                last = str(uuid.uuid4())
-            body = urlencode(
-                {**data, "csrfmiddlewaretoken": [token], "submission": [last]}, doseq=True
-            )
-            began = time.perf_counter()
-            connection.request("POST", path, body=body, headers=headers)
-            answer = connection.getresponse()
-            answer.read()
-            if sent < PER_CLIENT:  # the resend is not timed
-                mine.append((time.perf_counter() - began) * 1000)
-            seen[answer.status] = seen.get(answer.status, 0) + 1
-            if pause:
-                time.sleep(waits.expovariate(1 / pause))
-        connection.close()
-        with lock:
-            latencies.extend(mine)
-            for status, number in seen.items():
-                statuses[status] = statuses.get(status, 0) + number
+    async def everyone() -> None:
+        await asyncio.gather(
+            *(_client(n, ports[n % len(ports)], path, form, pause, sink) for n in range(clients))
+        )
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {"seconds": time.perf_counter() - began, "latencies": latencies, "statuses": statuses}
+    asyncio.run(everyone())
+    return {"seconds": time.perf_counter() - began, **sink}
+
+
+def _print_load(label: str, sent: int, result: dict, stored: str) -> None:
+    latencies = result["latencies"]
+    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+    print(
+        f"{label:<34} {sent:>6} {sent / result['seconds']:>8.1f} "
+        f"{statistics.median(latencies):>8.1f} {percentile(latencies, 0.95):>8.1f} "
+        f"{max(latencies):>8.1f}  {stored} ({statuses})"
+    )
 
 
 def main() -> int:
@@ -329,13 +372,9 @@ def main() -> int:
                 stored = Response.objects.filter(survey=large).count() - before
                 sent = clients * PER_CLIENT
                 lost += abs(sent - stored)
-                latencies = result["latencies"]
-                statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
-                print(
-                    f"{label:<34} {sent:>6} {sent / result['seconds']:>8.1f} "
-                    f"{statistics.median(latencies):>8.1f} {percentile(latencies, 0.95):>8.1f} "
-                    f"{max(latencies):>8.1f}  {stored} von {sent} ({statuses})"
-                )
+                _print_load(label, sent, result, f"{stored} von {sent}")
+            floor = floor_under_load(ports, clients=20)
+            _print_load("Boden: Hallo Welt, 20 ohne Pause", 20 * PER_CLIENT, floor, "")
         finally:
             for server in servers:
                 server.stop()

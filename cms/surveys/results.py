@@ -154,7 +154,8 @@ def survey_results(
     """Counts, shares, number statistics and the newest free-text answers of every question;
     ``with_texts=False`` for viewers who see released results only (charted questions)."""
     responses = Response.objects.filter(survey=survey)
-    answers = Answer.objects.filter(question__survey=survey)
+    # By the questions' ids (all of this survey): no join with the questions per answer row.
+    answers = Answer.objects.filter(question_id__in=[question.pk for question in questions])
     if answer_filter is not None:
         responses = responses.filter(pk__in=answer_filter.response_ids())
         answers = answers.filter(response_id__in=answer_filter.response_ids())
@@ -201,11 +202,10 @@ def response_count(survey: Survey) -> int:
 
 
 def _count_choices(results: dict[int, QuestionResult], answers: QuerySet) -> None:
-    answered = dict(
-        answers.order_by()
-        .values_list("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-    )
+    """How often each option was chosen (one query). Who answered: for a single choice the
+    sum of its rows (one per response); for a multiple choice the distinct responses, counted
+    only over those questions (one more query)."""
+    answered: dict[int, int] = {}
     counts: dict[tuple[int, int | None], int] = {}
     for question_id, option_id, is_other, n in (
         answers.order_by()
@@ -214,6 +214,18 @@ def _count_choices(results: dict[int, QuestionResult], answers: QuerySet) -> Non
     ):
         key = (question_id, None if is_other else option_id)
         counts[key] = counts.get(key, 0) + n
+        answered[question_id] = answered.get(question_id, 0) + n
+    multiple = [
+        result.question.pk
+        for result in results.values()
+        if result.question.kind == QuestionKind.MULTIPLE
+    ]
+    answered.update(
+        answers.filter(question_id__in=multiple)
+        .order_by()
+        .values_list("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+    )
     for result in results.values():
         question = result.question
         if question.kind not in QuestionKind.with_options():
@@ -313,14 +325,19 @@ def histogram(given: list[tuple[Decimal, int]]) -> list[tuple[str, int]]:
 
 
 def _collect_texts(results: dict[int, QuestionResult], texts: QuerySet) -> None:
-    """The newest ``TEXTS_SHOWN`` texts per question in one query (a window per question),
-    and how many there are in another."""
+    """How many texts each question has (one query), and its newest ``TEXTS_SHOWN``: ranked by
+    a window over the answers alone (one query), then only those rows read with the day they
+    came in (one more), rather than every text joined with its response."""
     counts = dict(texts.order_by().values_list("question_id").annotate(n=Count("id")))
-    newest = (
+    newest_ids = (
         texts.annotate(
             rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("id").desc())
         )
         .filter(rank__lte=TEXTS_SHOWN)
+        .values_list("pk", flat=True)
+    )
+    newest = (
+        Answer.objects.filter(pk__in=list(newest_ids))
         .values_list("pk", "question_id", "text", "response__submitted_on", "is_other", "hidden_at")
         .order_by("question_id", "-id")
     )

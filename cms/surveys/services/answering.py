@@ -55,14 +55,7 @@ def store_response(
     if stored is not None:
         return stored, False
     survey = Survey.objects.get(pk=survey.pk)
-    if not survey.accepts_answers(on):
-        raise ValidationError(_("Diese Befragung nimmt keine Antworten an."), code="closed")
-    question_ids = set(survey.questions.values_list("pk", flat=True))
-    for item in given:
-        if item.question.pk not in question_ids or (
-            item.option is not None and item.option.question_id != item.question.pk
-        ):
-            raise ValidationError(_("Diese Antwort gehört nicht zu dieser Befragung."))
+    _check(survey, given, on)
     if survey.requires_code:
         _use_code(survey, code)
     try:
@@ -102,6 +95,18 @@ def store_response(
     return response, True
 
 
+def _check(survey: Survey, given: list[Given], day: date | None) -> None:
+    """The survey takes answers on ``day`` (today if ``None``), and every answer belongs to one
+    of its questions (and a chosen option to that question)."""
+    if not survey.accepts_answers(day):
+        raise ValidationError(_("Diese Befragung nimmt keine Antworten an."), code="closed")
+    for item in given:
+        if item.question.survey_id != survey.pk or (
+            item.option is not None and item.option.question_id != item.question.pk
+        ):
+            raise ValidationError(_("Diese Antwort gehört nicht zu dieser Befragung."))
+
+
 def _use_code(survey: Survey, code: str) -> None:
     normalised = code.strip().lower().replace(" ", "").replace("-", "")
     access = (
@@ -138,15 +143,8 @@ def store_responses(*, survey: Survey, batch: list[tuple[list[Given], date]]) ->
     survey = Survey.objects.get(pk=survey.pk)
     if survey.requires_code:
         raise ValidationError(_("Diese Befragung nimmt Antworten nur mit Einmal-Code an."))
-    question_ids = set(survey.questions.values_list("pk", flat=True))
     for given, day in batch:
-        if not survey.accepts_answers(day):
-            raise ValidationError(_("Diese Befragung nimmt keine Antworten an."), code="closed")
-        for item in given:
-            if item.question.pk not in question_ids or (
-                item.option is not None and item.option.question_id != item.question.pk
-            ):
-                raise ValidationError(_("Diese Antwort gehört nicht zu dieser Befragung."))
+        _check(survey, given, day)
     responses = Response.objects.bulk_create(
         Response(survey=survey, submitted_on=day) for _given, day in batch
     )
