@@ -95,7 +95,10 @@ class AskedQuestion:
         """What the form says without JavaScript about when to answer."""
         if self.condition is None:
             return ""
-        answers = gettext(" oder ").join(f"„{label}“" for label in self.condition_labels)
+        # Quotation marks as the language writes them („…“ in German, “…” in English).
+        answers = gettext(" oder ").join(
+            gettext("„%(answer)s“") % {"answer": label} for label in self.condition_labels
+        )
         return gettext(
             "Nur beantworten, wenn Sie bei Frage %(number)s %(answers)s gewählt haben."
         ) % {"number": self.condition_number, "answers": answers}
