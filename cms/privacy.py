@@ -9,7 +9,7 @@ case page, its live version, drafts and stored revisions, and @mentions of them 
 become "@ehemaliges-Mitglied". (Page ownership, revisions and Wagtail's log keep no name: their
 user columns are emptied with the account, and the forum's part relabels log entries.)
 
-Transfers: ``cms.transfers.privacy``.
+Transfers: ``cms.transfers.privacy``; surveys: ``cms.surveys.privacy``.
 
 Retention (``forum.privacy.retention``): barrier reports done more than
 ``BARRIER_REPORT_DAYS`` ago, with the sender's name and address; questions to contact persons
@@ -37,6 +37,7 @@ from forum.privacy.export import Section
 
 from . import services
 from .models import ContactRequest, ForumQuote, LabCasePage
+from .surveys import privacy as survey_privacy
 from .surveys.services import answering as survey_answering
 from .transfers import privacy as transfer_privacy
 
@@ -163,7 +164,7 @@ def remove_old_survey_contacts(*, now: datetime) -> int:
 
 
 def register() -> None:
-    for section in [*SECTIONS, *transfer_privacy.SECTIONS]:
+    for section in [*SECTIONS, *transfer_privacy.SECTIONS, *survey_privacy.SECTIONS]:
         export_registry.register_section(section)
     erasure_registry.register_section("cms", erase)
     retention_registry.register_step("barrier_reports", remove_old_barrier_reports)

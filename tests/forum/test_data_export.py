@@ -17,11 +17,14 @@ from django.utils import timezone
 
 from cms import services as cms_services
 from cms.models import LabCasePage
+from cms.surveys.models import Answer
+from cms.surveys.services import results as survey_results
 from forum import notifications
 from forum import services as forum_services
 from forum.models import DataExport, Membership, Notification, NotificationKind, Role
 from forum.privacy import export as data_export
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.helpers.surveys import add_responses, make_survey
 from tests.helpers.workshops import make_workshop
 from workshops import services as workshop_services
 from workshops.models import Workshop
@@ -114,6 +117,10 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         target=forum.academy,
         note="Für alle interessant",
     )
+    # A survey the coach created, with a free-text answer they hid.
+    built = make_survey(cast.consortium, created_by=coach)
+    add_responses(built, 1)
+    survey_results.hide_answer(answer=Answer.objects.get(question=built.wish), actor=coach)
     # Named as the draft's contact person (the admin form checks consent; not the point here).
     LabCasePage.objects.filter(pk=case_page.pk).update(contact_person=coach)
     mail.outbox.clear()
@@ -175,6 +182,8 @@ def test_export_holds_every_area_with_documented_keys(run, cast, forum, home_pag
         "uebertragungen_verlauf": 0,
         "uebertragungen_belege": 0,
         "ansprechperson_fuer_fallstudien": 1,
+        "befragungen": 1,
+        "befragungen_ausgeblendete_antworten": 1,
     }
     assert {section.name for section in data_export.sections()} == set(expected_counts)
     for name, count in expected_counts.items():
