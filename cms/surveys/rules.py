@@ -4,7 +4,7 @@ the permissions are registered with the others.
 
 - Running a survey (write, open, close, copy, codes, QR code and flyer, hide free-text answers,
   contact addresses, release): town staff for their own town, the consortium's coaches and core
-  team for every town of it, admins (``cms.run_survey``; ``cms.add_survey`` for a
+  team for every town of it, admins (``cms.run_survey``; ``cms.create_survey`` for a
   (town, consortium) pair).
 - All results of a survey (free text, filters, exports, the live count): every member of its
   consortium and admins (``cms.see_survey_results``).
@@ -49,7 +49,7 @@ def released_as_public(user: Any, survey: Survey) -> bool:
 can_compare = policy.is_signed_in_member | policy.is_editor | policy.is_admin
 can_see_results = policy.is_consortium_member | policy.is_admin
 
-rules.add_perm("cms.add_survey", acts_for_some_town)
+rules.add_perm("cms.create_survey", acts_for_some_town)
 rules.add_perm("cms.run_survey", acts_for_survey_town)
 rules.add_perm("cms.see_survey_results", can_see_results)
 rules.add_perm(

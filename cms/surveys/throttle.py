@@ -18,8 +18,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from config.proxy import parse_address
-
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PREFIX = {4: 24, 6: 48}
 
@@ -31,10 +29,15 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def network_of(address: str) -> str:
-    """The /24 or /48 around ``address``; ``"unknown"`` when there is none to read."""
-    parsed = parse_address(address or "")
-    if parsed is None:
+    """The /24 or /48 around ``address`` (``REMOTE_ADDR``: a bare address, the proxy's port
+    and brackets already gone); ``"unknown"`` when there is none to read."""
+    try:
+        parsed = ipaddress.ip_address((address or "").strip())
+    except ValueError:
         return "unknown"
+    # A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d: their network is the IPv4 one.
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped
     network = ipaddress.ip_network(f"{parsed}/{PREFIX[parsed.version]}", strict=False)
     return str(network)
 

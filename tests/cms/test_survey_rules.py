@@ -48,7 +48,7 @@ def test_results_matrix(cast, surveys, role, release):
 def test_town_staff_run_only_their_towns_surveys(cast, surveys, role):
     runs = policy.allowed(cast.user(role), "cms.run_survey", surveys["elsewhere"])
     assert runs is (role in {"coach", "core_team", "admin"})
-    assert policy.allowed(cast.user(role), "cms.add_survey") is (role in RUNS_OWN_TOWN)
+    assert policy.allowed(cast.user(role), "cms.create_survey") is (role in RUNS_OWN_TOWN)
 
 
 @pytest.mark.parametrize("role", ROLES)

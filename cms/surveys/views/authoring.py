@@ -103,7 +103,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         "surveys": list(surveys),
         "state": state,
         "state_filters": [(value, str(label)) for value, label in STATE_FILTERS],
-        "can_add": policy.allowed(request.user, "cms.add_survey"),
+        "can_add": policy.allowed(request.user, "cms.create_survey"),
     }
     return render(request, "cms/surveys/list.html", context)
 
@@ -111,7 +111,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def survey_create(request: HttpRequest) -> HttpResponse:
-    if not policy.allowed(request.user, "cms.add_survey"):
+    if not policy.allowed(request.user, "cms.create_survey"):
         raise PermissionDenied
     form = SurveyForm(_posted(request), town_choices=_town_choices(request.user))
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """Writing surveys: the survey itself, its questions and options, questions from the template
 library, its state, copies, one-time codes, the release of its results, and the library.
 
-Every function checks the policy first (``cms.add_survey``, ``cms.run_survey``,
+Every function checks the policy first (``cms.create_survey``, ``cms.run_survey``,
 ``cms.manage_question_templates``). Questions and options of a survey that has answers are
 never changed: the answers would no longer mean what was asked. The refusal says so and points
 to a copy.

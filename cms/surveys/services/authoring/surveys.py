@@ -91,7 +91,7 @@ def _check_survey(survey: Survey) -> None:
 def create_survey(*, actor: Any, town: Town, consortium: Consortium, **texts: Any) -> Survey:
     """A new draft of ``town`` in ``consortium``; ``texts`` are fields of
     ``SURVEY_TEXT_FIELDS``."""
-    require(actor, "cms.add_survey")
+    require(actor, "cms.create_survey")
     if (town.pk, consortium.pk) not in towns_acted_for(actor):
         raise ValidationError(
             {
