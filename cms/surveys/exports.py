@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Question, QuestionKind, Response, Survey
 
@@ -159,13 +160,19 @@ def csv_chunks(survey: Survey, questions: list[Question]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _worksheet_cells(row: list[Any]) -> list[Any]:
+    """A worksheet may not hold C0 control characters (the forms let them through): left out,
+    as they show nothing anyway."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row]
+
+
 def xlsx_bytes(survey: Survey, questions: list[Question]) -> bytes:
     """The workbook, written row by row (openpyxl's write-only mode keeps memory small)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Antworten"))
-    sheet.append(headings(columns(questions)))
+    sheet.append(_worksheet_cells(headings(columns(questions))))
     for row in rows(survey, questions, numbers_as_text=False):
-        sheet.append(row)
+        sheet.append(_worksheet_cells(row))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

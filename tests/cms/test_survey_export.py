@@ -88,6 +88,22 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(client, cast):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+def test_control_characters_in_answers_and_questions_do_not_break_the_xlsx(client, cast):
+    """Forms and services let C0 control characters through (only NUL and direction controls
+    are refused); a worksheet may not hold them, so the export leaves them out."""
+    built = make_survey(cast.consortium)
+    add_responses(built, 1)
+    Answer.objects.filter(question=built.wish).update(text="Hallo\x01Welt\x1b")
+    built.wish.text = "Ihr\x07 Wunsch"
+    built.wish.save(update_fields=["text"])
+    client.force_login(cast.user("member"))
+    response, content = download(client, built.survey, "xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    column = rows[0].index("Ihr Wunsch")
+    assert rows[1][column] == "HalloWelt"
+
+
 def test_xlsx_has_numbers_as_numbers(client, cast):
     built = make_survey(cast.consortium)
     add_responses(built, 2)
