@@ -110,7 +110,12 @@ def survey_for_case_block(pk: Any, page: Any, user: Any) -> Survey | None:
 
 def survey_overview(user: Any) -> QuerySet[Survey]:
     """The surveys of ``user``'s consortia with their number of responses, in one query."""
-    return surveys_of_member(user).annotate(response_count=Count("responses"))
+    # Newest first, said again: a grouped query does not use the model's default order.
+    return (
+        surveys_of_member(user)
+        .annotate(response_count=Count("responses"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def survey_with_questions(pk: Any, user: Any) -> Survey | None:

@@ -23,6 +23,7 @@ from cms.surveys.models import (
 )
 from cms.surveys.services import authoring as services
 from cms.surveys.services.authoring import OptionLine
+from cms.surveys.views.authoring import SURVEYS_PER_PAGE
 from tests.helpers.cast import ROLES, client_for
 from tests.helpers.surveys import add_responses, make_survey
 
@@ -157,6 +158,21 @@ def test_list_filters_by_state_and_counts_responses(client, cast):
     assert "Entwurf A" in drafts and "Offene Befragung" not in drafts
     odd = client.get(reverse("cms:survey_list") + "?stand=<x>")
     assert odd.status_code == 200 and "Offene Befragung" in odd.content.decode()
+
+
+def test_the_list_is_paginated_and_keeps_the_state_filter(client, cast):
+    town = cast.user("member").profile.town
+    Survey.objects.bulk_create(
+        Survey(consortium=cast.consortium, town=town, title=f"Befragung {n:02d}", privacy_note="x")
+        for n in range(SURVEYS_PER_PAGE + 3)
+    )
+    client_for(client, cast.user("coach"))
+    first = client.get(reverse("cms:survey_list") + "?stand=draft")
+    second = client.get(reverse("cms:survey_list") + "?stand=draft&seite=2")
+    assert first.content.decode().count('<th scope="row">') == SURVEYS_PER_PAGE
+    assert second.content.decode().count('<th scope="row">') == 3
+    assert "stand=draft&amp;seite=2" in first.content.decode()
+    assert client.get(reverse("cms:survey_list") + "?seite=x").status_code == 200
 
 
 def test_empty_list_says_so(client, cast):

@@ -6,10 +6,12 @@ Thin: ``cms.surveys.rules`` decides, ``services.authoring`` writes. Pages of a s
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -88,6 +90,7 @@ def _answered_page(request: HttpRequest, survey: Survey, *, status: int = 200) -
 # --- the list and the survey ------------------------------------------------------------------
 
 STATE_FILTERS = [("", gettext_lazy("Alle")), *SurveyStatus.choices]
+SURVEYS_PER_PAGE = 25
 
 
 @login_required
@@ -99,8 +102,11 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         surveys = surveys.filter(status=state)
     else:
         state = ""
+    page = Paginator(surveys, SURVEYS_PER_PAGE).get_page(request.GET.get("seite"))
     context = {
-        "surveys": list(surveys),
+        "surveys": list(page),
+        "page": page,
+        "query": urlencode({"stand": state}) if state else "",
         "state": state,
         "state_filters": [(value, str(label)) for value, label in STATE_FILTERS],
         "can_add": policy.allowed(request.user, "cms.create_survey"),
