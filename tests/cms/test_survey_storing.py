@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils import timezone
 
 from cms.surveys.models import AccessCode, Answer, ContactDetail, Response, SurveyStatus
-from cms.surveys.services.answering import Given, store_response
+from cms.surveys.services.answering import Given, store_response, store_responses
 from tests.helpers.surveys import make_survey
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,26 @@ def test_a_contact_address_is_stored_apart_and_only_when_asked(cast):
     # The response holds nothing that points to the contact or its sender.
     fields = {field.name for field in Response._meta.get_fields()}
     assert fields == {"id", "survey", "submission", "submitted_on", "in_english", "answers"}
+
+
+def test_a_batch_of_generated_responses_is_stored_whole_or_not_at_all(cast, monkeypatch):
+    """``store_responses`` (the demo's path): refused before anything is written when one
+    answer is not the survey's, and no response is left behind when writing the answers fails."""
+    built = make_survey(cast.consortium)
+    other = make_survey(cast.consortium, title="Andere")
+    good = (_given(built), timezone.localdate())
+    foreign = ([Given(question=other.satisfaction, number=1)], timezone.localdate())
+    with pytest.raises(ValidationError):
+        store_responses(survey=built.survey, batch=[good, good, foreign])
+    assert not Response.objects.exists()
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Answer.objects, "bulk_create", broken)
+        with pytest.raises(DatabaseError):
+            store_responses(survey=built.survey, batch=[good, good])
+    assert not Response.objects.exists()
+    assert len(store_responses(survey=built.survey, batch=[good, good])) == 2
+    assert Answer.objects.count() == 4

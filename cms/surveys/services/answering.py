@@ -68,17 +68,7 @@ def store_response(
             )
     except IntegrityError:  # the same form, sent twice at once: the other request stored it
         return Response.objects.get(survey=survey, submission=submission), False
-    Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question=item.question,
-            option=item.option,
-            is_other=item.is_other,
-            number=item.number,
-            text=item.text,
-        )
-        for item in given
-    )
+    Answer.objects.bulk_create(_answer_rows(response, given))
     if survey.asks_contact and contact.strip():
         ContactDetail.objects.create(
             survey=survey, text=contact.strip(), given_on=on or timezone.localdate()
@@ -93,6 +83,20 @@ def store_response(
         },
     )
     return response, True
+
+
+def _answer_rows(response: Response, given: list[Given]) -> list[Answer]:
+    return [
+        Answer(
+            response=response,
+            question=item.question,
+            option=item.option,
+            is_other=item.is_other,
+            number=item.number,
+            text=item.text,
+        )
+        for item in given
+    ]
 
 
 def _check(survey: Survey, given: list[Given], day: date | None) -> None:
@@ -135,6 +139,7 @@ def remove_old_contact_details(*, closed_before: datetime) -> int:
     return deleted
 
 
+@transaction.atomic
 def store_responses(*, survey: Survey, batch: list[tuple[list[Given], date]]) -> list[Response]:
     """Many responses at once, each with the day it came in: generated data (the demo, load
     tests), not the public form. Checked as ``store_response`` checks one (the survey takes
@@ -150,16 +155,9 @@ def store_responses(*, survey: Survey, batch: list[tuple[list[Given], date]]) ->
     )
     Answer.objects.bulk_create(
         (
-            Answer(
-                response=response,
-                question=item.question,
-                option=item.option,
-                is_other=item.is_other,
-                number=item.number,
-                text=item.text,
-            )
+            row
             for response, (given, _day) in zip(responses, batch, strict=True)
-            for item in given
+            for row in _answer_rows(response, given)
         ),
         batch_size=2000,
     )
