@@ -239,3 +239,28 @@ def test_hidden_answers_are_marked_for_those_who_run_and_left_out_for_others(cli
     assert "Mehr Busse, Nummer 1" not in body
     assert "Mehr Busse, Nummer 0" in body
     assert "Ausblenden" not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "release"), list(itertools.product(ROLES, [ResultsRelease.CONSORTIUM, "public"]))
+)
+def test_count_and_all_texts_pages_matrix(client, cast, role, release):
+    """The live count and the page of all texts are full results: the consortium and admins,
+    whatever the release (free text is never released); others 404, anonymous to sign-in."""
+    built = make_survey(cast.consortium, release=release)
+    add_responses(built, 2)
+    pk = built.survey.pk
+    pages = [
+        reverse("cms:survey_response_count", kwargs={"pk": pk}),
+        reverse("cms:survey_texts", kwargs={"pk": pk, "question_pk": built.wish.pk}),
+    ]
+    client_for(client, cast.user(role))
+    for address in pages:
+        response = client.get(address)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/konto/login/" in response.url
+        elif role in {"member", "coach", "core_team", "admin"}:
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 404
+            assert "Mehr Busse" not in response.content.decode()
