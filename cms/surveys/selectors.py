@@ -3,11 +3,13 @@ asserts that both agree for every role)."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from forum import rules as policy
 from forum.models import Role
@@ -58,8 +60,43 @@ def survey_for_member(pk: Any, user: Any) -> Survey | None:
 
 
 def survey_for_answering(public_id: str) -> Survey | None:
-    """The survey behind a public link, whatever its state (a draft or closed survey says so)."""
-    return Survey.objects.select_related("town").filter(public_id=public_id).first()
+    """The survey behind a public link, whatever its state (a draft or closed survey says so),
+    with ``has_responses``."""
+    return (
+        Survey.objects.select_related("town")
+        .annotate(has_responses=Exists(Response.objects.filter(survey=OuterRef("pk"))))
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def questions_for_answering(survey: Survey) -> list[Question]:
+    """The questions of ``survey`` (from ``survey_for_answering``) in order, their options
+    prefetched. Once a survey has responses its questions cannot change any more
+    (``refuse_if_answered``), so each process reads them once instead of with every form."""
+    if survey.has_responses:
+        # Copies: the kept ones are shared by the process's threads and stay untouched.
+        questions = [copy.copy(kept) for kept in _answered_questions(survey.pk, survey.public_id)]
+    else:
+        questions = _read_questions(survey.pk)
+    for question in questions:
+        question.survey = survey  # texts in this survey's language (``Question.shown``)
+    return questions
+
+
+@functools.lru_cache(maxsize=64)
+def _answered_questions(survey_id: int, public_id: str) -> tuple[Question, ...]:
+    # The random public id in the key: a survey id that a test database hands out again
+    # never finds another survey's questions.
+    return tuple(_read_questions(survey_id))
+
+
+def _read_questions(survey_id: int) -> list[Question]:
+    return list(
+        Question.objects.filter(survey_id=survey_id)
+        .prefetch_related("options")
+        .order_by("position", "pk")
+    )
 
 
 def is_stored(survey: Survey, submission: Any) -> bool:

@@ -10,6 +10,11 @@ from forum import rules as policy
 from .models import Survey
 
 SURVEY = "survey"
+# At most one hint per survey in this many seconds: at 20 answers a second, every results
+# page would otherwise fetch its count 20 times a second, and every answer would wait for a
+# stream write. A page fetches the count once more this long after the last hint
+# (static/js/live/survey.js), so it still ends with the count a reload shows.
+ANSWERED_HINT_SECONDS = 2
 
 
 def survey_stream(survey_id: int) -> str:

@@ -163,6 +163,19 @@ def test_the_form_costs_the_same_queries_with_5_and_50_questions(client, built):
     assert count(5) == count(50)
 
 
+def test_an_answered_surveys_questions_are_read_once_per_process(client, built):
+    def question_reads() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(built.survey.get_public_url()).status_code == 200
+        return sum('FROM "cms_question"' in query["sql"] for query in captured)
+
+    before_answers = question_reads(), question_reads()
+    post(client, built, answers(built))
+    first, second = question_reads(), question_reads()
+    assert before_answers == (1, 1)  # a survey without answers may still change: read each time
+    assert (first, second) == (1, 0)
+
+
 # --- storing -------------------------------------------------------------------------------
 
 

@@ -1,16 +1,18 @@
 """Storing a response (``cms.surveys.services.answering.store_response``): once, whole or not
 at all, and with nothing about its sender."""
 
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from cms.surveys.models import AccessCode, Answer, ContactDetail, Response, SurveyStatus
+from cms.surveys.models import AccessCode, Answer, ContactDetail, Option, Response, SurveyStatus
 from cms.surveys.services.answering import Given, store_response, store_responses
+from cms.surveys.services.authoring import add_question
 from tests.helpers.surveys import make_survey
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,30 @@ def test_a_form_sent_twice_is_stored_once(cast):
     assert (created, created_again) == (True, False)
     assert first == again
     assert Response.objects.count() == 1 and Answer.objects.count() == 2
+
+
+def test_a_form_sent_again_after_closing_returns_the_stored_response(cast):
+    built = make_survey(cast.consortium)
+    submission = uuid.uuid4()
+    first, _created = store_response(
+        survey=built.survey, given=_given(built), submission=submission
+    )
+    built.survey.status = SurveyStatus.CLOSED
+    built.survey.save(update_fields=["status"])
+    again, created = store_response(survey=built.survey, given=_given(built), submission=submission)
+    assert (again, created) == (first, False)
+    assert Response.objects.count() == 1 and Answer.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at the real commit
+def test_an_option_removed_while_the_form_was_sent_gets_a_message_and_stores_nothing(cast):
+    built = make_survey(cast.consortium)
+    given = _given(built)
+    Option.objects.filter(pk=given[0].option.pk).delete()
+    with pytest.raises(ValidationError) as changed:
+        store_response(survey=built.survey, given=given, submission=uuid.uuid4())
+    assert changed.value.code == "changed"
+    assert not Response.objects.exists() and not Answer.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -130,3 +156,44 @@ def test_a_batch_of_generated_responses_is_stored_whole_or_not_at_all(cast, monk
     assert not Response.objects.exists()
     assert len(store_responses(survey=built.survey, batch=[good, good])) == 2
     assert Answer.objects.count() == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_question_change_waits_for_a_response_being_stored_and_is_refused(cast):
+    """The public form keeps an answered survey's questions in memory; that is safe only if no
+    question changes once a response is stored, also while one is being stored."""
+    built = make_survey(cast.consortium)
+    admin = cast.user("admin")
+    stored, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def answer() -> None:
+        with transaction.atomic():
+            store_response(survey=built.survey, given=_given(built), submission=uuid.uuid4())
+            stored.set()
+            release.wait(10)
+        connection.close()
+
+    def change() -> None:
+        try:
+            add_question(actor=admin, survey=built.survey, kind="short_text", text="Neu?")
+        except ValidationError as error:
+            outcome["refused"] = error.code
+        except Exception as error:
+            outcome["other"] = repr(error)
+        finally:
+            connection.close()
+
+    answering_thread = threading.Thread(target=answer)
+    answering_thread.start()
+    assert stored.wait(10)
+    changing_thread = threading.Thread(target=change)
+    changing_thread.start()
+    changing_thread.join(0.5)
+    assert changing_thread.is_alive(), outcome  # waits for the response's commit
+    release.set()
+    answering_thread.join(10)
+    changing_thread.join(10)
+    assert outcome == {"refused": "answered"}
+    assert not built.survey.questions.filter(text="Neu?").exists()

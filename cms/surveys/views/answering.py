@@ -66,7 +66,7 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
             # Sent again after the survey closed: it counted the first time.
             return redirect("cms:survey_thanks", public_id=survey.public_id)
         return _closed_page(request, survey, state, 200 if request.method != "POST" else 400)
-    questions = list(survey.questions.prefetch_related("options").order_by("position", "pk"))
+    questions = selectors.questions_for_answering(survey)
     form = AnswerForm(request.POST or None, survey=survey, questions=questions)
     status = 200
     if request.method == "POST":

@@ -36,7 +36,7 @@ from forum.live import live_config
 from .. import comparison, exports, results, selectors
 from ..models import Answer, QuestionKind, QuestionTemplate, Survey, SurveyStatus
 from ..services import results as moderation
-from ..streams import survey_stream
+from ..streams import ANSWERED_HINT_SECONDS, survey_stream
 
 TEXTS_PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,6 +90,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             stream,
             position,
             countUrl=reverse("cms:survey_response_count", kwargs={"pk": survey.pk}),
+            hintSeconds=ANSWERED_HINT_SECONDS,
         )
         context["live_config"]["texts"]["surveyAnswered"] = _(
             "Neue Antworten sind eingegangen – Seite neu laden, um die Diagramme zu aktualisieren"

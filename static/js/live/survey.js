@@ -1,6 +1,8 @@
 // The live count of a survey's results page ([data-survey-count]): after each
 // `survey.answered` event, and after a reconnect, the count is read again over HTTP
 // (config.countUrl, which asks the policy), so the page ends with the count a reload shows.
+// The server sends at most one event per survey every config.hintSeconds, so the count is
+// read once more after that window: answers that came without an event are counted too.
 // The charts are not redrawn: a notice offers a reload.
 
 import { reloadPage, showNotice } from "./notice.js";
@@ -31,6 +33,13 @@ export function startSurvey(socket, config) {
     }
   }
 
-  socket.on("survey.answered", refreshCount);
+  let lastLook = null;
+  function onAnswered() {
+    refreshCount();
+    clearTimeout(lastLook);
+    lastLook = setTimeout(refreshCount, ((config.hintSeconds || 0) + 1) * 1000);
+  }
+
+  socket.on("survey.answered", onAnswered);
   socket.onReopen(refreshCount);
 }

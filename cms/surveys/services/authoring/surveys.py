@@ -60,6 +60,11 @@ def answered_message() -> str:
 
 
 def refuse_if_answered(survey: Survey) -> None:
+    """Refuse to change questions once a response exists. The survey's row stays locked to the
+    end of the caller's transaction: a response being stored holds a key-share lock on it, so
+    this waits for that response's commit and then sees it (the public form keeps the
+    questions of answered surveys in memory, ``selectors.questions_for_answering``)."""
+    Survey.objects.select_for_update().filter(pk=survey.pk).exists()
     if survey.responses.exists():
         raise ValidationError(answered_message(), code="answered")
 
