@@ -22,7 +22,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from forum import selectors as forum_selectors
 from forum.rules import allowed
-from forum.wagtail_hooks import ServiceDeleteMixin, ServiceFormMixin, ServiceRefusalBulkMixin
+from forum.wagtail_hooks import (
+    ServiceDeleteMixin,
+    ServiceFormMixin,
+    ServiceSnippetViewSet,
+    register_admin_services,
+)
 
 from .admin_access import is_town_staff, opens_for_town_staff
 from .admin_views import READABLE_PANELS
@@ -35,12 +40,7 @@ from .services import (
 )
 from .surveys.models import QuestionTemplate
 from .surveys.selectors import question_template_keepers
-from .surveys.services.authoring import (
-    delete_question_template,
-    option_lines,
-    parse_option_lines,
-    save_question_template,
-)
+from .surveys.services.authoring import library, option_lines, parse_option_lines
 
 
 @hooks.register("before_serve_page", order=-10)
@@ -287,45 +287,17 @@ class QuestionTemplateForm(WagtailAdminModelForm):
     )
 
 
-class QuestionTemplateCreateView(ServiceFormMixin, snippet_views.CreateView):
-    def save_instance(self):
-        template = self.form.save(commit=False)
-        return save_question_template(template=template, actor=self.request.user)
+register_admin_services(
+    QuestionTemplate,
+    library,
+    "save_question_template",
+    "delete_question_template",
+    argument="template",
+)
 
 
-class QuestionTemplateEditView(ServiceFormMixin, snippet_views.EditView):
-    def save_instance(self):
-        template = self.form.save(commit=False)
-        return save_question_template(template=template, actor=self.request.user)
-
-
-class QuestionTemplateDeleteView(ServiceDeleteMixin, snippet_views.DeleteView):
-    def delete_action(self):
-        delete_question_template(template=self.object, actor=self.request.user)
-
-
-class QuestionTemplateDeleteBulkAction(ServiceRefusalBulkMixin, DeleteBulkAction):
-    """Bulk deletion runs the delete service for each, all or none (a used template stays)."""
-
-    models = [QuestionTemplate]
-
-    @classmethod
-    def execute_action(cls, objects, **kwargs):
-        actor = kwargs["self"].request.user
-        for template in objects:
-            delete_question_template(template=template, actor=actor)
-        return len(objects), 0
-
-
-hooks.register("register_bulk_action", QuestionTemplateDeleteBulkAction, order=1)
-
-
-class QuestionTemplateViewSet(SnippetViewSet):
+class QuestionTemplateViewSet(ServiceSnippetViewSet):
     model = QuestionTemplate
-    add_view_class = QuestionTemplateCreateView
-    edit_view_class = QuestionTemplateEditView
-    delete_view_class = QuestionTemplateDeleteView
-    copy_view_enabled = False
     icon = "list-ul"
     menu_label = _("Fragevorlagen")
     menu_name = "question_templates"

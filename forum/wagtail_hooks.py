@@ -1,5 +1,7 @@
 """The community model in the Wagtail admin, so admins and editors work in one place."""
 
+from dataclasses import dataclass
+from types import ModuleType
 from urllib.parse import quote
 
 from django import forms
@@ -32,30 +34,58 @@ from .sessions import kept_session_key
 # The admin's create, edit, delete and bulk delete of our snippets call the same services as
 # the site (checks, log, clean-up, ``membership_changed``, the events that make open sockets
 # re-check their access), never Wagtail's plain model save or delete. ``ADMIN_SERVICES`` names
-# them per model; tests/forum/test_admin_writes.py fails for a snippet that writes past them.
-
-ADMIN_SERVICES = {
-    Town: ("save_town", "delete_town"),
-    Consortium: ("save_consortium", "delete_consortium"),
-    Profile: ("save_profile", "delete_profile"),
-    Space: ("save_space", "delete_space"),
-    Tag: ("save_tag", "delete_tag"),
-    Challenge: ("save_challenge", "delete_challenge"),
-    Format: ("save_format", "delete_format"),
-}
+# them per model, for every app (``register_admin_services``);
+# tests/forum/test_admin_writes.py fails for a snippet that writes past them.
 
 
-def _service(model, which: int):
-    """Looked up at call time, so the service module stays the one place (and can be spied)."""
-    return getattr(services, ADMIN_SERVICES[model][which])
+@dataclass(frozen=True)
+class AdminServices:
+    """A model's save and delete services: their names in ``module`` (looked up at call time,
+    so the module stays the one place and a test can spy on them), and the keyword they take
+    the instance by."""
+
+    module: ModuleType
+    save: str
+    delete: str
+    argument: str
+
+
+ADMIN_SERVICES: dict[type, AdminServices] = {}
+# The snippets whose bulk deletion runs a service: Wagtail reads the list once, after every
+# app's hooks are imported, so the models other apps register are on it too.
+SERVICE_DELETED_MODELS: list[type] = [Membership]
+
+
+def register_admin_services(
+    model: type, module: ModuleType, save: str, delete: str, *, argument: str = ""
+) -> None:
+    """Let the admin's writes of ``model`` run ``module.save`` and ``module.delete``; they
+    take the instance as ``argument`` (the model's name by default) and ``actor``."""
+    ADMIN_SERVICES[model] = AdminServices(module, save, delete, argument or model._meta.model_name)
+    SERVICE_DELETED_MODELS.append(model)
+
+
+for _model, _save_name, _delete_name in [
+    (Town, "save_town", "delete_town"),
+    (Consortium, "save_consortium", "delete_consortium"),
+    (Profile, "save_profile", "delete_profile"),
+    (Space, "save_space", "delete_space"),
+    (Tag, "save_tag", "delete_tag"),
+    (Challenge, "save_challenge", "delete_challenge"),
+    (Format, "save_format", "delete_format"),
+]:
+    register_admin_services(_model, services, _save_name, _delete_name)
 
 
 def _save(model, instance, actor, **relations):
-    return _service(model, 0)(**{model._meta.model_name: instance, "actor": actor, **relations})
+    entry = ADMIN_SERVICES[model]
+    save = getattr(entry.module, entry.save)
+    return save(**{entry.argument: instance, "actor": actor, **relations})
 
 
 def _delete(model, instance, actor) -> None:
-    _service(model, 1)(**{model._meta.model_name: instance, "actor": actor})
+    entry = ADMIN_SERVICES[model]
+    getattr(entry.module, entry.delete)(**{entry.argument: instance, "actor": actor})
 
 
 class ServiceFormMixin:
@@ -182,7 +212,7 @@ class ServiceRefusalBulkMixin:
 class ServiceDeleteBulkAction(ServiceRefusalBulkMixin, DeleteBulkAction):
     """Bulk deletion of our snippets runs each object's delete service, all or none."""
 
-    models = [Membership, *ADMIN_SERVICES]
+    models = SERVICE_DELETED_MODELS
 
     @classmethod
     def execute_action(cls, objects, **kwargs):

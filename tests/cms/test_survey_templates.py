@@ -6,12 +6,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from cms import services as cms_services
-from cms import wagtail_hooks as cms_hooks
 from cms.surveys import selectors
 from cms.surveys.models import QuestionKind, QuestionTemplate, SurveyStatus, TemplateTopic
 from cms.surveys.services import authoring as services
+from cms.surveys.services.authoring import library
 from forum import rules as policy
 from tests.helpers.cast import ROLES, client_for
 from tests.helpers.surveys import make_survey
@@ -184,22 +185,44 @@ def test_core_team_adds_a_template_in_the_admin_through_the_service(
     client, cast, admin_access, monkeypatch
 ):
     called = []
-    real = services.save_question_template
+    real = library.save_question_template
 
     def recording(**kwargs):
         called.append(kwargs["actor"])
         return real(**kwargs)
 
-    monkeypatch.setattr(cms_hooks, "save_question_template", recording)
+    monkeypatch.setattr(library, "save_question_template", recording)
     client_for(client, cast.user("core_team"))
     response = client.post(reverse("wagtailsnippets_cms_questiontemplate:add"), _admin_form())
     assert response.status_code == 302, response.content.decode()[:3000]
     assert called == [cast.user("core_team")]
     template = QuestionTemplate.objects.get(key="pendel-grund")
+    assert history(template) == [("wagtail.create", cast.user("core_team"))]
     assert template.options == [
         {"key": "arbeit", "label": "Arbeit", "label_en": "Work"},
         {"key": "ausbildung", "label": "Ausbildung", "label_en": ""},
     ]
+
+
+def history(template):
+    return [
+        (entry.action, entry.user)
+        for entry in ModelLogEntry.objects.for_instance(template).order_by("timestamp", "pk")
+    ]
+
+
+def test_the_admin_history_shows_who_changed_and_deleted_a_template(client, cast):
+    template = QuestionTemplate.objects.get(key="wuensche")
+    editor = cast.user("editor")
+    client_for(client, editor)
+    form = _admin_form(key="wuensche", kind=template.kind, options="", text="Was fehlt?")
+    edit = client.post(
+        reverse("wagtailsnippets_cms_questiontemplate:edit", args=[template.pk]), form
+    )
+    assert edit.status_code == 302, edit.content.decode()[:3000]
+    delete = client.post(reverse("wagtailsnippets_cms_questiontemplate:delete", args=[template.pk]))
+    assert delete.status_code == 302
+    assert history(template) == [("wagtail.edit", editor), ("wagtail.delete", editor)]
 
 
 def test_bad_options_in_the_admin_keep_the_input(client, cast):

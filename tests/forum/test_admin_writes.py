@@ -15,7 +15,6 @@ from wagtail.snippets.models import get_snippet_models
 
 from cms import wagtail_hooks as cms_hooks
 from cms.models import BarrierReport
-from cms.surveys.models import QuestionTemplate
 from forum import services, wagtail_hooks
 from forum.models import (
     Challenge,
@@ -79,20 +78,19 @@ def test_every_snippet_of_ours_is_bulk_deleted_through_services():
         )
         expected = {
             BarrierReport: cms_hooks.BarrierReportDeleteBulkAction,
-            QuestionTemplate: cms_hooks.QuestionTemplateDeleteBulkAction,
         }.get(model, wagtail_hooks.ServiceDeleteBulkAction)
         assert action is expected, model
 
 
 def test_every_snippet_of_ours_names_its_services():
     for model in our_snippets():
-        if model in (Membership, BarrierReport, QuestionTemplate):
+        if model in (Membership, BarrierReport):
             # Their own views call their services (add_member, change_membership,
-            # remove_member; handle_barrier_report, delete_barrier_report;
-            # save_question_template, delete_question_template).
+            # remove_member; handle_barrier_report, delete_barrier_report).
             continue
-        save, delete = wagtail_hooks.ADMIN_SERVICES[model]
-        assert callable(getattr(services, save)) and callable(getattr(services, delete)), model
+        entry = wagtail_hooks.ADMIN_SERVICES[model]
+        assert callable(getattr(entry.module, entry.save)), model
+        assert callable(getattr(entry.module, entry.delete)), model
 
 
 def test_settings_of_ours_are_only_configuration():
@@ -107,15 +105,15 @@ def test_settings_of_ours_are_only_configuration():
 def spy(monkeypatch):
     """Records each community service the admin calls, and lets it run."""
     calls: list[str] = []
-    for save, delete in wagtail_hooks.ADMIN_SERVICES.values():
-        for name in (save, delete):
-            real = getattr(services, name)
+    for entry in wagtail_hooks.ADMIN_SERVICES.values():
+        for name in (entry.save, entry.delete):
+            real = getattr(entry.module, name)
 
             def recording(*args, _name=name, _real=real, **kwargs):
                 calls.append(_name)
                 return _real(*args, **kwargs)
 
-            monkeypatch.setattr(services, name, recording)
+            monkeypatch.setattr(entry.module, name, recording)
     return calls
 
 
@@ -149,7 +147,7 @@ def test_an_edit_in_the_admin_runs_the_save_service(client, cast, home_page, spy
     data = unchanged_form_data(admin.get(url).content.decode(), "csrfmiddlewaretoken")
     response = admin.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert spy == [wagtail_hooks.ADMIN_SERVICES[model][0]]
+    assert spy == [wagtail_hooks.ADMIN_SERVICES[model].save]
 
 
 @pytest.mark.parametrize(
@@ -160,7 +158,7 @@ def test_a_deletion_in_the_admin_runs_the_delete_service(client, cast, home_page
     url = reverse(f"wagtailsnippets_forum_{model._meta.model_name}:delete", args=[instance.pk])
     response = _admin(client, cast).post(url)
     assert response.status_code == 302
-    assert spy == [wagtail_hooks.ADMIN_SERVICES[model][1]]
+    assert spy == [wagtail_hooks.ADMIN_SERVICES[model].delete]
     assert not model.objects.filter(pk=instance.pk).exists()
 
 
