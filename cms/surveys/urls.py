@@ -1,5 +1,10 @@
 """The survey pages' addresses, included by ``cms.urls``."""
 
-from .views import answering, authoring, results
+from .views import answering, authoring, questions, results
 
-urlpatterns = [*authoring.urlpatterns, *answering.urlpatterns, *results.urlpatterns]
+urlpatterns = [
+    *authoring.urlpatterns,
+    *questions.urlpatterns,
+    *answering.urlpatterns,
+    *results.urlpatterns,
+]

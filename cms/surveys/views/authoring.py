@@ -1,5 +1,5 @@
 """The staff pages of a survey: the list, creating and editing, its page with questions,
-state and release, the question editor, questions from templates, copies and one-time codes.
+state and release, copies and one-time codes (the question editor: ``questions``).
 Thin: ``cms.surveys.rules`` decides, ``services.authoring`` writes. Pages of a survey answer
 404 to people outside its consortium and 403 to members who may see but not run it."""
 
@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from forum import rules as policy
 from forum.forms import add_service_errors
@@ -28,21 +28,12 @@ from .. import selectors
 from ..forms.authoring import (
     CodesForm,
     NewQuestionForm,
-    QuestionForm,
     ReleaseForm,
     SurveyForm,
-    TemplatesForm,
-    options_as_lines,
 )
-from ..models import Question, QuestionKind, Survey, SurveyStatus
+from ..models import Survey, SurveyStatus
 from ..services import authoring as services
-
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The form's data on POST (an empty POST too, which must be refused, not ignored)."""
-    return request.POST if request.method == "POST" else None
+from .staff import GET_POST, confirm, posted, runnable_survey, survey_page
 
 
 def _town_choices(user: Any) -> list[tuple[str, str]]:
@@ -59,32 +50,6 @@ def _town_choices(user: Any) -> list[tuple[str, str]]:
         for town, consortium in pairs
     ]
     return sorted(choices, key=lambda choice: choice[1])
-
-
-def _survey(request: HttpRequest, pk: int) -> Survey:
-    survey = selectors.survey_with_questions(pk, request.user)
-    if survey is None:
-        raise Http404
-    return survey
-
-
-def _runnable(request: HttpRequest, pk: int) -> Survey:
-    survey = _survey(request, pk)
-    if not policy.allowed(request.user, "cms.run_survey", survey):
-        raise PermissionDenied
-    return survey
-
-
-def _question(survey: Survey, question_pk: int) -> Question:
-    question = next((q for q in survey.questions.all() if q.pk == question_pk), None)
-    if question is None:
-        raise Http404
-    return question
-
-
-def _answered_page(request: HttpRequest, survey: Survey, *, status: int = 200) -> HttpResponse:
-    context = {"survey": survey, "message": services.answered_message()}
-    return render(request, "cms/surveys/answered.html", context, status=status)
 
 
 # --- the list and the survey ------------------------------------------------------------------
@@ -119,7 +84,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_create(request: HttpRequest) -> HttpResponse:
     if not policy.allowed(request.user, "cms.create_survey"):
         raise PermissionDenied
-    form = SurveyForm(_posted(request), town_choices=_town_choices(request.user))
+    form = SurveyForm(posted(request), town_choices=_town_choices(request.user))
     if request.method == "POST" and form.is_valid():
         town_id, consortium_id = (int(part) for part in form.cleaned_data["town"].split(":"))
         try:
@@ -186,7 +151,7 @@ def _detail(
 @login_required
 @require_safe
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _survey(request, pk))
+    return _detail(request, survey_page(request, pk))
 
 
 def _survey_initial(survey: Survey) -> dict[str, Any]:
@@ -196,8 +161,8 @@ def _survey_initial(survey: Survey) -> dict[str, Any]:
 @login_required
 @GET_POST
 def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
-    form = SurveyForm(_posted(request), initial=_survey_initial(survey))
+    survey = runnable_survey(request, pk)
+    form = SurveyForm(posted(request), initial=_survey_initial(survey))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_survey(actor=request.user, survey=survey, **form.survey_fields())
@@ -211,19 +176,12 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cms/surveys/form.html", context, status=status)
 
 
-def _confirm(
-    request: HttpRequest, survey: Survey, *, title: str, text: str, button: str
-) -> HttpResponse:
-    context = {"survey": survey, "title": title, "text": text, "button": button}
-    return render(request, "cms/surveys/confirm.html", context)
-
-
 @login_required
 @GET_POST
 def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
+    survey = runnable_survey(request, pk)
     if request.method != "POST":
-        return _confirm(
+        return confirm(
             request,
             survey,
             title=_("Entwurf löschen"),
@@ -245,9 +203,9 @@ def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def survey_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
+    survey = runnable_survey(request, pk)
     if request.method != "POST":
-        return _confirm(
+        return confirm(
             request,
             survey,
             title=_("Kopie anlegen"),
@@ -285,12 +243,12 @@ STATUS_TEXTS = {
 @login_required
 @GET_POST
 def survey_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    survey = _runnable(request, pk)
+    survey = runnable_survey(request, pk)
     if status not in STATUS_TEXTS:
         raise Http404
     title, text = STATUS_TEXTS[status]
     if request.method != "POST":
-        return _confirm(request, survey, title=title, text=text, button=title)
+        return confirm(request, survey, title=title, text=text, button=title)
     try:
         services.change_status(actor=request.user, survey=survey, status=status)
     except ValidationError as error:
@@ -308,7 +266,7 @@ def survey_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
 @login_required
 @require_POST
 def survey_release(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
+    survey = runnable_survey(request, pk)
     form = ReleaseForm(request.POST)
     if form.is_valid():
         services.release_results(
@@ -319,185 +277,6 @@ def survey_release(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, survey, release_form=form, http_status=400)
 
 
-# --- questions --------------------------------------------------------------------------------
-
-
-def _question_form(
-    request: HttpRequest, survey: Survey, kind: str, question: Question | None
-) -> QuestionForm:
-    position = question.position if question else float("inf")
-    earlier = [q for q in survey.questions.all() if q.position < position]
-    initial: dict[str, Any] = {}
-    if question is not None:
-        initial = {
-            field: getattr(question, field)
-            for field in [
-                "text",
-                "text_en",
-                "help_text",
-                "help_text_en",
-                "required",
-                "has_other",
-                "min_value",
-                "max_value",
-            ]
-        }
-        initial["options"] = options_as_lines(question)
-        initial["show_if"] = question.show_if_id
-        initial["show_if_keys"] = [f"{question.show_if_id}:{k}" for k in question.show_if_keys]
-    return QuestionForm(
-        _posted(request),
-        initial=initial,
-        kind=kind,
-        earlier=earlier,
-        english=survey.has_english,
-    )
-
-
-def _question_page(
-    request: HttpRequest, survey: Survey, form: QuestionForm, question: Question | None
-) -> HttpResponse:
-    context = {
-        "survey": survey,
-        "form": form,
-        "question": question,
-        "kind_label": QuestionKind(form.kind).label,
-    }
-    return render(
-        request,
-        "cms/surveys/question_form.html",
-        context,
-        status=400 if form.is_bound else 200,
-    )
-
-
-def _refused(form: QuestionForm | TemplatesForm, error: ValidationError) -> bool:
-    """Adds the service's refusal to the form; whether it was "the survey has answers"."""
-    if getattr(error, "code", None) == "answered":
-        return True
-    add_service_errors(form, error)
-    return False
-
-
-@login_required
-@GET_POST
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
-    if survey.response_count:
-        return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
-    kind = request.GET.get("art", "")
-    if kind not in QuestionKind.values:
-        form = NewQuestionForm(request.GET if "art" in request.GET else None)
-        form.is_valid()
-        context = {"survey": survey, "form": form}
-        return render(request, "cms/surveys/question_kind.html", context, status=200)
-    form = _question_form(request, survey, kind, None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_question(
-                actor=request.user, survey=survey, kind=kind, **form.service_arguments()
-            )
-        except ValidationError as error:
-            if _refused(form, error):
-                return _answered_page(request, survey, status=400)
-        else:
-            messages.success(request, _("Die Frage ist hinzugefügt."))
-            return redirect(survey.get_absolute_url() + "#fragen")
-    return _question_page(request, survey, form, None)
-
-
-@login_required
-@GET_POST
-def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
-    question = _question(survey, question_pk)
-    if survey.response_count:
-        return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
-    form = _question_form(request, survey, question.kind, question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_question(
-                actor=request.user, question=question, **form.service_arguments()
-            )
-        except ValidationError as error:
-            if _refused(form, error):
-                return _answered_page(request, survey, status=400)
-        else:
-            messages.success(request, _("Die Frage ist gespeichert."))
-            return redirect(survey.get_absolute_url() + f"#frage-{question.pk}")
-    return _question_page(request, survey, form, question)
-
-
-@login_required
-@GET_POST
-def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
-    question = _question(survey, question_pk)
-    if request.method != "POST":
-        return _confirm(
-            request,
-            survey,
-            title=_("Frage löschen"),
-            text=_(
-                "„%(text)s“ wird gelöscht. Fragen, die nur bei ihrer Antwort gestellt werden, "
-                "werden dann immer gestellt."
-            )
-            % {"text": question.text},
-            button=_("Frage löschen"),
-        )
-    try:
-        services.delete_question(actor=request.user, question=question)
-    except ValidationError:
-        return _answered_page(request, survey, status=400)
-    messages.success(request, _("Die Frage ist gelöscht."))
-    return redirect(survey.get_absolute_url() + "#fragen")
-
-
-@login_required
-@require_POST
-def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
-    question = _question(survey, question_pk)
-    try:
-        services.move_question(
-            actor=request.user, question=question, up=request.POST.get("richtung") == "hoch"
-        )
-    except ValidationError as error:
-        if getattr(error, "code", None) == "answered":
-            return _answered_page(request, survey, status=400)
-        messages.error(request, " ".join(error.messages))
-    return redirect(survey.get_absolute_url() + f"#frage-{question.pk}")
-
-
-@login_required
-@GET_POST
-def templates_add(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _runnable(request, pk)
-    if survey.response_count:
-        return _answered_page(request, survey, status=200 if request.method == "GET" else 400)
-    used = {q.template_id for q in survey.questions.all() if q.template_id}
-    templates = [t for t in selectors.templates_by_topic() if t.pk not in used]
-    form = TemplatesForm(_posted(request), templates=templates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = services.add_questions_from_templates(
-                actor=request.user, survey=survey, templates=form.chosen()
-            )
-        except ValidationError as error:
-            if _refused(form, error):
-                return _answered_page(request, survey, status=400)
-        else:
-            messages.success(
-                request,
-                _("%(count)s Fragen aus Vorlagen sind hinzugefügt.") % {"count": len(added)},
-            )
-            return redirect(survey.get_absolute_url() + "#fragen")
-    context = {"survey": survey, "form": form, "none_left": not templates}
-    return render(
-        request, "cms/surveys/templates_add.html", context, status=400 if form.is_bound else 200
-    )
-
-
 # --- one-time codes ---------------------------------------------------------------------------
 
 
@@ -506,10 +285,10 @@ def templates_add(request: HttpRequest, pk: int) -> HttpResponse:
 def codes(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable list of codes, and the form for more. Which response used which code is
     not stored, so not shown either."""
-    survey = _runnable(request, pk)
+    survey = runnable_survey(request, pk)
     if not survey.requires_code:
         raise Http404
-    form = CodesForm(_posted(request))
+    form = CodesForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             made = services.generate_codes(
@@ -541,21 +320,4 @@ urlpatterns = [
     path("befragungen/<int:pk>/stand/<str:status>/", survey_status, name="survey_status"),
     path("befragungen/<int:pk>/freigabe/", survey_release, name="survey_release"),
     path("befragungen/<int:pk>/codes/", codes, name="survey_codes"),
-    path("befragungen/<int:pk>/fragen/neu/", question_add, name="survey_question_add"),
-    path("befragungen/<int:pk>/fragen/vorlagen/", templates_add, name="survey_templates_add"),
-    path(
-        "befragungen/<int:pk>/fragen/<int:question_pk>/",
-        question_edit,
-        name="survey_question_edit",
-    ),
-    path(
-        "befragungen/<int:pk>/fragen/<int:question_pk>/loeschen/",
-        question_delete,
-        name="survey_question_delete",
-    ),
-    path(
-        "befragungen/<int:pk>/fragen/<int:question_pk>/verschieben/",
-        question_move,
-        name="survey_question_move",
-    ),
 ]
