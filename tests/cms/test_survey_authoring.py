@@ -312,6 +312,7 @@ def test_adding_a_choice_question_generates_unique_keys(client, cast):
         ("number", {"text": "A", "max_value": "9" * 30}, "max_value", "kleiner oder gleich"),
         ("multiple", {"text": "A", "options": "\n".join(map(str, range(41)))}, "options", "40"),
         ("scale", {"text": ""}, "text", "muss ausgefüllt"),
+        ("scale", {"text": "Wie zufrieden?", "help_text": " "}, "help_text", "1 und 5 bedeuten"),
         ("single", {"text": "A", "options": "a\nb", "show_if_keys": ["1:ja"]}, "show_if", ""),
     ],
 )
@@ -610,3 +611,13 @@ def test_batch_of_generated_responses_is_checked_like_one(cast):
         with pytest.raises(ValidationError):
             store_responses(survey=built.survey, batch=batch)
     assert built.survey.responses.count() == 3
+
+
+def test_a_new_scale_question_asks_what_1_and_5_mean(client, cast):
+    built = make_survey(cast.consortium, status=SurveyStatus.DRAFT)
+    client_for(client, cast.user("coach"))
+    url = reverse("cms:survey_question_add", args=[built.survey.pk]) + "?art=scale"
+    assert "Was bedeuten 1 und 5?" in client.get(url).content.decode()
+    stored = client.post(url, {"text": "Wie zufrieden?", "help_text": "1 = gar nicht, 5 = sehr"})
+    assert stored.status_code == 302
+    assert built.survey.questions.get(text="Wie zufrieden?").help_text == "1 = gar nicht, 5 = sehr"

@@ -225,6 +225,19 @@ def test_the_admin_history_shows_who_changed_and_deleted_a_template(client, cast
     assert history(template) == [("wagtail.edit", editor), ("wagtail.delete", editor)]
 
 
+def test_a_scale_template_says_what_1_and_5_mean(client, cast):
+    client_for(client, cast.user("editor"))
+    form = _admin_form(kind="scale", options="", text="Wie zufrieden sind Sie?")
+    refused = client.post(reverse("wagtailsnippets_cms_questiontemplate:add"), form)
+    assert refused.status_code == 200
+    assert "was 1 und 5 bedeuten" in refused.content.decode()
+    assert not QuestionTemplate.objects.filter(key="pendel-grund").exists()
+    form["help_text"] = "1 = gar nicht, 5 = sehr"
+    stored = client.post(reverse("wagtailsnippets_cms_questiontemplate:add"), form)
+    assert stored.status_code == 302
+    assert QuestionTemplate.objects.get(key="pendel-grund").help_text == "1 = gar nicht, 5 = sehr"
+
+
 def test_bad_options_in_the_admin_keep_the_input(client, cast):
     client_for(client, cast.user("editor"))
     response = client.post(

@@ -159,6 +159,12 @@ class QuestionForm(forms.Form):
             del self.fields["options"], self.fields["has_other"]
         if kind != QuestionKind.NUMBER:
             del self.fields["min_value"], self.fields["max_value"]
+        if kind == QuestionKind.SCALE:
+            self.fields["help_text"].label = _("Was bedeuten 1 und 5?")
+            self.fields["help_text"].help_text = _(
+                "Steht über den fünf Antworten, zum Beispiel „1 = gar nicht zufrieden, "
+                "5 = sehr zufrieden“."
+            )
         if not self.conditions:
             del self.fields["show_if"], self.fields["show_if_keys"]
         if not english:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ...models import QuestionKind, QuestionTemplate
-from .questions import KEY_LENGTH
+from .questions import KEY_LENGTH, shape_errors
 from .surveys import require
 
 
@@ -55,14 +55,15 @@ def option_lines(options: list[dict[str, str]]) -> str:
 
 
 def _check_template(template: QuestionTemplate) -> None:
-    errors: dict[str, list[str]] = {}
-    if template.kind in QuestionKind.with_options() and len(template.options) < 2:
-        errors["options"] = [_("Bitte geben Sie mindestens zwei Antwortmöglichkeiten an.")]
+    errors = shape_errors(
+        template.kind,
+        len(template.options),
+        template.help_text,
+        template.min_value,
+        template.max_value,
+    )
     if template.kind not in QuestionKind.with_options() and template.options:
         errors["options"] = [_("Nur Fragen mit Auswahl haben Antwortmöglichkeiten.")]
-    low, high = template.min_value, template.max_value
-    if low is not None and high is not None and high < low:
-        errors["max_value"] = [_("Der größte Wert liegt unter dem kleinsten.")]
     if errors:
         raise ValidationError(errors)
     template.full_clean()

@@ -64,21 +64,38 @@ def _keys_for(lines: list[OptionLine], keep: dict[str, str]) -> list[str]:
     return keys
 
 
-def _check_question(question: Question, lines: list[OptionLine]) -> None:
+def shape_errors(
+    kind: str, option_count: int, help_text: str, low: int | None, high: int | None
+) -> dict[str, list[str]]:
+    """What a question of ``kind`` needs, whether in a survey or in the template library:
+    choices offer at least two options, a number's range is not upside down, and a scale says
+    what 1 and 5 mean (the public form shows the hint above its five buttons)."""
     errors: dict[str, list[str]] = {}
-    if question.kind in QuestionKind.with_options():
-        if len(lines) < 2:
-            errors["options"] = [_("Bitte geben Sie mindestens zwei Antwortmöglichkeiten an.")]
-        elif len(lines) > MAX_OPTIONS:
+    if kind in QuestionKind.with_options() and option_count < 2:
+        errors["options"] = [_("Bitte geben Sie mindestens zwei Antwortmöglichkeiten an.")]
+    if kind == QuestionKind.NUMBER and low is not None and high is not None and high < low:
+        errors["max_value"] = [_("Der größte Wert liegt unter dem kleinsten.")]
+    if kind == QuestionKind.SCALE and not help_text.strip():
+        errors["help_text"] = [
+            _(
+                "Bitte schreiben Sie in den Hinweis, was 1 und 5 bedeuten, zum Beispiel "
+                "„1 = gar nicht zufrieden, 5 = sehr zufrieden“."
+            )
+        ]
+    return errors
+
+
+def _check_question(question: Question, lines: list[OptionLine]) -> None:
+    errors = shape_errors(
+        question.kind, len(lines), question.help_text, question.min_value, question.max_value
+    )
+    if question.kind in QuestionKind.with_options() and "options" not in errors:
+        if len(lines) > MAX_OPTIONS:
             errors["options"] = [
                 _("Höchstens %(max)s Antwortmöglichkeiten, bitte.") % {"max": MAX_OPTIONS}
             ]
         elif any(not line.label.strip() for line in lines):
             errors["options"] = [_("Jede Antwortmöglichkeit braucht einen Text.")]
-    if question.kind == QuestionKind.NUMBER:
-        low, high = question.min_value, question.max_value
-        if low is not None and high is not None and high < low:
-            errors["max_value"] = [_("Der größte Wert liegt unter dem kleinsten.")]
     if question.survey.has_english and not question.text_en.strip():
         errors["text_en"] = [_("Die Befragung hat eine englische Fassung: bitte ausfüllen.")]
     if errors:
