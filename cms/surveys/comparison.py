@@ -85,7 +85,7 @@ def _compare_choices(template, questions, answers) -> list[TownResult]:
     for question_id, key, is_other, n in (
         answers.order_by()
         .values_list("question_id", "option__key", "is_other")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     ):
         slot = (question_id, "" if is_other else key)
         counts[slot] = counts.get(slot, 0) + n
@@ -108,7 +108,7 @@ def _compare_numbers(template, questions, answers) -> list[TownResult]:
         answers.filter(number__isnull=False)
         .order_by()
         .values_list("question_id", "number")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("question_id", "number")
     ):
         values.setdefault(question_id, []).append((number, n))

@@ -184,7 +184,7 @@ def survey_results(
     days = list(
         responses.order_by()
         .values_list("submitted_on")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("submitted_on")
     )
     return Results(
@@ -210,7 +210,7 @@ def _count_choices(results: dict[int, QuestionResult], answers: QuerySet) -> Non
     for question_id, option_id, is_other, n in (
         answers.order_by()
         .values_list("question_id", "option_id", "is_other")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     ):
         key = (question_id, None if is_other else option_id)
         counts[key] = counts.get(key, 0) + n
@@ -247,7 +247,7 @@ def _count_numbers(results: dict[int, QuestionResult], answers: QuerySet) -> Non
     for question_id, number, n in (
         answers.order_by()
         .values_list("question_id", "number")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("question_id", "number")
     ):
         values.setdefault(question_id, []).append((number, n))
@@ -328,7 +328,7 @@ def _collect_texts(results: dict[int, QuestionResult], texts: QuerySet) -> None:
     """How many texts each question has (one query), and its newest ``TEXTS_SHOWN``: ranked by
     a window over the answers alone (one query), then only those rows read with the day they
     came in (one more), rather than every text joined with its response."""
-    counts = dict(texts.order_by().values_list("question_id").annotate(n=Count("id")))
+    counts = dict(texts.order_by().values_list("question_id").annotate(n=Count("*")))
     newest_ids = (
         texts.annotate(
             rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("id").desc())
