@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.browser import axe_violations, sign_in
 
@@ -37,6 +38,7 @@ CASE_BLOCKS = [
     "Nächste Schritte",
     "Downloads",
     "Ansprechperson",
+    "Ergebnisse einer Bürgerbefragung",
 ]
 SNIPPETS = ["town", "consortium", "membership", "profile", "space", "tag"]
 
@@ -104,11 +106,11 @@ def test_town_staff_admin_pages_pass_axe(demo_server, browser, screenshot_dir):
 
     # A new case page with every block type once (never saved: it is not valid).
     page.goto(f"{base}/admin/pages/add/cms/labcasepage/{parent_id}/")
-    for label in CASE_BLOCKS:
+    blocks = page.locator("[data-streamfield-stream-container] > [data-streamfield-child]")
+    for added, label in enumerate(CASE_BLOCKS, start=1):
         page.locator("[data-contentpath='body'] button.c-sf-add-button").last.click()
         page.get_by_role("option", name=label, exact=True).click()
-    blocks = page.locator("[data-streamfield-stream-container] > [data-streamfield-child]")
-    assert blocks.count() == len(CASE_BLOCKS)
+        expect(blocks).to_have_count(added)  # Wagtail inserts the block after the click
     # Every rich text box has a name (static/js/wagtail-admin.js): the field's or the block's.
     names = page.eval_on_selector_all(
         ".public-DraftEditor-content",
