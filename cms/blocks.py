@@ -167,7 +167,7 @@ class SurveyResultsBlock(blocks.StructBlock):
         if survey is not None:
             context["survey"] = survey
             context["results"] = results.survey_results(
-                survey, results.load_questions(survey), with_texts=False
+                survey, selectors.questions_of(survey), with_texts=False
             )
         return context
 

@@ -138,11 +138,6 @@ class Results:
     answer_filter: AnswerFilter | None
 
 
-def load_questions(survey: Survey) -> list[Question]:
-    """The survey's questions in order, with their options (two queries)."""
-    return list(survey.questions.prefetch_related("options").order_by("position", "pk"))
-
-
 def survey_results(
     survey: Survey,
     questions: list[Question],

@@ -70,17 +70,21 @@ def survey_for_answering(public_id: str) -> Survey | None:
     )
 
 
+def questions_of(survey: Survey) -> list[Question]:
+    """The survey's questions in order, with their options (two queries)."""
+    return list(survey.questions.prefetch_related("options").order_by("position", "pk"))
+
+
 def questions_for_answering(survey: Survey) -> list[Question]:
-    """The questions of ``survey`` (from ``survey_for_answering``) in order, their options
-    prefetched. Once a survey has responses its questions cannot change any more
-    (``refuse_if_answered``), so each process reads them once instead of with every form."""
-    if survey.has_responses:
-        # Copies: the kept ones are shared by the process's threads and stay untouched.
-        questions = [copy.copy(kept) for kept in _answered_questions(survey.pk, survey.public_id)]
-    else:
-        questions = _read_questions(survey.pk)
+    """``questions_of`` the survey (from ``survey_for_answering``). Once a survey has responses
+    its questions cannot change any more (``refuse_if_answered``), so each process reads them
+    once instead of with every form."""
+    if not survey.has_responses:
+        return questions_of(survey)
+    # Copies: the kept ones are shared by the process's threads and stay untouched.
+    questions = [copy.copy(kept) for kept in _answered_questions(survey.pk, survey.public_id)]
     for question in questions:
-        question.survey = survey  # texts in this survey's language (``Question.shown``)
+        question.survey = survey  # texts in this request's language (``Question.shown``)
     return questions
 
 
@@ -88,15 +92,7 @@ def questions_for_answering(survey: Survey) -> list[Question]:
 def _answered_questions(survey_id: int, public_id: str) -> tuple[Question, ...]:
     # The random public id in the key: a survey id that a test database hands out again
     # never finds another survey's questions.
-    return tuple(_read_questions(survey_id))
-
-
-def _read_questions(survey_id: int) -> list[Question]:
-    return list(
-        Question.objects.filter(survey_id=survey_id)
-        .prefetch_related("options")
-        .order_by("position", "pk")
-    )
+    return tuple(questions_of(Survey(pk=survey_id, public_id=public_id)))
 
 
 def is_stored(survey: Survey, submission: Any) -> bool:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cms.surveys import results
+from cms.surveys import results, selectors
 from cms.surveys.models import Answer, ResultsRelease, SurveyStatus
 from tests.helpers.cast import ROLES, client_for
 from tests.helpers.surveys import add_responses, make_survey
@@ -80,7 +80,7 @@ def test_results_page_matrix(client, cast, every_survey, role):
 def test_counts_and_shares_are_of_those_who_answered(client, cast):
     built = make_survey(cast.consortium)
     add_responses(built, 10)  # 5 commute (by car and train), 5 do not
-    questions = results.load_questions(built.survey)
+    questions = selectors.questions_of(built.survey)
     found = results.survey_results(built.survey, questions)
     by_question = {r.question.pk: r for r in found.questions}
     assert found.total == 10
@@ -167,7 +167,7 @@ def test_days_are_counted_with_quiet_days_as_zero(cast):
     Response.objects.filter(pk__in=[r.pk for r in rest]).update(
         submitted_on=datetime.date(2026, 3, 3)
     )
-    found = results.survey_results(built.survey, results.load_questions(built.survey))
+    found = results.survey_results(built.survey, selectors.questions_of(built.survey))
     assert found.days == [
         (datetime.date(2026, 3, 1), 1),
         (datetime.date(2026, 3, 2), 0),

@@ -239,19 +239,13 @@ class AnswerForm(forms.Form):
             ]
             if question.has_other:
                 choices.append((OTHER, gettext("Sonstiges")))
-            if kind == QuestionKind.SINGLE:
-                return forms.ChoiceField(
-                    label=label,
-                    choices=choices,
-                    required=False,
-                    widget=forms.RadioSelect,
-                    error_messages=CHOICE_ERRORS,
-                )
-            return forms.MultipleChoiceField(
+            single = kind == QuestionKind.SINGLE
+            field_class = forms.ChoiceField if single else forms.MultipleChoiceField
+            return field_class(
                 label=label,
                 choices=choices,
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
+                widget=forms.RadioSelect if single else forms.CheckboxSelectMultiple,
                 error_messages=CHOICE_ERRORS,
             )
         if kind == QuestionKind.SCALE:

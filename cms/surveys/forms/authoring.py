@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from forum.text import LineFormField, TextBlockFormField
 
 from ..models import Question, QuestionKind, ResultsRelease, TemplateTopic
-from ..services.authoring import DEFAULT_PRIVACY_NOTE, MAX_CODES, OptionLine
+from ..services.authoring import DEFAULT_PRIVACY_NOTE, MAX_CODES, QUESTION_FIELDS, OptionLine
 
 # Bounds of a number question, well inside the database's integer column.
 NUMBER_LIMIT = 1_000_000_000
@@ -197,20 +197,7 @@ class QuestionForm(forms.Form):
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "text",
-                "text_en",
-                "help_text",
-                "help_text_en",
-                "required",
-                "has_other",
-                "min_value",
-                "max_value",
-            )
-            if name in self.fields
-        }
+        fields = {name: data[name] for name in QUESTION_FIELDS if name in self.fields}
         return {
             **fields,
             "options": self.option_lines(),

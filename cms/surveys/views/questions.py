@@ -38,19 +38,7 @@ def _question_form(
     earlier = [q for q in survey.questions.all() if q.position < position]
     initial: dict[str, Any] = {}
     if question is not None:
-        initial = {
-            field: getattr(question, field)
-            for field in [
-                "text",
-                "text_en",
-                "help_text",
-                "help_text_en",
-                "required",
-                "has_other",
-                "min_value",
-                "max_value",
-            ]
-        }
+        initial = {field: getattr(question, field) for field in services.QUESTION_FIELDS}
         initial["options"] = options_as_lines(question)
         initial["show_if"] = question.show_if_id
         initial["show_if_keys"] = [f"{question.show_if_id}:{k}" for k in question.show_if_keys]

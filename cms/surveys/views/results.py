@@ -65,7 +65,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     stream = survey_stream(survey.pk)
     # Read before the results, so that a response stored meanwhile still reaches the page.
     position = events.position_of(stream) if live else 0
-    questions = results.load_questions(survey)
+    questions = selectors.questions_of(survey)
     filter_error, status = "", 200
     try:
         answer_filter = results.parse_filter(request.GET.get("filter", ""), questions)
@@ -176,7 +176,7 @@ def _export_name(survey: Survey, extension: str) -> str:
 @require_safe
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     survey = _full_survey(request, pk)
-    questions = results.load_questions(survey)
+    questions = selectors.questions_of(survey)
     response = StreamingHttpResponse(
         exports.csv_chunks(survey, questions), content_type="text/csv; charset=utf-8"
     )
@@ -188,7 +188,7 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 @require_safe
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _full_survey(request, pk)
-    questions = results.load_questions(survey)
+    questions = selectors.questions_of(survey)
     response = HttpResponse(exports.xlsx_bytes(survey, questions), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_export_name(survey, "xlsx")}"'
     return response

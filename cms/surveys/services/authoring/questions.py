@@ -328,20 +328,13 @@ def copy_survey(*, actor: Any, survey: Survey) -> Survey:
             survey=copy,
             **{
                 field: getattr(question, field)
-                for field in [
+                for field in (
+                    *QUESTION_FIELDS,
                     "position",
                     "kind",
-                    "text",
-                    "text_en",
-                    "help_text",
-                    "help_text_en",
-                    "required",
-                    "has_other",
-                    "min_value",
-                    "max_value",
                     "template_id",
                     "show_if_keys",
-                ]
+                )
             },
         )
         for question in questions
