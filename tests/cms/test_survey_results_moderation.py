@@ -17,24 +17,28 @@ RUNS = {"member", "coach", "core_team", "admin"}  # the member works for the sur
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("status", SurveyStatus.values)
-def test_hide_matrix(client, cast, role, status):
+@pytest.mark.parametrize("hide", [True, False], ids=["hide", "unhide"])
+def test_hide_and_unhide_matrix(client, cast, role, status, hide):
     built = make_survey(cast.consortium, status=status)
     add_responses(built, 1)
     answer = Answer.objects.get(question=built.wish)
-    address = reverse(
-        "cms:survey_hide_answer", kwargs={"pk": built.survey.pk, "answer_pk": answer.pk}
-    )
+    if not hide:
+        hide_answer(answer=answer, actor=cast.user("admin"))
+    before = Answer.objects.get(pk=answer.pk).hidden_at
+    name = "cms:survey_hide_answer" if hide else "cms:survey_unhide_answer"
+    address = reverse(name, kwargs={"pk": built.survey.pk, "answer_pk": answer.pk})
     response = client_for(client, cast.user(role)).post(address)
     answer.refresh_from_db()
     if role == "anonymous":
-        assert response.status_code == 302 and answer.hidden_at is None
+        assert response.status_code == 302 and "/konto/login/" in response["Location"]
+        assert answer.hidden_at == before
     elif role in RUNS:
         assert response.status_code == 302
-        assert answer.hidden_at is not None
-        assert answer.hidden_by == cast.user(role)
+        assert (answer.hidden_at is not None) is hide
+        assert answer.hidden_by == (cast.user(role) if hide else None)
     else:
         assert response.status_code == 404  # outside the consortium
-        assert answer.hidden_at is None
+        assert answer.hidden_at == before
 
 
 def test_member_who_does_not_run_the_survey_gets_403(client, cast):
