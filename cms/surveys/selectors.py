@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from forum import rules as policy
 from forum.models import Role
 
-from ..rules import towns_acted_for
 from .models import Question, QuestionTemplate, Response, ResultsRelease, Survey
 
 NOTHING = Q(pk__in=[])
@@ -26,14 +25,6 @@ def member_surveys_q(user: Any) -> Q:
         return ~NOTHING
     consortia = list(policy.consortium_roles(user))
     return Q(consortium_id__in=consortia) if consortia else NOTHING
-
-
-def run_surveys_q(user: Any) -> Q:
-    """Surveys ``user`` runs: of the (town, consortium) pairs they act for."""
-    condition = NOTHING
-    for town_id, consortium_id in towns_acted_for(user):
-        condition |= Q(town_id=town_id, consortium_id=consortium_id)
-    return condition
 
 
 def released_surveys_q(user: Any) -> Q:
