@@ -127,12 +127,9 @@ class ContactBlock(blocks.StructBlock):
 def released_survey_choices() -> list[tuple[str, str]]:
     """Surveys whose results are released beyond their consortium, for the editor's choice
     (read each time the form is built)."""
-    from .surveys.models import ResultsRelease, Survey
+    from .surveys.selectors import released_beyond_consortium
 
-    released = Survey.objects.filter(
-        results_release__in=[ResultsRelease.ACADEMY, ResultsRelease.PUBLIC]
-    ).select_related("town")
-    return [(str(s.pk), f"{s.town.name} – {s.title}") for s in released.order_by("town__name")]
+    return [(str(s.pk), f"{s.town.name} – {s.title}") for s in released_beyond_consortium()]
 
 
 class SurveyResultsBlock(blocks.StructBlock):

@@ -109,6 +109,16 @@ def survey_for_released_results(pk: Any, user: Any) -> Survey | None:
     )
 
 
+def released_beyond_consortium() -> QuerySet[Survey]:
+    """Surveys whose results are released to the academy or as public, by town: what an editor
+    may place in a case page's results block."""
+    return (
+        Survey.objects.filter(results_release__in=[ResultsRelease.ACADEMY, ResultsRelease.PUBLIC])
+        .select_related("town")
+        .order_by("town__name", "title", "pk")
+    )
+
+
 def survey_for_case_block(pk: Any, page: Any, user: Any) -> Survey | None:
     """The survey a case page's results block shows to ``user``, or ``None`` (the block shows
     nothing). A public page shows only results released as public; an internal page (read by
