@@ -206,12 +206,19 @@ def _url_name(match: ResolverMatch) -> str:
     return f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
 
 
-def _open_to(user: Any, name: str) -> bool:
-    if name in TOWN_STAFF_URL_NAMES:
-        return True
-    return name.startswith(f"{QUESTION_TEMPLATE_NAMESPACE}:") and policy.allowed(
-        user, "cms.manage_question_templates"
+def _open_to(user: Any, match: ResolverMatch) -> bool:
+    name = _url_name(match)
+    return name in TOWN_STAFF_URL_NAMES or _keeps_library(user, match)
+
+
+def _keeps_library(user: Any, match: ResolverMatch) -> bool:
+    """A view of the question template library (its snippet views and bulk actions), for those
+    who keep it."""
+    in_library = _url_name(match).startswith(f"{QUESTION_TEMPLATE_NAMESPACE}:") or (
+        (match.kwargs.get("app_label"), match.kwargs.get("model_name"))
+        == ("cms", "questiontemplate")
     )
+    return in_library and policy.allowed(user, "cms.manage_question_templates")
 
 
 def opens_for_town_staff(url: str, user: Any = None) -> bool:
@@ -221,7 +228,7 @@ def opens_for_town_staff(url: str, user: Any = None) -> bool:
     if not path.startswith(_admin_prefix()):
         return True
     try:
-        return _open_to(user, _url_name(resolve(path)))
+        return _open_to(user, resolve(path))
     except Resolver404:
         return False
 
@@ -275,7 +282,7 @@ class TownStaffAdminMiddleware:
             return None
         match = request.resolver_match
         name = _url_name(match)
-        if not _open_to(request.user, name):
+        if not _open_to(request.user, match):
             raise Http404
         _drop_hidden_ids_from_query(request, match, name)
         _replace_hidden_ids_in_form(request)
@@ -343,11 +350,12 @@ def _kind_of_model(match: ResolverMatch) -> str | None:
     return None
 
 
-def _id_list_kind(match: ResolverMatch, name: str) -> str | None:
+def _id_list_kind(user: Any, match: ResolverMatch, name: str) -> str | None:
     if name != "wagtail_bulk_action":
         return _ID_LIST_KINDS.get(name)
     kind = _kind_of_model(match)
-    if kind is None:  # bulk actions on users, snippets, …
+    # Bulk actions on users and snippets stay closed, but for the library's keepers.
+    if kind is None and not _keeps_library(user, match):
         raise Http404
     return kind
 
@@ -355,7 +363,7 @@ def _id_list_kind(match: ResolverMatch, name: str) -> str | None:
 def _drop_hidden_ids_from_query(request: HttpRequest, match: ResolverMatch, name: str) -> None:
     """Ids of hidden objects leave ``?id=…`` as if they did not exist. So does "all" for pages:
     Wagtail then takes every page below ``childOf``, whoever may read it."""
-    kind = _id_list_kind(match, name)
+    kind = _id_list_kind(request.user, match, name)
     if kind is None or "id" not in request.GET:
         return
     values = request.GET.getlist("id")

@@ -181,6 +181,36 @@ def _admin_form(**changes):
     return data
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_snippet_write_matrix(client, cast, admin_access, role):
+    """Add, edit, delete and bulk delete in the admin: the keepers write, nobody else does."""
+    template = QuestionTemplate.objects.get(key="wuensche")
+    client_for(client, cast.user(role))
+    form = _admin_form(key="wuensche", kind=template.kind, options="", text="Was fehlt Ihnen?")
+    responses = [
+        client.post(reverse("wagtailsnippets_cms_questiontemplate:add"), _admin_form()),
+        client.post(reverse("wagtailsnippets_cms_questiontemplate:edit", args=[template.pk]), form),
+    ]
+    keeps = role in KEEPERS
+    assert QuestionTemplate.objects.filter(key="pendel-grund").exists() is keeps
+    assert QuestionTemplate.objects.get(pk=template.pk).text == (
+        "Was fehlt Ihnen?" if keeps else template.text
+    )
+    responses.append(
+        client.post(reverse("wagtailsnippets_cms_questiontemplate:delete", args=[template.pk]))
+    )
+    bulk = reverse("wagtail_bulk_action", args=["cms", "questiontemplate", "delete"])
+    other = QuestionTemplate.objects.get(key="attraktivitaet")
+    responses.append(client.post(f"{bulk}?id={other.pk}"))
+    assert QuestionTemplate.objects.filter(pk__in=[template.pk, other.pk]).exists() is not keeps
+    if keeps:
+        assert all(response.status_code == 302 for response in responses)
+    elif role == "anonymous":
+        assert all("/login/" in response.get("Location", "") for response in responses)
+    else:
+        assert all(response.status_code in (302, 403, 404) for response in responses)
+
+
 def test_core_team_adds_a_template_in_the_admin_through_the_service(
     client, cast, admin_access, monkeypatch
 ):
