@@ -32,6 +32,7 @@ from forum.live import live_config
 from forum.mail import site_url
 from forum.models import Consortium, display_name
 from forum.services import EditConflict
+from forum.spreadsheets import spreadsheet_text
 
 from . import calendar, selectors, services
 from .forms import (
@@ -417,24 +418,19 @@ def workshop_participants_csv(request: HttpRequest, slug: str, pk: int) -> HttpR
     for registration in selectors.participants(workshop):
         writer.writerow(
             [
-                _csv_safe(display_name(registration.user)),
-                _csv_safe(registration.town.name if registration.town else ""),
-                _csv_safe(registration.user.email),
+                spreadsheet_text(display_name(registration.user)),
+                spreadsheet_text(registration.town.name if registration.town else ""),
+                spreadsheet_text(registration.user.email),
                 registration.get_status_display(),
                 _("ja") if registration.needs_overnight_stay else _("nein"),
                 registration.get_arrival_display(),
-                _csv_safe(registration.dietary_needs),
-                _csv_safe(registration.remarks),
+                spreadsheet_text(registration.dietary_needs),
+                spreadsheet_text(registration.remarks),
                 timezone.localtime(registration.queued_at).strftime("%d.%m.%Y %H:%M"),
                 timezone.localtime(registration.updated_at).strftime("%d.%m.%Y %H:%M"),
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- calendar ------------------------------------------------------------------------------

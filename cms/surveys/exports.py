@@ -5,8 +5,7 @@ left out (the cell stays empty).
 
 The answers are read in one query, ordered by response, and streamed (``iterator``), so the
 number of queries does not grow with the responses. Every text a person typed, and every label,
-is neutralised against formula injection: a cell that starts with = + - @ a tab or a carriage
-return gets a leading apostrophe, so a spreadsheet shows it as text instead of running it."""
+is neutralised against formula injection (``forum.spreadsheets``)."""
 
 from __future__ import annotations
 
@@ -21,17 +20,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from forum.spreadsheets import spreadsheet_text
+
 from .models import Question, QuestionKind, Response, Survey
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 # Excel opens a CSV as UTF-8 only with a byte order mark; German Excel splits at semicolons.
 BOM = "\ufeff"
 DELIMITER = ";"
-
-
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ def columns(questions: list[Question]) -> list[Column]:
 
 
 def headings(cols: list[Column]) -> list[str]:
-    return [_("Antwortbogen"), _("Eingegangen am"), *(neutralise(c.heading) for c in cols)]
+    return [_("Antwortbogen"), _("Eingegangen am"), *(spreadsheet_text(c.heading) for c in cols)]
 
 
 def rows(survey: Survey, questions: list[Question], *, numbers_as_text: bool) -> Iterator[list]:
@@ -118,7 +114,7 @@ def _cell(column: Column, answers: list[tuple], labels, kinds, numbers_as_text) 
     kind = kinds[column.question.pk]
     if kind == QuestionKind.MULTIPLE:
         if column.other_text:
-            return neutralise("; ".join(visible_text))
+            return spreadsheet_text("; ".join(visible_text))
         if not answers:
             return ""
         return int(any(option_id == column.option_id for _q, option_id, *_rest in answers))
@@ -126,15 +122,15 @@ def _cell(column: Column, answers: list[tuple], labels, kinds, numbers_as_text) 
         for _q, option_id, is_other, _n, text, hidden_at in answers:
             if is_other:
                 shown = text if hidden_at is None else ""
-                return neutralise(f"{_('Sonstiges')}: {shown}" if shown else _("Sonstiges"))
-            return neutralise(labels.get(option_id, ""))
+                return spreadsheet_text(f"{_('Sonstiges')}: {shown}" if shown else _("Sonstiges"))
+            return spreadsheet_text(labels.get(option_id, ""))
         return ""
     if kind in (QuestionKind.SCALE, QuestionKind.NUMBER):
         value = next((n for _q, _o, _other, n, _t, _h in answers if n is not None), None)
         if value is None:
             return ""
         return _german_number(value) if numbers_as_text else _plain_number(value)
-    return neutralise("\n".join(visible_text))
+    return spreadsheet_text("\n".join(visible_text))
 
 
 def _plain_number(value: Decimal) -> int | float:
