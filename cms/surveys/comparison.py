@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import charts
 from .models import Answer, Question, QuestionKind, QuestionTemplate, Survey, TemplateTopic
-from .results import ChoiceRow, _share, number_stats, share_chart
+from .results import ChoiceRow, number_stats, share_chart, share_of
 from .selectors import released_surveys_q
 
 # Below this many answers a town's shares say little; the page says so.
@@ -97,7 +97,7 @@ def _compare_choices(template, questions, answers) -> list[TownResult]:
         n = answered.get(question.pk, 0)
         rows = [ChoiceRow(label, counts.get((question.pk, key), 0), 0.0) for key, label in options]
         for row in rows:
-            row.share = _share(row.count, n)
+            row.share = share_of(row.count, n)
         found.append(TownResult(question.survey, n, rows, share_chart(rows)))
     return found
 
@@ -125,7 +125,7 @@ def _compare_numbers(template, questions, answers) -> list[TownResult]:
                 ChoiceRow(str(step), counted.get(Decimal(step), 0), 0.0) for step in range(1, 6)
             ]
             for row in result.rows:
-                row.share = _share(row.count, n)
+                row.share = share_of(row.count, n)
             result.chart = share_chart(result.rows)
         found.append(result)
     return found

@@ -230,7 +230,7 @@ def _count_choices(results: dict[int, QuestionResult], answers: QuerySet) -> Non
         if question.has_other:
             labelled.append((_("Sonstiges"), counts.get((question.pk, None), 0)))
         result.rows = [
-            ChoiceRow(label, count, _share(count, result.answered)) for label, count in labelled
+            ChoiceRow(label, count, share_of(count, result.answered)) for label, count in labelled
         ]
         result.chart = share_chart(result.rows)
 
@@ -258,7 +258,7 @@ def _count_numbers(results: dict[int, QuestionResult], answers: QuerySet) -> Non
             bins = [(str(step), counted.get(Decimal(step), 0)) for step in range(1, 6)]
         else:
             bins = histogram(given)
-        result.rows = [ChoiceRow(label, n, _share(n, result.answered)) for label, n in bins]
+        result.rows = [ChoiceRow(label, n, share_of(n, result.answered)) for label, n in bins]
         # Values, unlike choices, are not compared with 100 %: scaled to the largest bar.
         result.chart = share_chart(result.rows, to_largest=True)
 
@@ -378,7 +378,7 @@ def _days_chart(days: list[tuple[date, int]]) -> dict:
     )
 
 
-def _share(count: int, of: int) -> float:
+def share_of(count: int, of: int) -> float:
     return round(100 * count / of, 1) if of else 0.0
 
 
