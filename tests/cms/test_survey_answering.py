@@ -202,6 +202,13 @@ def test_a_complete_form_is_stored_and_thanked(client, built):
     assert "Vielen Dank!" in thanks.content.decode()
 
 
+def test_an_empty_post_is_refused_with_a_message(client, built):
+    response = client.post(built.survey.get_public_url(), {})
+    assert response.status_code == 400
+    assert "Das Formular kam unvollständig an" in response.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_a_form_sent_again_is_stored_once_and_thanked_again(client, built):
     data = answers(built)
     first, again = post(client, built, data), post(client, built, data)

@@ -67,7 +67,9 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("cms:survey_thanks", public_id=survey.public_id)
         return _closed_page(request, survey, state, 200 if request.method != "POST" else 400)
     questions = selectors.questions_for_answering(survey)
-    form = AnswerForm(request.POST or None, survey=survey, questions=questions)
+    # Bound on every POST, an empty one too: it is refused with a message, not shown afresh.
+    posted = request.POST if request.method == "POST" else None
+    form = AnswerForm(posted, survey=survey, questions=questions)
     status = 200
     if request.method == "POST":
         if AnswerForm.is_trap_filled(request.POST):
