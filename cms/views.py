@@ -35,7 +35,7 @@ from forum import rules as policy
 from forum import search as forum_search
 from forum import selectors as forum_selectors
 from forum import uploads
-from forum.forms import add_service_errors
+from forum.forms import add_service_errors, posted
 from forum.models import Consortium, Format
 from forum.models import display_name as forum_display_name
 from forum.numbers import page_number
@@ -244,7 +244,7 @@ def convert_topic(request: HttpRequest, topic_id: int) -> HttpResponse:
     if not targets:
         return render(request, "cms/convert_topic.html", context)
     posts = selectors.quotable_posts(topic=topic, actor=request.user)
-    form = ConvertTopicForm(request.POST or None, topic=topic, targets=targets, posts=posts)
+    form = ConvertTopicForm(posted(request), topic=topic, targets=targets, posts=posts)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -315,7 +315,7 @@ def workshop_summary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     existing = workshop.summary_pages.order_by("pk").first()
     photos = workshop.files.filter(content_type__startswith="image/")
     form = SummaryForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         photos=photos,
         initial={"title": workshop.title},
     )
@@ -468,7 +468,7 @@ def contact_ask(request: HttpRequest, page_id: int) -> HttpResponse:
     if not policy.allowed(user, "cms.ask_contact_person", page):
         context["refusal"] = _why_not_ask(user, page)
         return render(request, "cms/contact_ask.html", context, status=403)
-    form = ContactQuestionForm(request.POST or None)
+    form = ContactQuestionForm(posted(request))
     context["form"] = form
     context["contact_name"] = forum_display_name(page.contact_person)
     if request.method == "POST":

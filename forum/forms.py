@@ -23,6 +23,12 @@ from .numbers import IdChoiceField, IdMultipleChoiceField
 from .text import LineFormField, require_visible
 
 
+def posted(request: Any) -> Any:
+    """A form's data: the POST on every POST, an empty one too (which must then be refused
+    with a message, not shown afresh as if nothing was sent), ``None`` otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """A service's ``ValidationError`` onto the form: per field where it names one of the
     form's fields, else as a form-wide error, so the page shows it next to what was typed."""

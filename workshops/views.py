@@ -27,7 +27,7 @@ from forum import events as forum_events
 from forum import rules as policy
 from forum import selectors as forum_selectors
 from forum import uploads
-from forum.forms import add_service_errors, rebase_after_conflict
+from forum.forms import add_service_errors, posted, rebase_after_conflict
 from forum.live import live_config
 from forum.mail import site_url
 from forum.models import Consortium, display_name
@@ -104,7 +104,7 @@ def workshop_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     suggested = selectors.rotation(consortium).next_host
     form = WorkshopForm(
-        request.POST or None, consortium=consortium, initial=WorkshopForm.initial_for(suggested)
+        posted(request), consortium=consortium, initial=WorkshopForm.initial_for(suggested)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,7 +266,7 @@ def workshop_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not policy.allowed(request.user, "workshops.edit_workshop", workshop):
         raise PermissionDenied
     form = WorkshopForm(
-        request.POST or None,
+        posted(request),
         consortium=workshop.consortium,
         initial=WorkshopForm.initial_from(workshop),
     )
@@ -313,7 +313,7 @@ def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         for item in workshop.agenda.all()
     ]
     venue = VenueForm(
-        request.POST or None,
+        posted(request),
         prefix="ort",
         initial={
             "venue_name": workshop.venue_name,
@@ -322,7 +322,7 @@ def workshop_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "based_on": workshop.version,
         },
     )
-    agenda = AgendaFormSet(request.POST or None, prefix="programm", initial=initial_agenda)
+    agenda = AgendaFormSet(posted(request), prefix="programm", initial=initial_agenda)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and venue.is_valid() and agenda.is_valid():
         try:
@@ -560,7 +560,7 @@ def workshop_documentation(request: HttpRequest, slug: str, pk: int) -> HttpResp
     """Protocol, roadmap and attendance in one form; files have their own form."""
     workshop = _documentable(request, slug, pk)
     people = _attendance_people(workshop)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     protocol_form, roadmap_formset, attendance_form = _documentation_forms(workshop, people, data)
     if request.method == "POST":
         valid = [f.is_valid() for f in (protocol_form, roadmap_formset, attendance_form)]

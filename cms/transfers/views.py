@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from forum import rules as policy
 from forum import uploads
-from forum.forms import add_service_errors
+from forum.forms import add_service_errors, posted
 from forum.models import Consortium, Town
 
 from .. import rules as cms_rules
@@ -53,7 +53,7 @@ def record(request: HttpRequest, page_id: int) -> HttpResponse:
     if not policy.allowed(request.user, "cms.record_transfer", source):
         raise PermissionDenied
     choices = selectors.recording_choices(request.user, source)
-    form = RecordTransferForm(request.POST or None, town_choices=choices)
+    form = RecordTransferForm(posted(request), town_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         town_id, consortium_id = (int(part) for part in data["town"].split(":"))
@@ -142,7 +142,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "adaptations": transfer.adaptations,
         "visibility": transfer.visibility,
     }
-    form = EditTransferForm(request.POST or None, initial=initial)
+    form = EditTransferForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_transfer(transfer=transfer, actor=request.user, **form.cleaned_data)

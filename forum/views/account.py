@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import rules as policy
-from ..forms import AccountErasureForm
+from ..forms import AccountErasureForm, posted
 from ..privacy.erasure import consortia_needing_handover, erase_person
 
 DONE_SESSION_KEY = "forum.account_erased"
@@ -32,7 +32,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if not policy.allowed(user, "forum.erase_account", user):
         raise PermissionDenied
     totp = _totp(user)
-    form = AccountErasureForm(request.POST or None, user=user, needs_code=totp is not None)
+    form = AccountErasureForm(posted(request), user=user, needs_code=totp is not None)
     handover = consortia_needing_handover(user)
     if request.method == "POST" and not handover:
         if not ratelimit.consume(request, action="reauthenticate", user=user):

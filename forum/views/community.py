@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import rules as policy
 from .. import selectors, services
-from ..forms import ProfileForm
+from ..forms import ProfileForm, posted
 from ..models import Membership, Profile
 from ..numbers import page_number
 from .guards import managed_consortium, visible_consortium
@@ -94,7 +94,7 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.filter(user=request.user).first()
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         services.update_profile(
             user=request.user,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from .. import rules as policy
 from .. import selectors, services
-from ..forms import InvitationForm, InvitationSignupForm, add_service_errors
+from ..forms import InvitationForm, InvitationSignupForm, add_service_errors, posted
 from ..models import Invitation
 from ..services import InvitationError
 from .guards import managed_consortium
@@ -30,7 +30,7 @@ from .guards import managed_consortium
 def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     consortium = managed_consortium(request, slug)
     roles = policy.roles_assignable_by(request.user, consortium)
-    form = InvitationForm(request.POST or None, consortium=consortium, assignable_roles=roles)
+    form = InvitationForm(posted(request), consortium=consortium, assignable_roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invite_member(
@@ -170,7 +170,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"invitation": invitation, "login_url": login_url},
         )
 
-    form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    form = InvitationSignupForm(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation_with_signup(

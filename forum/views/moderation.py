@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from .. import rules as policy
 from .. import selectors, services
-from ..forms import MoveForm, ReasonForm, ResolutionForm, add_service_errors
+from ..forms import MoveForm, ReasonForm, ResolutionForm, add_service_errors, posted
 from ..models import Report
 from ..numbers import page_number
 from .guards import (
@@ -35,7 +35,7 @@ from .topics import TOPICS_PER_PAGE
 @login_required
 def post_hide(request: HttpRequest, pk: int) -> HttpResponse:
     post = moderated_post(request, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.hide_post(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Der Beitrag ist ausgeblendet."))
@@ -83,7 +83,7 @@ def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
         # The topic page offers no move then; an address typed in gets the reason, not a form
         # whose every choice would be refused.
         return render(request, "forum/topic_move.html", {"topic": topic})
-    form = MoveForm(request.POST or None, targets=targets)
+    form = MoveForm(posted(request), targets=targets)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
         if services.crosses_spaces(topic.space, target):

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import notifications, selectors
-from ..forms import NotificationPreferencesForm
+from ..forms import NotificationPreferencesForm, posted
 from ..models import Delivery, NotificationKind
 from ..numbers import page_number, parse_ids
 from .redirects import on_this_site
@@ -85,7 +85,7 @@ def notification_count(request: HttpRequest) -> JsonResponse:
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     spaces = list(selectors.spaces_visible_to(request.user).order_by("consortium__name", "name"))
-    form = NotificationPreferencesForm(request.POST or None, user=request.user, spaces=spaces)
+    form = NotificationPreferencesForm(posted(request), user=request.user, spaces=spaces)
     if request.method == "POST" and form.is_valid():
         # Only what changed is stored: untouched kinds keep following the defaults.
         notifications.set_preferences(user=request.user, deliveries=form.changed_deliveries())

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import rules as policy
 from .. import services
-from ..forms import PostEditForm, ReasonForm, add_service_errors, rebase_after_conflict
+from ..forms import PostEditForm, ReasonForm, add_service_errors, posted, rebase_after_conflict
 from ..models import Post
 from .guards import visible_post
 
@@ -28,7 +28,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = visible_post(request, pk)
     if not policy.allowed(request.user, "forum.change_own_post", post):
         raise PermissionDenied
-    form = PostEditForm(request.POST or None, initial={"body": post.body, "based_on": post.version})
+    form = PostEditForm(posted(request), initial={"body": post.body, "based_on": post.version})
     saved_meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +83,7 @@ def post_helpful(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_report(request: HttpRequest, pk: int) -> HttpResponse:
     post = visible_post(request, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.report_post(post=post, reporter=request.user, reason=form.cleaned_data["reason"])
         messages.success(

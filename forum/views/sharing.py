@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import rules as policy
 from .. import selectors, services
-from ..forms import ShareForm, add_service_errors
+from ..forms import ShareForm, add_service_errors, posted
 from ..models import Post, ShareConsent, ShareProposal, display_name
 from ..numbers import parse_id
 from .guards import require_mfa, visible_topic
@@ -39,7 +39,7 @@ def share_propose(request: HttpRequest, pk: int) -> HttpResponse:
         "posts": [post.pk for post in posts],
         "target": chosen if chosen and targets.filter(pk=chosen).exists() else None,
     }
-    form = ShareForm(request.POST or None, initial=initial, posts=posts, targets=targets)
+    form = ShareForm(posted(request), initial=initial, posts=posts, targets=targets)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.propose_share(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .. import events, selectors, services
 from .. import rules as policy
-from ..forms import ReplyForm, TopicForm, add_service_errors
+from ..forms import ReplyForm, TopicForm, add_service_errors, posted
 from ..live import live_config
 from ..models import Post, Tag, Topic
 from ..numbers import page_number, parse_id
@@ -71,7 +71,7 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
     space = visible_space(request, slug)
     if not policy.allowed(request.user, "forum.post_in_space", space):
         raise PermissionDenied
-    form = TopicForm(request.POST or None, request.FILES or None)
+    form = TopicForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.create_topic(

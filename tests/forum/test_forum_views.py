@@ -277,3 +277,18 @@ def test_restore_and_report_handling_matrix(client, cast, forum, role, kind):
     report.refresh_from_db()
     assert (not post.is_hidden) is (role in MODERATE[kind])
     assert (report.handled_at is not None) is (role in MODERATE[kind])
+
+
+@pytest.mark.parametrize(
+    "name", ["forum:topic_create", "forum:profile_edit", "forum:notification_preferences"]
+)
+def test_an_empty_post_is_answered_as_the_form_sent_empty(client, cast, forum, name):
+    """Not as if nothing was sent (a fresh form with status 200): the empty form is read and
+    refused with its messages."""
+    client.force_login(cast.user("member"))
+    kwargs = {"slug": forum.closed.slug} if name == "forum:topic_create" else {}
+    before = Topic.objects.count()
+    response = client.post(reverse(name, kwargs=kwargs), {})
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert Topic.objects.count() == before

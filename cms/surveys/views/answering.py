@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from forum import rules as policy
-from forum.forms import add_service_errors
+from forum.forms import add_service_errors, posted
 
 from .. import flyer, selectors
 from ..forms.answering import AnswerForm
@@ -67,9 +67,7 @@ def answer(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("cms:survey_thanks", public_id=survey.public_id)
         return _closed_page(request, survey, state, 200 if request.method != "POST" else 400)
     questions = selectors.questions_for_answering(survey)
-    # Bound on every POST, an empty one too: it is refused with a message, not shown afresh.
-    posted = request.POST if request.method == "POST" else None
-    form = AnswerForm(posted, survey=survey, questions=questions)
+    form = AnswerForm(posted(request), survey=survey, questions=questions)
     status = 200
     if request.method == "POST":
         if AnswerForm.is_trap_filled(request.POST):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from forum import rules as policy
-from forum.forms import add_service_errors
+from forum.forms import add_service_errors, posted
 from forum.models import Consortium, Town
 
 from ...rules import towns_acted_for
@@ -33,7 +33,7 @@ from ..forms.authoring import (
 )
 from ..models import Survey, SurveyStatus
 from ..services import authoring as services
-from .staff import GET_POST, confirm, posted, runnable_survey, survey_page
+from .staff import GET_POST, confirm, runnable_survey, survey_page
 
 
 def _town_choices(user: Any) -> list[tuple[str, str]]:

@@ -15,13 +15,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum.forms import add_service_errors
+from forum.forms import add_service_errors, posted
 
 from .. import selectors
 from ..forms.authoring import NewQuestionForm, QuestionForm, TemplatesForm, options_as_lines
 from ..models import Question, QuestionKind, Survey
 from ..services import authoring as services
-from .staff import GET_POST, answered_page, confirm, posted, runnable_survey
+from .staff import GET_POST, answered_page, confirm, runnable_survey
 
 
 def _question(survey: Survey, question_pk: int) -> Question:

@@ -4,8 +4,6 @@ page that says its questions are fixed by answers, and the confirm step of a del
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,11 +16,6 @@ from ..models import Survey
 from ..services import authoring as services
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def posted(request: HttpRequest) -> Any:
-    """The form's data on POST (an empty POST too, which must be refused, not ignored)."""
-    return request.POST if request.method == "POST" else None
 
 
 def survey_page(request: HttpRequest, pk: int) -> Survey:
